@@ -1,0 +1,44 @@
+# Two commands for a fresh machine: `make run` and `make test`. Both bootstrap what they need.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+BINARY := target/release/reseller-console
+
+.PHONY: run build test bench bootstrap bootstrap-test lint unit e2e fmt
+
+run: build
+	$(BINARY) serve
+
+build: bootstrap
+	cargo leptos build --release
+	@# Contract: the binary is at target/release/ even when CARGO_TARGET_DIR points elsewhere.
+	@if [ "$(TARGET_DIR)" != "$(CURDIR)/target" ]; then \
+		mkdir -p target/release && cp "$(TARGET_DIR)/release/reseller-console" $(BINARY); fi
+
+test: bootstrap-test lint unit build e2e
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test --workspace
+
+e2e:
+	cd end2end && npx playwright test
+
+fmt:
+	cargo fmt --all
+
+bench: build
+	@echo "no benchmarks yet" >&2
+	@exit 1
+
+bootstrap:
+	scripts/bootstrap.sh build
+
+bootstrap-test:
+	scripts/bootstrap.sh test

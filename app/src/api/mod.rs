@@ -1,0 +1,3 @@
+//! Server functions, grouped by domain. Each is thin: check the role, validate, call a service.
+
+pub mod theme;

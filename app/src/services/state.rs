@@ -1,0 +1,16 @@
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use sqlx::SqlitePool;
+
+use super::upstream_health::UpstreamHealth;
+
+/// Everything a request handler or server function needs, built once at start-up.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: SqlitePool,
+    pub upstream: sendgrid::Client,
+    pub upstream_health: Arc<UpstreamHealth>,
+}

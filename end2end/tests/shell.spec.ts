@@ -1,0 +1,65 @@
+import { test, expect, hydrated } from "./fixtures";
+
+test("the shell is rendered on the server, before any JavaScript runs", async ({ request }) => {
+  const response = await request.get("/");
+  expect(response.status()).toBe(200);
+  const html = await response.text();
+  expect(html).toContain("Reseller Console");
+  for (const section of ["Customers", "Audit", "Bulk", "Operators"]) {
+    expect(html).toContain(`>${section}</a>`);
+  }
+  expect(html).toMatch(/Version \d+\.\d+\.\d+/);
+});
+
+test("without JavaScript the page still shows navigation and footer", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Customers" }).first()).toBeVisible();
+  await expect(page.getByRole("contentinfo")).toContainText("Version");
+  await context.close();
+});
+
+test("the theme toggle flips without a reload and survives one", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  const html = page.locator("html");
+  await expect(html).not.toHaveAttribute("data-theme", /.+/);
+
+  // A marker on window disappears if the browser navigates.
+  await page.evaluate(() => ((window as any).__noReload = true));
+  await page.getByRole("button", { name: /System theme/ }).click();
+  await expect(html).toHaveAttribute("data-theme", "light");
+  await page.getByRole("button", { name: /Light theme/ }).click();
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+
+  await page.reload();
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  const served = await page.request.get("/");
+  expect(await served.text()).toContain('data-theme="dark"');
+
+  await hydrated(page);
+  await page.getByRole("button", { name: /Dark theme/ }).click();
+  await expect(html).not.toHaveAttribute("data-theme", /.+/);
+});
+
+test("the theme toggle works without JavaScript", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/");
+  await page.getByRole("button", { name: /System theme/ }).click();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+  await context.close();
+});
+
+// Uses its own page: Chromium logs the expected 404 of the document as a console error.
+test("an unknown address shows the designed 404 page with a 404 status", async ({ browser }) => {
+  const page = await browser.newPage();
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await page.getByRole("link", { name: "Go to the dashboard" }).click();
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+});

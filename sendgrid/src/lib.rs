@@ -1,0 +1,66 @@
+//! Typed async client for the SendGrid APIs a reseller console uses:
+//!
+//! * the legacy Web API v1/v2 reseller calls (plan changes, overview, subuser limits,
+//!   profiles, packages, IPs, pending changes), JSON or XML ([`v2`]);
+//! * the v3 Account Provisioning API (offerings, accounts, state, SSO) ([`v3`]).
+//!
+//! Every upstream operation is one `async` method on [`Client`]. Failures are one [`Error`]
+//! enum that tells an operator what happened, whether to retry, and whether a change may have
+//! been applied anyway. The wire rules followed are those of `shared/upstream/API.md`; the
+//! retry and timeout policy is DESIGN.md "Reliability" (see the README).
+
+mod config;
+mod error;
+mod redact;
+mod secret;
+mod transport;
+pub mod v2;
+pub mod v3;
+
+use std::fmt;
+use std::sync::Arc;
+
+pub use config::{Config, Format, LimitsEndpoint, RetryConfig, EU_BASE_URL, GLOBAL_BASE_URL};
+pub use error::{Error, Result};
+pub use secret::Secret;
+pub use v2::{
+    CustomerProfile, IpPlacement, IpQuery, Limit, LimitChange, LimitPeriod, Overview, Package,
+    PendingChange, PendingKind, PendingQuery, PlanChange, PlanTask, ProfileQuery, RecurringLimit,
+    Timing,
+};
+pub use v3::{
+    Account, AccountPage, AccountProfile, AccountState, CatalogEntry, Entitlements, NewAccount,
+    Offering, OfferingKind, WritableState,
+};
+
+use transport::Transport;
+
+/// The SendGrid client. Cheap to clone; clones share one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    config: Arc<Config>,
+    transport: Arc<Transport>,
+}
+
+impl Client {
+    /// Builds a client. Fails only on an unusable `base_url`.
+    pub fn new(config: Config) -> Result<Self> {
+        let transport = Transport::new(&config)?;
+        Ok(Self {
+            config: Arc::new(config),
+            transport: Arc::new(transport),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.config.base_url)
+            .finish_non_exhaustive()
+    }
+}

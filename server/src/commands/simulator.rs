@@ -1,0 +1,21 @@
+//! `simulator`: the SendGrid simulator alone, for demos and manual testing with curl.
+
+use crate::config::SimulatorArgs;
+
+pub async fn run(args: SimulatorArgs) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    let config = simulator::Config {
+        customers: args.customers,
+        seed: args.seed,
+        api_key: args.api_key.expose().to_string(),
+        rate_limit_per_minute: args.rate_limit_per_minute,
+        ..simulator::Config::default()
+    };
+    println!(
+        "SendGrid simulator on http://{} ({} customers, seed {})",
+        listener.local_addr()?,
+        args.customers,
+        args.seed
+    );
+    simulator::serve(listener, config).await
+}

@@ -1,0 +1,278 @@
+//! Command line and environment: every flag also reads an environment variable.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sendgrid::Secret;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "reseller-console",
+    version,
+    about = "Run SendGrid reseller customers' accounts: plans, limits, offerings, audit.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// Log format on stderr.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// `serve` is the default: its flags are accepted without the subcommand name.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web console (the default).
+    Serve(ServeArgs),
+    /// Run the SendGrid simulator alone, for demos and manual testing.
+    Simulator(SimulatorArgs),
+    /// Write a consistent copy of the database to PATH (SQLite `VACUUM INTO`).
+    Backup(BackupArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(
+        long = "addr",
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000"
+    )]
+    pub addr: SocketAddr,
+
+    /// SQLite database URL; the folder is created when missing.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
+    pub database_url: String,
+
+    /// Folder with the compiled site (wasm, JavaScript, CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    #[command(flatten)]
+    pub upstream: UpstreamArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UpstreamArgs {
+    /// SendGrid base URL (https://api.sendgrid.com, https://api.eu.sendgrid.com, any URL),
+    /// or `embedded` to start the simulator in-process on a random loopback port.
+    #[arg(
+        long = "upstream",
+        env = "SENDGRID_API_BASE",
+        default_value = "embedded"
+    )]
+    pub base: String,
+
+    /// v2 `api_user`; `apikey` means `api_key` is an API key (current SendGrid practice).
+    #[arg(
+        long = "sendgrid-api-user",
+        env = "SENDGRID_API_USER",
+        default_value = "apikey"
+    )]
+    pub api_user: String,
+
+    /// v2 `api_key` (an API key, or the password of `api_user`). Defaults to the v3 key.
+    #[arg(long = "sendgrid-api-password", env = "SENDGRID_API_PASSWORD", hide_env_values = true, value_parser = parse_secret)]
+    pub api_password: Option<Secret>,
+
+    /// File holding the v2 password (alternative to the variable).
+    #[arg(
+        long = "sendgrid-api-password-file",
+        env = "SENDGRID_API_PASSWORD_FILE"
+    )]
+    pub api_password_file: Option<PathBuf>,
+
+    /// v3 API key, sent as `Authorization: Bearer`.
+    #[arg(long = "sendgrid-api-key", env = "SENDGRID_API_KEY", hide_env_values = true, value_parser = parse_secret)]
+    pub api_key: Option<Secret>,
+
+    /// File holding the v3 API key (alternative to the variable).
+    #[arg(long = "sendgrid-api-key-file", env = "SENDGRID_API_KEY_FILE")]
+    pub api_key_file: Option<PathBuf>,
+
+    /// Seconds to wait for a connection to SendGrid.
+    #[arg(long, env = "SENDGRID_CONNECT_TIMEOUT", default_value_t = 5)]
+    pub connect_timeout_secs: u64,
+
+    /// Seconds a whole SendGrid request may take.
+    #[arg(long, env = "SENDGRID_TIMEOUT", default_value_t = 15)]
+    pub timeout_secs: u64,
+
+    /// Customers in the embedded simulator's demo world.
+    #[arg(long, env = "SIMULATOR_CUSTOMERS", default_value_t = 200)]
+    pub simulator_customers: usize,
+
+    /// Seed of the embedded simulator's demo world.
+    #[arg(long, env = "SIMULATOR_SEED", default_value_t = 7)]
+    pub simulator_seed: u64,
+}
+
+impl UpstreamArgs {
+    pub fn is_embedded(&self) -> bool {
+        self.base == "embedded"
+    }
+
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_secs(self.connect_timeout_secs)
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs)
+    }
+
+    /// The v3 key: from the variable, else from the file.
+    pub fn v3_key(&self) -> Result<Option<Secret>, ConfigError> {
+        pick_secret(self.api_key.clone(), self.api_key_file.as_deref())
+    }
+
+    /// The v2 password: from the variable, else from the file, else the v3 key.
+    pub fn v2_password(&self) -> Result<Option<Secret>, ConfigError> {
+        match pick_secret(self.api_password.clone(), self.api_password_file.as_deref())? {
+            Some(secret) => Ok(Some(secret)),
+            None => self.v3_key(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimulatorArgs {
+    #[arg(long, env = "SIMULATOR_ADDR", default_value = "127.0.0.1:4010")]
+    pub addr: SocketAddr,
+    #[arg(long, default_value_t = 200)]
+    pub customers: usize,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// The only key the simulator accepts (v2 `api_key` with `api_user=apikey`, v3 Bearer).
+    #[arg(long, env = "SIMULATOR_API_KEY", hide_env_values = true, value_parser = parse_secret)]
+    pub api_key: Secret,
+    /// v3 requests allowed per minute before 429 (unlimited when absent).
+    #[arg(long)]
+    pub rate_limit_per_minute: Option<u32>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy; must not exist yet.
+    pub path: PathBuf,
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
+    pub database_url: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read secret file {path:?}: {source}")]
+    SecretFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn parse_secret(value: &str) -> Result<Secret, String> {
+    Ok(Secret::new(value.to_string()))
+}
+
+fn pick_secret(
+    value: Option<Secret>,
+    file: Option<&std::path::Path>,
+) -> Result<Option<Secret>, ConfigError> {
+    if value.is_some() {
+        return Ok(value);
+    }
+    let Some(path) = file else { return Ok(None) };
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::SecretFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(Some(Secret::new(text.trim().to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("reseller-console").chain(args.iter().copied()))
+            .expect("arguments parse")
+    }
+
+    #[test]
+    fn serve_is_the_default_with_documented_defaults() {
+        let cli = parse(&[]);
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(cli.serve.database_url, "sqlite://data/console.db");
+        assert!(cli.serve.upstream.is_embedded());
+        assert_eq!(cli.serve.upstream.api_user, "apikey");
+        assert_eq!(cli.serve.upstream.timeout(), Duration::from_secs(15));
+        assert_eq!(cli.serve.upstream.connect_timeout(), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn flags_work_with_and_without_the_serve_name() {
+        let bare = parse(&["--addr", "127.0.0.1:4000"]);
+        assert_eq!(bare.serve.addr.port(), 4000);
+        let named = parse(&[
+            "serve",
+            "--addr",
+            "127.0.0.1:4001",
+            "--upstream",
+            "https://api.eu.sendgrid.com",
+        ]);
+        match named.command {
+            Some(Command::Serve(args)) => {
+                assert_eq!(args.addr.port(), 4001);
+                assert_eq!(args.upstream.base, "https://api.eu.sendgrid.com");
+            }
+            other => panic!("expected serve, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn secrets_never_appear_in_debug_output() {
+        let cli = parse(&[
+            "--sendgrid-api-key",
+            "SG.very-secret-key",
+            "--sendgrid-api-password",
+            "hunter2-password",
+        ]);
+        let printed = format!("{cli:?}");
+        assert!(!printed.contains("very-secret-key"), "{printed}");
+        assert!(!printed.contains("hunter2-password"), "{printed}");
+    }
+
+    #[test]
+    fn v2_password_falls_back_to_the_v3_key() {
+        let cli = parse(&["--sendgrid-api-key", "SG.key"]);
+        let password = cli.serve.upstream.v2_password().unwrap().unwrap();
+        assert_eq!(password.expose(), "SG.key");
+    }
+
+    #[test]
+    fn secrets_can_come_from_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        std::fs::write(&path, "SG.from-file\n").unwrap();
+        let cli = parse(&["--sendgrid-api-key-file", path.to_str().unwrap()]);
+        assert_eq!(
+            cli.serve.upstream.v3_key().unwrap().unwrap().expose(),
+            "SG.from-file"
+        );
+    }
+
+    #[test]
+    fn log_format_json_is_accepted_after_a_subcommand() {
+        let cli = parse(&["serve", "--log-format", "json"]);
+        assert_eq!(cli.log_format, LogFormat::Json);
+    }
+}

@@ -1,0 +1,9 @@
+//! The `reseller-console` server: configuration, router, middleware, start-up and the
+//! command-line subcommands. The binary in `main.rs` only parses and dispatches.
+
+pub mod commands;
+pub mod config;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+pub mod upstream;

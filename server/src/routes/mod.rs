@@ -1,0 +1,3 @@
+//! Plain axum routes beside the Leptos pages.
+
+pub mod health;

@@ -1,0 +1,190 @@
+//! Start-up: open the database, start the upstream, build the router, serve until a signal.
+
+use std::net::SocketAddr;
+
+use app::services::{db, AppState};
+use app::{shell, App};
+use axum::{
+    body::Body,
+    extract::State,
+    http::Request,
+    response::IntoResponse,
+    routing::{get, post},
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tower_http::{
+    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+};
+
+use crate::config::ServeArgs;
+use crate::routes;
+use crate::upstream::{self, UpstreamError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] db::OpenError),
+    #[error(transparent)]
+    Upstream(#[from] UpstreamError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server stopped with an error: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// A started console: its address, and what keeps it running.
+pub struct Running {
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), StartupError>>,
+    /// The in-process simulator when `--upstream embedded`; stops with the console.
+    pub simulator: Option<simulator::Running>,
+}
+
+impl Running {
+    /// `http://ADDR`, for clients and tests.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and waits.
+    pub async fn stop(mut self) -> Result<(), StartupError> {
+        if let Some(trigger) = self.shutdown.take() {
+            let _ = trigger.send(());
+        }
+        (&mut self.task).await.unwrap_or(Ok(()))
+    }
+}
+
+/// Starts the console in the background and returns once it accepts connections.
+pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
+    let pool = db::open(&args.database_url).await?;
+    let upstream = upstream::start(&args.upstream).await?;
+    let listener = TcpListener::bind(args.addr)
+        .await
+        .map_err(|source| StartupError::Listen {
+            addr: args.addr,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(StartupError::Serve)?;
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("reseller-console")
+        .site_root(args.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let state = AppState {
+        leptos_options,
+        pool,
+        upstream: upstream.client,
+        upstream_health: Default::default(),
+    };
+    let router = router(state, &args);
+
+    let (trigger, signal) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        use axum::serve::ListenerExt;
+        // Without TCP_NODELAY every keep-alive response waits ~40 ms (Nagle x delayed ACK).
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = signal.await;
+        })
+        .await
+        .map_err(StartupError::Serve)
+    });
+    tracing::info!(%addr, "console listening");
+    Ok(Running {
+        addr,
+        shutdown: Some(trigger),
+        task,
+        simulator: upstream.embedded,
+    })
+}
+
+/// `serve`: runs until SIGINT or SIGTERM, then drains in-flight requests.
+pub async fn run(args: ServeArgs) -> Result<(), StartupError> {
+    let running = spawn(args).await?;
+    println!("Reseller Console is running at {}", running.url());
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing in-flight requests");
+    running.stop().await
+}
+
+fn router(state: AppState, args: &ServeArgs) -> Router {
+    let routes = generate_route_list(App);
+    let pkg = ServeDir::new(args.site_root.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
+    Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route(
+            "/api/{*fn_name}",
+            post(server_fn_handler).get(server_fn_handler),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    axum::http::header::CACHE_CONTROL,
+                    axum::http::HeaderValue::from_static("no-cache"),
+                ))
+                .service(pkg),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn server_fn_handler(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,50 @@
+//! The SendGrid client the console talks to: the real API at a base URL, or the simulator
+//! started in-process (`embedded`). Past this point nothing knows which one it is.
+
+use crate::config::{ConfigError, UpstreamArgs};
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("SENDGRID_API_KEY (or --sendgrid-api-key-file) is required when --upstream is a URL")]
+    MissingKey,
+    #[error("cannot start the embedded simulator: {0}")]
+    Simulator(#[source] std::io::Error),
+    #[error("invalid upstream configuration: {0}")]
+    Client(#[source] sendgrid::Error),
+}
+
+/// The client, and the embedded simulator it may be talking to (kept alive with it).
+pub struct Upstream {
+    pub client: sendgrid::Client,
+    pub embedded: Option<simulator::Running>,
+}
+
+pub async fn start(args: &UpstreamArgs) -> Result<Upstream, UpstreamError> {
+    let (base_url, v2_key, v3_key, embedded) = if args.is_embedded() {
+        // A fresh random key per start: the embedded world accepts nothing else.
+        let key = sendgrid::Secret::new(format!("sim-{:032x}", rand::random::<u128>()));
+        let running = simulator::spawn(simulator::Config {
+            customers: args.simulator_customers,
+            seed: args.simulator_seed,
+            api_key: key.expose().to_string(),
+            ..simulator::Config::default()
+        })
+        .await
+        .map_err(UpstreamError::Simulator)?;
+        tracing::info!(url = %running.base_url(), "embedded SendGrid simulator started");
+        (running.base_url(), key.clone(), key, Some(running))
+    } else {
+        let v3 = args.v3_key()?.ok_or(UpstreamError::MissingKey)?;
+        let v2 = args.v2_password()?.unwrap_or_else(|| v3.clone());
+        (args.base.trim_end_matches('/').to_string(), v2, v3, None)
+    };
+
+    let mut config = sendgrid::Config::new(base_url, v2_key, v3_key);
+    config.api_user = args.api_user.clone();
+    config.connect_timeout = args.connect_timeout();
+    config.timeout = args.timeout();
+    let client = sendgrid::Client::new(config).map_err(UpstreamError::Client)?;
+    Ok(Upstream { client, embedded })
+}

@@ -1,0 +1,63 @@
+//! `/healthz` over real HTTP: a real SQLite file in a temp dir and the embedded simulator.
+
+mod support;
+
+use support::TestConsole;
+
+#[tokio::test]
+async fn healthz_reports_database_and_upstream() {
+    let console = TestConsole::start().await;
+    let response = reqwest::get(format!("{}/healthz", console.url()))
+        .await
+        .expect("healthz answers");
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"status": "ok", "db": "ok", "upstream": "ok"})
+    );
+    console.stop().await;
+}
+
+#[tokio::test]
+async fn healthz_says_degraded_when_sendgrid_is_unreachable() {
+    // A closed loopback port stands in for an unreachable SendGrid.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let console = TestConsole::start_with(|args| {
+        args.upstream.base = url.clone();
+        args.upstream.api_key = Some(sendgrid::Secret::new("SG.test"));
+    })
+    .await;
+    let body: serde_json::Value = reqwest::get(format!("{}/healthz", console.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["upstream"], "degraded");
+    console.stop().await;
+}
+
+#[tokio::test]
+async fn migrations_apply_twice_without_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/twice.db", dir.path().display());
+    let pool = app::services::db::open(&url).await.expect("first open");
+    app::services::db::migrate(&pool)
+        .await
+        .expect("second run is a no-op");
+    pool.close().await;
+    app::services::db::open(&url).await.expect("reopen");
+}
+
+#[tokio::test]
+async fn the_database_folder_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("a/b");
+    let url = format!("sqlite://{}/console.db", nested.display());
+    app::services::db::open(&url).await.expect("opens");
+    assert!(nested.join("console.db").exists());
+}
