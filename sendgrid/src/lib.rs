@@ -35,6 +35,11 @@ pub use v3::{
 
 use transport::Transport;
 
+// Compiles the README's examples as doctests, so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;
+
 /// The SendGrid client. Cheap to clone; clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
