@@ -244,3 +244,23 @@ pub fn overage_cents(customer: &Customer) -> i64 {
     let over = (customer.credits_used - package.credits).max(0);
     (over as f64 * package.overage * 100.0).round() as i64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proration_rounds_half_up_to_cents() {
+        assert_eq!(prorate(19_000, 15, 30), 9_500);
+        assert_eq!(prorate(1, 1, 2), 1);
+        assert_eq!(prorate(7_000, 1, 31), 226);
+        assert_eq!(prorate(7_000, 31, 31), 7_000);
+    }
+
+    #[test]
+    fn cycles_end_the_day_before_the_same_day_next_month() {
+        let day = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(cycle_end(day("2024-01-15")), day("2024-02-14"));
+        assert_eq!(cycle_end(day("2024-01-31")), day("2024-02-28"));
+    }
+}

@@ -66,6 +66,7 @@ pub async fn record(State(shared): State<Shared>, request: Request, next: Next) 
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     call.status = response.status().as_u16();
+    tracing::debug!(method = %call.method, path = %call.path, status = call.status, "simulated API call");
     shared.calls().push(call);
     response
 }

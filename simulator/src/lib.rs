@@ -71,6 +71,7 @@ pub async fn spawn(config: Config) -> std::io::Result<Running> {
 }
 
 /// A simulator serving in the background; dropping it stops the server.
+#[derive(Debug)]
 pub struct Running {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,

@@ -1,7 +1,7 @@
 //! The simulated world: v2 customers, v3 accounts and the IP pool, with the lookups every
 //! endpoint shares. Behaviour lives in `billing`, `limits`, `clock` and the API modules.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::rngs::StdRng;
@@ -216,19 +216,24 @@ impl World {
         self.accounts.iter_mut().find(|a| a.id == id && !a.deleted)
     }
 
-    /// Not used by a user, not linked to a group, not SendGrid's, and not promised to a
-    /// scheduled change (API.md §4.6 "free").
-    pub fn ip_is_free(&self, ip: &str) -> bool {
-        let reserved = self
+    /// IPs not used by a user, not linked to a group, not SendGrid's, and not promised to a
+    /// scheduled change (API.md §4.6 "free"), in pool order.
+    pub fn free_ips(&self) -> Vec<&IpAddress> {
+        let promised: HashSet<&str> = self
             .customers
             .values()
             .filter_map(|c| c.scheduled_change.as_ref())
-            .any(|s| s.ips.iter().any(|r| r == ip));
-        !reserved
-            && self
-                .ips
-                .iter()
-                .any(|e| e.ip == ip && e.user.is_none() && e.group.is_none() && !e.system)
+            .flat_map(|s| s.ips.iter().map(String::as_str))
+            .collect();
+        self.ips
+            .iter()
+            .filter(|e| e.user.is_none() && e.group.is_none() && !e.system)
+            .filter(|e| !promised.contains(e.ip.as_str()))
+            .collect()
+    }
+
+    pub fn ip_is_free(&self, ip: &str) -> bool {
+        self.free_ips().iter().any(|e| e.ip == ip)
     }
 
     pub fn ip_group_exists(&self, group: &str) -> bool {

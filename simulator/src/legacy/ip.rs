@@ -17,24 +17,22 @@ fn run(sim: &Sim, params: &Params) -> Answer {
     let system = params.get("system") == Some("true");
     let ip_filter = params.get("ip").unwrap_or("");
     let visible = |e: &&IpAddress| (system || !e.system) && e.ip.contains(ip_filter);
+    let free = world.free_ips();
+    let is_free = |e: &IpAddress| free.iter().any(|f| f.ip == e.ip);
     let selected: Vec<&IpAddress> = match task {
         "all" => world.ips.iter().filter(visible).collect(),
-        "free" => world
-            .ips
-            .iter()
-            .filter(|e| world.ip_is_free(&e.ip))
-            .collect(),
+        "free" => free.clone(),
         "taken" => world
             .ips
             .iter()
-            .filter(|e| !e.system && !world.ip_is_free(&e.ip))
+            .filter(|e| !e.system && !is_free(e))
             .collect(),
         // Taken literally from the docs: free, or used by an inactive user, or not in a group.
         "available" => world
             .ips
             .iter()
             .filter(|e| !e.system)
-            .filter(|e| world.ip_is_free(&e.ip) || inactive_user(&world, e) || e.group.is_none())
+            .filter(|e| is_free(e) || inactive_user(&world, e) || e.group.is_none())
             .collect(),
         "usage" => return Ok(usage(&world, params, system)),
         _ => return Err(Reply::error(INVALID_TASK)),
