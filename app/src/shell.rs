@@ -5,14 +5,16 @@ use leptos_router::{
     path,
 };
 
-use crate::components::{Footer, Header};
+use crate::components::{Footer, Header, Me};
 use crate::domain::Theme;
-use crate::pages::{HomePage, NotFoundPage};
+use crate::pages::{ChangePasswordPage, HomePage, LoginPage, NotFoundPage, OperatorsPage};
 
 /// The HTML document around the app. Rendered on the server only; the theme comes from the
 /// request's cookie so the first byte already carries the right colours (no flash).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let theme = request_theme();
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme=theme.html_attribute()>
@@ -29,6 +31,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// A per-request nonce for Leptos's hydration script, and a CSP that allows that script, our
+/// own wasm and styles, and nothing foreign.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    leptos::nonce::provide_nonce();
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(
+            http::HeaderName::from_static("content-security-policy"),
+            value,
+        );
     }
 }
 
@@ -74,6 +100,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let theme = RwSignal::new(rendered_theme());
     provide_context(theme);
+    Me::provide();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/reseller-console.css" />
@@ -86,6 +113,9 @@ pub fn App() -> impl IntoView {
             <main id="main" class="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/account/password") view=ChangePasswordPage />
+                    <Route path=path!("/operators") view=OperatorsPage />
                 </Routes>
             </main>
             <Footer />

@@ -39,6 +39,39 @@ pub enum Command {
     Simulator(SimulatorArgs),
     /// Write a consistent copy of the database to PATH (SQLite `VACUUM INTO`).
     Backup(BackupArgs),
+    /// Manage operators: add, list, disable.
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Add an operator; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["admin", "manager", "support", "auditor"])]
+        role: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from standard input (the only way; never from arguments).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
+        database_url: String,
+    },
+    /// List operators.
+    List {
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
+        database_url: String,
+    },
+    /// Disable an operator; their sessions end at once.
+    Disable {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
+        database_url: String,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -59,8 +92,26 @@ pub struct ServeArgs {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
+    /// Mark cookies Secure (HTTPS only). Defaults to on unless the address is loopback.
+    #[arg(long, env = "SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: u64,
+
+    /// Hours after sign-in at which a session ends, active or not.
+    #[arg(long, env = "SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
+    pub session_absolute_hours: u64,
+
     #[command(flatten)]
     pub upstream: UpstreamArgs,
+}
+
+impl ServeArgs {
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies.unwrap_or(!self.addr.ip().is_loopback())
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -267,6 +318,17 @@ mod tests {
         assert_eq!(
             cli.serve.upstream.v3_key().unwrap().unwrap().expose(),
             "SG.from-file"
+        );
+    }
+
+    #[test]
+    fn secure_cookies_default_on_unless_loopback() {
+        assert!(!parse(&[]).serve.secure_cookies());
+        assert!(parse(&["--addr", "0.0.0.0:3000"]).serve.secure_cookies());
+        assert!(
+            !parse(&["--addr", "0.0.0.0:3000", "--secure-cookies", "false"])
+                .serve
+                .secure_cookies()
         );
     }
 

@@ -3,6 +3,8 @@
 
 pub mod commands;
 pub mod config;
+pub mod first_admin;
+pub mod middleware;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -2,6 +2,9 @@
 
 use std::net::SocketAddr;
 
+use std::time::Duration;
+
+use app::services::auth::SessionLimits;
 use app::services::{db, AppState};
 use app::{shell, App};
 use axum::{
@@ -17,12 +20,18 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tower_http::{
-    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
+    set_header::SetResponseHeaderLayer,
 };
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::config::ServeArgs;
-use crate::routes;
+use crate::middleware::{
+    authenticate::authenticate, same_origin::same_origin, security_headers::security_headers,
+};
 use crate::upstream::{self, UpstreamError};
+use crate::{first_admin, routes};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -37,6 +46,10 @@ pub enum StartupError {
     },
     #[error("server stopped with an error: {0}")]
     Serve(#[source] std::io::Error),
+    #[error("cannot prepare the session store: {0}")]
+    Sessions(#[source] sqlx::Error),
+    #[error("cannot create the first admin: {0}")]
+    FirstAdmin(#[from] first_admin::FirstAdminError),
 }
 
 /// A started console: its address, and what keeps it running.
@@ -66,6 +79,7 @@ impl Running {
 /// Starts the console in the background and returns once it accepts connections.
 pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
     let pool = db::open(&args.database_url).await?;
+    first_admin::ensure(&pool, &data_dir(&args.database_url)).await?;
     let upstream = upstream::start(&args.upstream).await?;
     let listener = TcpListener::bind(args.addr)
         .await
@@ -86,8 +100,31 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         pool,
         upstream: upstream.client,
         upstream_health: Default::default(),
+        login_throttle: Default::default(),
+        session_limits: SessionLimits {
+            idle: Duration::from_secs(args.session_idle_minutes * 60),
+            absolute: Duration::from_secs(args.session_absolute_hours * 3600),
+        },
     };
-    let router = router(state, &args);
+    let sessions = SqliteStore::new(state.pool.clone());
+    sessions.migrate().await.map_err(StartupError::Sessions)?;
+    let session_layer = SessionManagerLayer::new(sessions.clone())
+        .with_name("rc_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(args.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::seconds(
+                (args.session_idle_minutes * 60) as i64,
+            ),
+        ));
+    tokio::spawn(async move {
+        use tower_sessions::ExpiredDeletion;
+        let _ = sessions
+            .continuously_delete_expired(tokio::time::Duration::from_secs(300))
+            .await;
+    });
+    let router = router(state, &args, session_layer);
 
     let (trigger, signal) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -124,13 +161,33 @@ pub async fn run(args: ServeArgs) -> Result<(), StartupError> {
     running.stop().await
 }
 
-fn router(state: AppState, args: &ServeArgs) -> Router {
+/// The folder of the database file, where first-start files go (`data/` by default).
+fn data_dir(database_url: &str) -> std::path::PathBuf {
+    let path = database_url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| p.to_path_buf())
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
+}
+
+/// Largest request body accepted; forms here are small, uploads do not exist.
+const BODY_LIMIT: usize = 256 * 1024;
+
+fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<SqliteStore>) -> Router {
     let routes = generate_route_list(App);
     let pkg = ServeDir::new(args.site_root.join("pkg"))
         .precompressed_br()
         .precompressed_gzip();
     Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .route("/login", post(routes::login::sign_in))
+        .route("/logout", post(routes::login::sign_out))
         .route(
             "/api/{*fn_name}",
             post(server_fn_handler).get(server_fn_handler),
@@ -157,6 +214,14 @@ fn router(state: AppState, args: &ServeArgs) -> Router {
                 .service(pkg),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            authenticate,
+        ))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(same_origin))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

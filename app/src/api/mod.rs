@@ -1,3 +1,11 @@
 //! Server functions, grouped by domain. Each is thin: check the role, validate, call a service.
 
+pub mod account;
+pub mod operators;
+pub mod session;
 pub mod theme;
+
+#[cfg(feature = "ssr")]
+mod guard;
+#[cfg(feature = "ssr")]
+pub use guard::{app_state, client_ip, require};

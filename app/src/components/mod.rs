@@ -2,8 +2,10 @@
 
 mod footer;
 mod header;
+mod me;
 mod theme_toggle;
 
 pub use footer::Footer;
 pub use header::Header;
+pub use me::{Guarded, Me};
 pub use theme_toggle::ThemeToggle;

@@ -4,6 +4,8 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 
+use super::auth::SessionLimits;
+use super::throttle::LoginThrottle;
 use super::upstream_health::UpstreamHealth;
 
 /// Everything a request handler or server function needs, built once at start-up.
@@ -13,4 +15,6 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub upstream: sendgrid::Client,
     pub upstream_health: Arc<UpstreamHealth>,
+    pub login_throttle: Arc<LoginThrottle>,
+    pub session_limits: SessionLimits,
 }

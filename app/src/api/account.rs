@@ -1,0 +1,46 @@
+use leptos::prelude::*;
+
+/// Changes the signed-in operator's own password, after checking the current one.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), ServerFnError> {
+    use crate::domain::{check_new_password, Permission};
+    use crate::services::audit::{self, NewEvent, Outcome};
+    use crate::services::{operators, passwords};
+
+    // Every role may read customers, so this admits any signed-in operator.
+    let me = super::require(Permission::ReadCustomers)?;
+    let state = super::app_state()?;
+    check_new_password(&new_password).map_err(ServerFnError::new)?;
+    if new_password != confirm_password {
+        return Err(ServerFnError::new("The two new passwords differ."));
+    }
+    let row = operators::find_by_id(&state.pool, me.id)
+        .await?
+        .ok_or_else(|| ServerFnError::new("Your operator account no longer exists."))?;
+    if !passwords::verify(&current_password, &row.password_hash) {
+        return Err(ServerFnError::new("The current password is not right."));
+    }
+    if current_password == new_password {
+        return Err(ServerFnError::new(
+            "Choose a password different from the current one.",
+        ));
+    }
+    operators::set_password(&state.pool, me.id, &new_password, false).await?;
+    audit::record(
+        &state.pool,
+        NewEvent::event(
+            "operator.change_password",
+            Some(&me.email),
+            Outcome::Success,
+            serde_json::json!({}),
+        )
+        .with_client_ip(super::client_ip()),
+    )
+    .await;
+    leptos_axum::redirect("/");
+    Ok(())
+}

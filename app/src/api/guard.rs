@@ -1,0 +1,37 @@
+//! The one check every server function makes before doing anything.
+
+use leptos::prelude::*;
+
+use crate::domain::{OperatorView, Permission};
+use crate::services::auth::{self, CurrentOperator};
+use crate::services::AppState;
+
+/// The request's operator, if they may do `permission`; otherwise a 401 or 403 is set on the
+/// response and an error returned, so the function stops here.
+pub fn require(permission: Permission) -> Result<OperatorView, ServerFnError> {
+    let current = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CurrentOperator>().cloned())
+        .unwrap_or_default();
+    auth::check(&current, permission).map_err(|error| {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(
+                http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::FORBIDDEN),
+            );
+        }
+        ServerFnError::new(error.to_string())
+    })
+}
+
+pub fn app_state() -> Result<AppState, ServerFnError> {
+    use_context::<AppState>()
+        .ok_or_else(|| ServerFnError::new("The console is not ready; try again."))
+}
+
+pub fn client_ip() -> Option<String> {
+    use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string())
+    })
+}

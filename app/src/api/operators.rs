@@ -1,0 +1,128 @@
+use leptos::prelude::*;
+
+use crate::domain::OperatorView;
+
+/// Every operator, enabled first. Admins only.
+#[server(endpoint = "list_operators")]
+pub async fn list_operators() -> Result<Vec<OperatorView>, ServerFnError> {
+    use crate::domain::Permission;
+    super::require(Permission::ManageOperators)?;
+    let state = super::app_state()?;
+    let rows = crate::services::operators::list(&state.pool).await?;
+    Ok(rows.iter().map(|row| row.view()).collect())
+}
+
+/// A new operator and their one-time password, shown once to the admin who created them.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct NewOperator {
+    pub email: String,
+    pub one_time_password: String,
+}
+
+#[server(endpoint = "add_operator")]
+pub async fn add_operator(
+    email: String,
+    display_name: String,
+    role: String,
+) -> Result<NewOperator, ServerFnError> {
+    use crate::domain::{OperatorEmail, Permission, Role};
+    use crate::services::audit::{self, NewEvent, Outcome};
+    use crate::services::operators::{self, OperatorError};
+    use crate::services::passwords;
+
+    let me = super::require(Permission::ManageOperators)?;
+    let state = super::app_state()?;
+    let email = OperatorEmail::parse(&email).map_err(ServerFnError::new)?;
+    let role = Role::parse(&role)
+        .ok_or_else(|| ServerFnError::new("Choose a role: admin, manager, support or auditor."))?;
+    if display_name.chars().count() > 100 {
+        return Err(ServerFnError::new(
+            "Keep the display name under 100 characters.",
+        ));
+    }
+    let password = passwords::generate();
+    match operators::create(&state.pool, &email, &display_name, role, &password, true).await {
+        Ok(_) => {}
+        Err(OperatorError::EmailTaken(taken)) => {
+            return Err(ServerFnError::new(format!(
+                "An operator with the email {taken} already exists."
+            )))
+        }
+        Err(other) => return Err(ServerFnError::new(other.to_string())),
+    }
+    audit::record(
+        &state.pool,
+        NewEvent::event(
+            "operator.add",
+            Some(&me.email),
+            Outcome::Success,
+            serde_json::json!({"email": email.as_str(), "role": role.as_str()}),
+        )
+        .with_client_ip(super::client_ip()),
+    )
+    .await;
+    Ok(NewOperator {
+        email: email.as_str().to_string(),
+        one_time_password: password,
+    })
+}
+
+#[server(endpoint = "change_operator_role")]
+pub async fn change_operator_role(email: String, role: String) -> Result<(), ServerFnError> {
+    use crate::domain::{Permission, Role};
+    use crate::services::audit::{self, NewEvent, Outcome};
+    use crate::services::operators;
+
+    let me = super::require(Permission::ManageOperators)?;
+    let state = super::app_state()?;
+    let role = Role::parse(&role)
+        .ok_or_else(|| ServerFnError::new("Choose a role: admin, manager, support or auditor."))?;
+    if email.trim().eq_ignore_ascii_case(&me.email) && role != Role::Admin {
+        return Err(ServerFnError::new(
+            "You cannot remove your own admin role; ask another admin.",
+        ));
+    }
+    operators::set_role(&state.pool, email.trim(), role)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    audit::record(
+        &state.pool,
+        NewEvent::event(
+            "operator.change_role",
+            Some(&me.email),
+            Outcome::Success,
+            serde_json::json!({"email": email.trim(), "role": role.as_str()}),
+        )
+        .with_client_ip(super::client_ip()),
+    )
+    .await;
+    Ok(())
+}
+
+#[server(endpoint = "disable_operator")]
+pub async fn disable_operator(email: String) -> Result<(), ServerFnError> {
+    use crate::domain::Permission;
+    use crate::services::audit::{self, NewEvent, Outcome};
+    use crate::services::operators;
+
+    let me = super::require(Permission::ManageOperators)?;
+    let state = super::app_state()?;
+    if email.trim().eq_ignore_ascii_case(&me.email) {
+        return Err(ServerFnError::new("You cannot disable yourself."));
+    }
+    operators::disable(&state.pool, email.trim())
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    audit::record(
+        &state.pool,
+        NewEvent::event(
+            "operator.disable",
+            Some(&me.email),
+            Outcome::Success,
+            serde_json::json!({"email": email.trim()}),
+        )
+        .with_client_ip(super::client_ip()),
+    )
+    .await;
+    Ok(())
+}

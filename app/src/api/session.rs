@@ -1,0 +1,12 @@
+use leptos::prelude::*;
+
+use crate::domain::OperatorView;
+
+/// The signed-in operator, or `None`. Anyone may ask.
+#[server(endpoint = "get_me")]
+pub async fn get_me() -> Result<Option<OperatorView>, ServerFnError> {
+    use crate::services::auth::CurrentOperator;
+    Ok(use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CurrentOperator>().cloned())
+        .and_then(|current| current.0))
+}

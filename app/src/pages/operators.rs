@@ -1,0 +1,164 @@
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::operators::{list_operators, AddOperator, ChangeOperatorRole, DisableOperator};
+use crate::components::Guarded;
+use crate::domain::{OperatorView, Permission, Role};
+use crate::pages::account::clean;
+
+/// Admins: who can sign in, with what role; add, change role, disable.
+#[component]
+pub fn OperatorsPage() -> impl IntoView {
+    view! {
+        <Title text="Operators" />
+        <Guarded permission=Permission::ManageOperators>
+            <OperatorsAdmin />
+        </Guarded>
+    }
+}
+
+#[component]
+fn OperatorsAdmin() -> impl IntoView {
+    let add = ServerAction::<AddOperator>::new();
+    let change_role = ServerAction::<ChangeOperatorRole>::new();
+    let disable = ServerAction::<DisableOperator>::new();
+    let operators = Resource::new(
+        move || {
+            (
+                add.version().get(),
+                change_role.version().get(),
+                disable.version().get(),
+            )
+        },
+        |_| list_operators(),
+    );
+    let problem = move || {
+        [change_role.value().get(), disable.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(|r| r.err())
+            .map(|e| clean(&e))
+    };
+
+    view! {
+        <h1>"Operators"</h1>
+        {move || problem().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
+        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading operators…"</p> }>
+            {move || operators.get().map(|loaded| match loaded {
+                Ok(list) => view! { <OperatorTable list change_role disable /> }.into_any(),
+                Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+            })}
+        </Transition>
+        <AddOperatorForm add />
+    }
+}
+
+#[component]
+fn OperatorTable(
+    list: Vec<OperatorView>,
+    change_role: ServerAction<ChangeOperatorRole>,
+    disable: ServerAction<DisableOperator>,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table>
+                <caption class="visually-hidden">"Operators"</caption>
+                <thead>
+                    <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Actions"</th></tr>
+                </thead>
+                <tbody>
+                    {list.into_iter().map(|op| {
+                        let email = op.email.clone();
+                        let disable_email = op.email.clone();
+                        let label = format!("Role of {}", op.email);
+                        view! {
+                            <tr data-operator=op.email.clone()>
+                                <td>{op.display_name.clone()}</td>
+                                <td>{op.email.clone()}</td>
+                                <td>
+                                    {if op.disabled {
+                                        view! { <span>{op.role.label()}</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ActionForm action=change_role attr:class="inline-form">
+                                                <input type="hidden" name="email" value=email.clone() />
+                                                <select name="role" aria-label=label>
+                                                    {Role::ALL.into_iter().map(|role| view! {
+                                                        <option value=role.as_str() selected=role == op.role>{role.label()}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                                <button type="submit" class="button button-secondary">"Save role"</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    }}
+                                </td>
+                                <td>
+                                    {if op.disabled {
+                                        view! { <span class="badge badge-danger">"Disabled"</span> }.into_any()
+                                    } else if op.must_change_password {
+                                        view! { <span class="badge badge-warn">"Password not yet changed"</span> }.into_any()
+                                    } else {
+                                        view! { <span class="badge badge-ok">"Active"</span> }.into_any()
+                                    }}
+                                </td>
+                                <td>
+                                    {(!op.disabled).then(|| view! {
+                                        <details class="confirm">
+                                            <summary class="button button-secondary">"Disable…"</summary>
+                                            <ActionForm action=disable attr:class="confirm-body">
+                                                <input type="hidden" name="email" value=disable_email.clone() />
+                                                <p>{format!("{} will be signed out at once and cannot sign in again.", disable_email)}</p>
+                                                <button type="submit" class="button button-danger">{format!("Disable {}", disable_email)}</button>
+                                            </ActionForm>
+                                        </details>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn AddOperatorForm(add: ServerAction<AddOperator>) -> impl IntoView {
+    let pending = add.pending();
+    view! {
+        <section class="card add-operator" aria-labelledby="add-operator-title">
+            <h2 id="add-operator-title">"Add an operator"</h2>
+            {move || add.value().get().map(|result| match result {
+                Ok(created) => view! {
+                    <div class="notice notice-ok" role="status">
+                        <p>{format!("{} can now sign in with this one-time password. It is shown only once; they must change it at first sign-in.", created.email)}</p>
+                        <p><code class="one-time-password" data-testid="one-time-password">{created.one_time_password}</code></p>
+                    </div>
+                }.into_any(),
+                Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+            })}
+            <ActionForm action=add attr:class="form-row">
+                <div class="field">
+                    <label for="new-email">"Email"</label>
+                    <input id="new-email" name="email" type="email" required autocomplete="off" />
+                </div>
+                <div class="field">
+                    <label for="new-name">"Display name"</label>
+                    <input id="new-name" name="display_name" type="text" maxlength="100" autocomplete="off" />
+                </div>
+                <div class="field">
+                    <label for="new-role">"Role"</label>
+                    <select id="new-role" name="role">
+                        {Role::ALL.into_iter().map(|role| view! {
+                            <option value=role.as_str() selected=role == Role::Support>{role.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button" disabled=move || pending.get()>
+                    {move || if pending.get() { "Adding…" } else { "Add operator" }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,160 @@
+//! The `operators` table.
+
+use chrono::Utc;
+use sqlx::{FromRow, SqlitePool};
+
+use crate::domain::{OperatorEmail, OperatorView, Role};
+
+use super::passwords;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct OperatorRow {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub created_at: String,
+    pub disabled_at: Option<String>,
+}
+
+impl OperatorRow {
+    pub fn role(&self) -> Role {
+        // The CHECK constraint admits only the four roles; the fallback is the least powerful.
+        Role::parse(&self.role).unwrap_or(Role::Support)
+    }
+
+    pub fn view(&self) -> OperatorView {
+        OperatorView {
+            id: self.id,
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role(),
+            must_change_password: self.must_change_password,
+            disabled: self.disabled_at.is_some(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OperatorError {
+    #[error("an operator with the email {0} already exists")]
+    EmailTaken(String),
+    #[error("no operator has the email {0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+const COLUMNS: &str =
+    "id, email, display_name, role, password_hash, must_change_password, created_at, disabled_at";
+
+pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM operators")
+        .fetch_one(pool)
+        .await
+}
+
+pub async fn create(
+    pool: &SqlitePool,
+    email: &OperatorEmail,
+    display_name: &str,
+    role: Role,
+    password: &str,
+    must_change_password: bool,
+) -> Result<OperatorRow, OperatorError> {
+    let hash = passwords::hash(password);
+    let display_name = if display_name.trim().is_empty() {
+        email
+            .as_str()
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    } else {
+        display_name.trim().to_string()
+    };
+    let inserted = sqlx::query_as::<_, OperatorRow>(&format!(
+        "INSERT INTO operators (email, display_name, role, password_hash, must_change_password, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING {COLUMNS}"
+    ))
+    .bind(email.as_str())
+    .bind(display_name)
+    .bind(role.as_str())
+    .bind(hash)
+    .bind(must_change_password)
+    .bind(Utc::now().to_rfc3339())
+    .fetch_optional(pool)
+    .await?;
+    inserted.ok_or_else(|| OperatorError::EmailTaken(email.as_str().to_string()))
+}
+
+pub async fn find_by_email(
+    pool: &SqlitePool,
+    email: &str,
+) -> Result<Option<OperatorRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM operators WHERE email = ?"))
+        .bind(email.trim())
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn find_by_id(pool: &SqlitePool, id: i64) -> Result<Option<OperatorRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM operators WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn list(pool: &SqlitePool) -> Result<Vec<OperatorRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM operators ORDER BY disabled_at IS NOT NULL, email"
+    ))
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn set_role(pool: &SqlitePool, email: &str, role: Role) -> Result<(), OperatorError> {
+    let changed = sqlx::query("UPDATE operators SET role = ? WHERE email = ?")
+        .bind(role.as_str())
+        .bind(email)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(OperatorError::NotFound(email.to_string()));
+    }
+    Ok(())
+}
+
+/// Disables the operator; their sessions stop working on their next request because every
+/// request re-reads the operator.
+pub async fn disable(pool: &SqlitePool, email: &str) -> Result<(), OperatorError> {
+    let changed =
+        sqlx::query("UPDATE operators SET disabled_at = COALESCE(disabled_at, ?) WHERE email = ?")
+            .bind(Utc::now().to_rfc3339())
+            .bind(email)
+            .execute(pool)
+            .await?
+            .rows_affected();
+    if changed == 0 {
+        return Err(OperatorError::NotFound(email.to_string()));
+    }
+    Ok(())
+}
+
+pub async fn set_password(
+    pool: &SqlitePool,
+    id: i64,
+    password: &str,
+    must_change_password: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE operators SET password_hash = ?, must_change_password = ? WHERE id = ?")
+        .bind(passwords::hash(password))
+        .bind(must_change_password)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}

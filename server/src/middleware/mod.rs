@@ -1,0 +1,5 @@
+//! Layers every request passes through.
+
+pub mod authenticate;
+pub mod same_origin;
+pub mod security_headers;

@@ -1,0 +1,220 @@
+//! `POST /login` and `POST /logout`: plain form posts, so signing in works without
+//! JavaScript. A failed sign-in re-renders the login page with the message and a 401 (or
+//! 429 when throttled); success rotates the session id and redirects to a same-site `next`.
+
+use std::net::SocketAddr;
+
+use app::services::audit::{self, NewEvent, Outcome};
+use app::services::auth::{self, CurrentOperator};
+use app::services::{operators, passwords, throttle, AppState};
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, State},
+    http::{header, HeaderMap, Request, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    Form,
+};
+use leptos::prelude::provide_context;
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    session: Session,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let client_ip = peer.ip().to_string();
+    let email = form.email.trim().to_lowercase();
+    let keys = throttle::keys(&email, Some(&client_ip));
+    let next = safe_next(&form.next);
+
+    if let Some(wait) = state.login_throttle.blocked_for(&keys) {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        audit::record(
+            &state.pool,
+            NewEvent::event(
+                "auth.sign_in",
+                None,
+                Outcome::Refused,
+                json!({"email": email, "reason": "throttled"}),
+            )
+            .with_client_ip(Some(client_ip)),
+        )
+        .await;
+        let query = format!(
+            "error=throttled&wait={minutes}&email={}&next={}",
+            enc(&email),
+            enc(&next)
+        );
+        return render_login(&state, &headers, &query, StatusCode::TOO_MANY_REQUESTS).await;
+    }
+
+    let operator = match operators::find_by_email(&state.pool, &email).await {
+        Ok(found) => found,
+        Err(error) => {
+            tracing::error!(%error, "sign-in lookup failed");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The console's database is unavailable.",
+            )
+                .into_response();
+        }
+    };
+    // Always verify against some hash, so an unknown email costs the same time as a wrong password.
+    let hash = operator
+        .as_ref()
+        .map(|op| op.password_hash.as_str())
+        .unwrap_or(passwords::decoy_hash());
+    let password_ok = passwords::verify(&form.password, hash);
+    let signed_in = match operator {
+        Some(op) if password_ok && op.disabled_at.is_none() => Some(op),
+        _ => None,
+    };
+
+    let Some(operator) = signed_in else {
+        state.login_throttle.record_failure(&keys);
+        audit::record(
+            &state.pool,
+            NewEvent::event(
+                "auth.sign_in",
+                None,
+                Outcome::Failure,
+                json!({"email": email}),
+            )
+            .with_client_ip(Some(client_ip)),
+        )
+        .await;
+        let query = format!("error=invalid&email={}&next={}", enc(&email), enc(&next));
+        return render_login(&state, &headers, &query, StatusCode::UNAUTHORIZED).await;
+    };
+
+    state.login_throttle.clear(&keys);
+    if let Err(error) = auth::start_session(&session, &operator).await {
+        tracing::error!(%error, "cannot start a session");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Cannot start a session; try again.",
+        )
+            .into_response();
+    }
+    audit::record(
+        &state.pool,
+        NewEvent::event(
+            "auth.sign_in",
+            Some(&operator.email),
+            Outcome::Success,
+            json!({}),
+        )
+        .with_client_ip(Some(client_ip)),
+    )
+    .await;
+    let destination = if operator.must_change_password {
+        "/account/password".to_string()
+    } else {
+        next
+    };
+    Redirect::to(&destination).into_response()
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    session: Session,
+    request: Request<Body>,
+) -> Response {
+    let operator = request
+        .extensions()
+        .get::<CurrentOperator>()
+        .and_then(|current| current.0.clone());
+    if let Some(operator) = operator {
+        audit::record(
+            &state.pool,
+            NewEvent::event(
+                "auth.sign_out",
+                Some(&operator.email),
+                Outcome::Success,
+                json!({}),
+            )
+            .with_client_ip(Some(peer.ip().to_string())),
+        )
+        .await;
+    }
+    auth::end_session(&session).await;
+    Redirect::to("/login?signed_out=1").into_response()
+}
+
+/// Only a path on this site: never `//host`, a scheme, or a backslash trick.
+pub fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+        && !next.starts_with("/login");
+    if ok {
+        next.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+async fn render_login(
+    state: &AppState,
+    original: &HeaderMap,
+    query: &str,
+    status: StatusCode,
+) -> Response {
+    let mut builder = Request::get(format!("/login?{query}"));
+    if let Some(cookie) = original.get(header::COOKIE) {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    let mut request = builder.body(Body::empty()).expect("static request parts");
+    request.extensions_mut().insert(CurrentOperator(None));
+    let context_state = state.clone();
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(
+        move || provide_context(context_state.clone()),
+        move || app::shell(options.clone()),
+    );
+    let mut response = render(request).await;
+    *response.status_mut() = status;
+    response
+}
+
+fn enc(value: &str) -> String {
+    serde_urlencoded::to_string([("v", value)])
+        .map(|s| s.trim_start_matches("v=").to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/customers?q=acme"), "/customers?q=acme");
+        for hostile in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "",
+            "customers",
+            "/login",
+        ] {
+            assert_eq!(safe_next(hostile), "/", "{hostile:?}");
+        }
+    }
+}
