@@ -14,18 +14,19 @@ pub async fn change_password(
     // Every role may read customers, so this admits any signed-in operator.
     let me = super::require(Permission::ReadCustomers)?;
     let state = super::app_state()?;
-    check_new_password(&new_password).map_err(ServerFnError::new)?;
+    check_new_password(&new_password).map_err(|m| super::refuse(400, m))?;
     if new_password != confirm_password {
-        return Err(ServerFnError::new("The two new passwords differ."));
+        return Err(super::refuse(400, "The two new passwords differ."));
     }
     let row = operators::find_by_id(&state.pool, me.id)
         .await?
         .ok_or_else(|| ServerFnError::new("Your operator account no longer exists."))?;
     if !passwords::verify(&current_password, &row.password_hash) {
-        return Err(ServerFnError::new("The current password is not right."));
+        return Err(super::refuse(400, "The current password is not right."));
     }
     if current_password == new_password {
-        return Err(ServerFnError::new(
+        return Err(super::refuse(
+            400,
             "Choose a password different from the current one.",
         ));
     }

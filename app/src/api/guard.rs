@@ -35,3 +35,14 @@ pub fn client_ip() -> Option<String> {
             .map(|info| info.0.ip().to_string())
     })
 }
+
+/// A refusal with its HTTP status (400 bad input, 404 unknown, 409 conflict...), so the
+/// browser and API clients see a 4xx with a clear message rather than a 500.
+pub fn refuse(status: u16, message: impl Into<String>) -> ServerFnError {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_REQUEST),
+        );
+    }
+    ServerFnError::new(message.into())
+}

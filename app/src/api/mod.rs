@@ -8,4 +8,4 @@ pub mod theme;
 #[cfg(feature = "ssr")]
 mod guard;
 #[cfg(feature = "ssr")]
-pub use guard::{app_state, client_ip, require};
+pub use guard::{app_state, client_ip, refuse, require};

@@ -32,11 +32,12 @@ pub async fn add_operator(
 
     let me = super::require(Permission::ManageOperators)?;
     let state = super::app_state()?;
-    let email = OperatorEmail::parse(&email).map_err(ServerFnError::new)?;
+    let email = OperatorEmail::parse(&email).map_err(|m| super::refuse(400, m))?;
     let role = Role::parse(&role)
-        .ok_or_else(|| ServerFnError::new("Choose a role: admin, manager, support or auditor."))?;
+        .ok_or_else(|| super::refuse(400, "Choose a role: admin, manager, support or auditor."))?;
     if display_name.chars().count() > 100 {
-        return Err(ServerFnError::new(
+        return Err(super::refuse(
+            400,
             "Keep the display name under 100 characters.",
         ));
     }
@@ -44,11 +45,12 @@ pub async fn add_operator(
     match operators::create(&state.pool, &email, &display_name, role, &password, true).await {
         Ok(_) => {}
         Err(OperatorError::EmailTaken(taken)) => {
-            return Err(ServerFnError::new(format!(
-                "An operator with the email {taken} already exists."
-            )))
+            return Err(super::refuse(
+                409,
+                format!("An operator with the email {taken} already exists."),
+            ))
         }
-        Err(other) => return Err(ServerFnError::new(other.to_string())),
+        Err(other) => return Err(operator_error(other)),
     }
     audit::record(
         &state.pool,
@@ -76,15 +78,16 @@ pub async fn change_operator_role(email: String, role: String) -> Result<(), Ser
     let me = super::require(Permission::ManageOperators)?;
     let state = super::app_state()?;
     let role = Role::parse(&role)
-        .ok_or_else(|| ServerFnError::new("Choose a role: admin, manager, support or auditor."))?;
+        .ok_or_else(|| super::refuse(400, "Choose a role: admin, manager, support or auditor."))?;
     if email.trim().eq_ignore_ascii_case(&me.email) && role != Role::Admin {
-        return Err(ServerFnError::new(
+        return Err(super::refuse(
+            409,
             "You cannot remove your own admin role; ask another admin.",
         ));
     }
     operators::set_role(&state.pool, email.trim(), role)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(operator_error)?;
     audit::record(
         &state.pool,
         NewEvent::event(
@@ -108,11 +111,11 @@ pub async fn disable_operator(email: String) -> Result<(), ServerFnError> {
     let me = super::require(Permission::ManageOperators)?;
     let state = super::app_state()?;
     if email.trim().eq_ignore_ascii_case(&me.email) {
-        return Err(ServerFnError::new("You cannot disable yourself."));
+        return Err(super::refuse(409, "You cannot disable yourself."));
     }
     operators::disable(&state.pool, email.trim())
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(operator_error)?;
     audit::record(
         &state.pool,
         NewEvent::event(
@@ -125,4 +128,16 @@ pub async fn disable_operator(email: String) -> Result<(), ServerFnError> {
     )
     .await;
     Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn operator_error(error: crate::services::operators::OperatorError) -> ServerFnError {
+    use crate::services::operators::OperatorError;
+    match error {
+        OperatorError::NotFound(_) => super::refuse(404, error.to_string()),
+        OperatorError::EmailTaken(_) => super::refuse(409, error.to_string()),
+        OperatorError::Database(inner) => {
+            ServerFnError::new(format!("The console's database failed: {inner}"))
+        }
+    }
 }

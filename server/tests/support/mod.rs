@@ -1,14 +1,21 @@
 //! `TestConsole`: the real router on a random port, a fresh SQLite file, and the embedded
-//! simulator on its own random port.
+//! simulator on its own random port; plus signed-in HTTP clients per role.
 #![allow(dead_code)]
 
+use app::domain::{OperatorEmail, Role};
+use app::services::{db, operators};
 use clap::Parser;
+use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
 use server::config::{Cli, ServeArgs};
 use server::startup::{self, Running};
+use sqlx::SqlitePool;
+
+pub const PASSWORD: &str = "correct horse battery staple";
 
 pub struct TestConsole {
     running: Running,
-    _dir: tempfile::TempDir,
+    pub pool: SqlitePool,
+    pub dir: tempfile::TempDir,
 }
 
 impl TestConsole {
@@ -27,15 +34,84 @@ impl TestConsole {
         args.database_url = format!("sqlite://{}/console.db", dir.path().display());
         args.upstream.simulator_customers = 20;
         adjust(&mut args);
+        let database_url = args.database_url.clone();
         let running = startup::spawn(args).await.expect("console starts");
-        Self { running, _dir: dir }
+        let pool = db::open(&database_url).await.expect("test pool");
+        Self { running, pool, dir }
     }
 
     pub fn url(&self) -> String {
         self.running.url()
     }
 
+    /// The embedded simulator's base URL, for its `/_sim` control plane.
+    pub fn simulator_url(&self) -> String {
+        self.running
+            .simulator
+            .as_ref()
+            .expect("embedded simulator")
+            .base_url()
+    }
+
     pub async fn stop(self) {
         self.running.stop().await.expect("clean shutdown");
+    }
+
+    /// Creates an operator with [`PASSWORD`] who need not change it.
+    pub async fn add_operator(&self, email: &str, role: Role) {
+        let email = OperatorEmail::parse(email).unwrap();
+        operators::create(&self.pool, &email, "", role, PASSWORD, false)
+            .await
+            .expect("operator created");
+    }
+
+    /// A client that keeps cookies, does not follow redirects, and sends this site's Origin.
+    pub fn client(&self) -> reqwest::Client {
+        let mut headers = HeaderMap::new();
+        headers.insert(ORIGIN, HeaderValue::from_str(&self.url()).unwrap());
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    }
+
+    /// Signs in and returns the client holding the session.
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let client = self.client();
+        let response = self.sign_in(&client, email, PASSWORD).await;
+        assert_eq!(response.status(), 303, "sign-in of {email} redirects");
+        client
+    }
+
+    pub async fn sign_in(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}/login", self.url()))
+            .form(&[("email", email), ("password", password), ("next", "/")])
+            .send()
+            .await
+            .expect("login answers")
+    }
+
+    /// Calls a server function with form-encoded arguments.
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        args: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}/api/{endpoint}", self.url()))
+            .header("accept", "application/json")
+            .form(args)
+            .send()
+            .await
+            .expect("server function answers")
     }
 }

@@ -1,0 +1,265 @@
+//! Sign-in, sessions and the HTTP-level defences, over real HTTP.
+
+mod support;
+
+use app::domain::Role;
+use support::{TestConsole, PASSWORD};
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("rc_session="))
+        .map(str::to_string)
+}
+
+#[tokio::test]
+async fn signing_in_rotates_the_session_id_and_sets_strict_cookies() {
+    let console = TestConsole::start().await;
+    console.add_operator("ann@example.com", Role::Manager).await;
+    let client = console.client();
+
+    // A failed attempt first: whatever id exists before sign-in must not survive it.
+    let failed = console
+        .sign_in(&client, "ann@example.com", "wrong password")
+        .await;
+    assert_eq!(failed.status(), 401);
+    let ok = console.sign_in(&client, "ann@example.com", PASSWORD).await;
+    assert_eq!(ok.status(), 303);
+    let cookie = session_cookie(&ok).expect("a session cookie is set at sign-in");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "loopback console does not force Secure: {cookie}"
+    );
+
+    let again = console.sign_in(&client, "ann@example.com", PASSWORD).await;
+    let rotated = session_cookie(&again).expect("a new cookie at the next sign-in");
+    assert_ne!(
+        cookie.split(';').next(),
+        rotated.split(';').next(),
+        "the id changes at sign-in"
+    );
+    console.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_email_and_wrong_password_get_the_same_answer() {
+    let console = TestConsole::start().await;
+    console.add_operator("ann@example.com", Role::Manager).await;
+    let client = console.client();
+    let unknown = console
+        .sign_in(&client, "nobody@example.com", PASSWORD)
+        .await;
+    let wrong = console
+        .sign_in(&client, "ann@example.com", "not the password")
+        .await;
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(wrong.status(), 401);
+    let unknown_text = unknown.text().await.unwrap();
+    let wrong_text = wrong.text().await.unwrap();
+    let message = "That email and password do not match an active operator.";
+    assert!(unknown_text.contains(message) && wrong_text.contains(message));
+    console.stop().await;
+}
+
+#[tokio::test]
+async fn five_failures_throttle_the_sixth_attempt_even_with_the_right_password() {
+    let console = TestConsole::start().await;
+    console.add_operator("ann@example.com", Role::Manager).await;
+    let client = console.client();
+    for _ in 0..5 {
+        let response = console.sign_in(&client, "ann@example.com", "guess").await;
+        assert_eq!(response.status(), 401);
+    }
+    let blocked = console.sign_in(&client, "ann@example.com", PASSWORD).await;
+    assert_eq!(blocked.status(), 429);
+    assert!(blocked
+        .text()
+        .await
+        .unwrap()
+        .contains("Too many failed sign-ins"));
+    console.stop().await;
+}
+
+#[tokio::test]
+async fn cross_origin_posts_are_refused() {
+    let console = TestConsole::start().await;
+    console.add_operator("ann@example.com", Role::Admin).await;
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = [("email", "ann@example.com"), ("password", PASSWORD)];
+    let url = format!("{}/login", console.url());
+    let foreign = plain
+        .post(&url)
+        .header("origin", "http://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 403);
+    let missing = plain.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(missing.status(), 403, "no Origin and no Referer");
+    let referer = plain
+        .post(&url)
+        .header("referer", format!("{}/login", console.url()))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(referer.status(), 303, "a same-site Referer is enough");
+    console.stop().await;
+}
+
+#[tokio::test]
+async fn security_headers_are_on_every_response() {
+    let console = TestConsole::start().await;
+    let client = console.client();
+    for path in ["/login", "/healthz", "/no-such-file.js"] {
+        let response = client
+            .get(format!("{}{path}", console.url()))
+            .send()
+            .await
+            .unwrap();
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+    }
+    let page = client
+        .get(format!("{}/login", console.url()))
+        .send()
+        .await
+        .unwrap();
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let html = page.text().await.unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("pages allow their hydration script by nonce");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    console.stop().await;
+}
+
+#[tokio::test]
+async fn next_is_followed_only_within_the_site() {
+    let console = TestConsole::start().await;
+    console.add_operator("ann@example.com", Role::Admin).await;
+    for (next, expected) in [
+        ("/operators", "/operators"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example", "/"),
+    ] {
+        let client = console.client();
+        let response = client
+            .post(format!("{}/login", console.url()))
+            .form(&[
+                ("email", "ann@example.com"),
+                ("password", PASSWORD),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["location"], expected, "next={next}");
+    }
+    console.stop().await;
+}
+
+#[tokio::test]
+async fn first_start_creates_an_admin_with_a_private_password_file() {
+    let console = TestConsole::start().await;
+    let path = console.dir.path().join("initial-admin-password");
+    let password = std::fs::read_to_string(&path).expect("password file written");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let client = console.client();
+    let response = console
+        .sign_in(&client, "admin@localhost", password.trim())
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        "/account/password",
+        "must change it first"
+    );
+    let home = client
+        .get(format!("{}/", console.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.headers()["location"], "/account/password");
+    console.stop().await;
+}
+
+#[tokio::test]
+async fn sign_ins_and_operator_changes_are_audited() {
+    let console = TestConsole::start().await;
+    console.add_operator("boss@example.com", Role::Admin).await;
+    let client = console.client();
+    console.sign_in(&client, "boss@example.com", "wrong").await;
+    console.sign_in(&client, "boss@example.com", PASSWORD).await;
+    let response = console
+        .call(
+            &client,
+            "add_operator",
+            &[
+                ("email", "new@example.com"),
+                ("display_name", "New"),
+                ("role", "support"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body = response.text().await.unwrap();
+    let rows: Vec<(String, Option<String>, Option<String>, String)> =
+        sqlx::query_as("SELECT action, operator, outcome, params FROM audit_events ORDER BY id")
+            .fetch_all(&console.pool)
+            .await
+            .unwrap();
+    let actions: Vec<(&str, Option<&str>)> = rows
+        .iter()
+        .map(|r| (r.0.as_str(), r.2.as_deref()))
+        .collect();
+    assert!(
+        actions.contains(&("auth.sign_in", Some("failure"))),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("auth.sign_in", Some("success"))),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("operator.add", Some("success"))),
+        "{actions:?}"
+    );
+    // The one-time password went to the admin, never into the log.
+    let one_time: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let secret = one_time["one_time_password"].as_str().unwrap();
+    assert!(rows
+        .iter()
+        .all(|r| !r.3.contains(secret) && !r.3.contains(PASSWORD)));
+    assert!(matches!(
+        app::services::audit::verify(&console.pool).await.unwrap(),
+        app::services::audit::Verification::Ok { .. }
+    ));
+    console.stop().await;
+}
