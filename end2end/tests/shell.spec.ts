@@ -1,28 +1,30 @@
 import { test, expect, hydrated } from "./fixtures";
+import { signIn } from "./operators";
 
-test("the shell is rendered on the server, before any JavaScript runs", async ({ request }) => {
-  const response = await request.get("/");
+test("the login page is rendered on the server, before any JavaScript runs", async ({ request }) => {
+  const response = await request.get("/login");
   expect(response.status()).toBe(200);
   const html = await response.text();
   expect(html).toContain("Reseller Console");
-  for (const section of ["Customers", "Audit", "Bulk", "Operators"]) {
-    expect(html).toContain(`>${section}</a>`);
-  }
+  expect(html).toContain("Sign in");
   expect(html).toMatch(/Version \d+\.\d+\.\d+/);
 });
 
-test("without JavaScript the page still shows navigation and footer", async ({ browser }) => {
+test("the shell shows navigation, the operator and the footer without JavaScript", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto("/");
-  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Customers" }).first()).toBeVisible();
+  await signIn(page, "admin");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const section of ["Customers", "Audit", "Bulk", "Operators"]) {
+    await expect(nav.getByRole("link", { name: section })).toBeVisible();
+  }
+  await expect(page.getByTestId("operator-slot")).toContainText("e2e-admin");
   await expect(page.getByRole("contentinfo")).toContainText("Version");
   await context.close();
 });
 
 test("the theme toggle flips without a reload and survives one", async ({ page }) => {
-  await page.goto("/");
+  await signIn(page, "support");
   await hydrated(page);
   const html = page.locator("html");
   await expect(html).not.toHaveAttribute("data-theme", /.+/);
@@ -48,7 +50,7 @@ test("the theme toggle flips without a reload and survives one", async ({ page }
 test("the theme toggle works without JavaScript", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto("/");
+  await page.goto("/login");
   await page.getByRole("button", { name: /System theme/ }).click();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
   await context.close();
@@ -57,9 +59,11 @@ test("the theme toggle works without JavaScript", async ({ browser }) => {
 // Uses its own page: Chromium logs the expected 404 of the document as a console error.
 test("an unknown address shows the designed 404 page with a 404 status", async ({ browser }) => {
   const page = await browser.newPage();
+  await signIn(page, "auditor");
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   await page.getByRole("link", { name: "Go to the dashboard" }).click();
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await page.close();
 });
