@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::components::{Footer, Header, Me};
@@ -95,6 +95,9 @@ fn rendered_theme() -> Theme {
     }
 }
 
+/// Every route renders with `SsrMode::Async`: the whole page, resources resolved, in one
+/// response. Pages then work without JavaScript (no out-of-order chunks to swap in) and a
+/// page can still set its status (403, 404) before the first byte.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -112,10 +115,10 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main" class="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/account/password") view=ChangePasswordPage />
-                    <Route path=path!("/operators") view=OperatorsPage />
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/operators") view=OperatorsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />

@@ -3,7 +3,7 @@ import { OPERATORS, PASSWORD, signIn } from "./operators";
 
 test("a page asks for sign-in and comes back to it afterwards", async ({ page }) => {
   await page.goto("/operators");
-  await expect(page).toHaveURL(/\/login\?next=%2Foperators/);
+  await expect(page).toHaveURL(/\/login\?next=\/operators$/);
   await page.getByLabel("Email").fill(OPERATORS.admin);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();

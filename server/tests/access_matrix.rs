@@ -90,7 +90,8 @@ async fn pages_by_role() {
 async fn server_functions_by_role() {
     let console = console_with_everyone().await;
     // (endpoint, arguments, roles allowed)
-    let table: &[(&str, &[(&str, &str)], &[Role])] = &[
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [Role]);
+    let table: &[Case] = &[
         ("list_operators", &[], &[Role::Admin]),
         (
             "add_operator",

@@ -25,7 +25,7 @@ async fn signing_in_rotates_the_session_id_and_sets_strict_cookies() {
     let failed = console
         .sign_in(&client, "ann@example.com", "wrong password")
         .await;
-    assert_eq!(failed.status(), 401);
+    assert_eq!(failed.status(), 303);
     let ok = console.sign_in(&client, "ann@example.com", PASSWORD).await;
     assert_eq!(ok.status(), 303);
     let cookie = session_cookie(&ok).expect("a session cookie is set at sign-in");
@@ -57,12 +57,25 @@ async fn wrong_email_and_wrong_password_get_the_same_answer() {
     let wrong = console
         .sign_in(&client, "ann@example.com", "not the password")
         .await;
-    assert_eq!(unknown.status(), 401);
-    assert_eq!(wrong.status(), 401);
-    let unknown_text = unknown.text().await.unwrap();
-    let wrong_text = wrong.text().await.unwrap();
     let message = "That email and password do not match an active operator.";
-    assert!(unknown_text.contains(message) && wrong_text.contains(message));
+    for (response, email) in [
+        (unknown, "nobody%40example.com"),
+        (wrong, "ann%40example.com"),
+    ] {
+        assert_eq!(response.status(), 303);
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        assert_eq!(
+            location,
+            format!("/login?error=invalid&email={email}&next=%2F")
+        );
+        let page = client
+            .get(format!("{}{location}", console.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 401);
+        assert!(page.text().await.unwrap().contains(message));
+    }
     console.stop().await;
 }
 
@@ -73,15 +86,35 @@ async fn five_failures_throttle_the_sixth_attempt_even_with_the_right_password()
     let client = console.client();
     for _ in 0..5 {
         let response = console.sign_in(&client, "ann@example.com", "guess").await;
-        assert_eq!(response.status(), 401);
+        assert!(response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("error=invalid"));
     }
     let blocked = console.sign_in(&client, "ann@example.com", PASSWORD).await;
-    assert_eq!(blocked.status(), 429);
-    assert!(blocked
+    let location = blocked.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with("/login?error=throttled&wait=15"),
+        "{location}"
+    );
+    let page = client
+        .get(format!("{}{location}", console.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 429);
+    assert!(page
         .text()
         .await
         .unwrap()
-        .contains("Too many failed sign-ins"));
+        .contains("Too many failed sign-ins. Wait 15 minute(s)"));
+    // Still blocked: the right password did not open a session.
+    let home = client
+        .get(format!("{}/", console.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status(), 303);
     console.stop().await;
 }
 

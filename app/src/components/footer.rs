@@ -5,7 +5,7 @@ pub fn Footer() -> impl IntoView {
     view! {
         <footer class="footer">
             <span>"Reseller Console"</span>
-            <span class="footer-version">"Version " {env!("CARGO_PKG_VERSION")}</span>
+            <span class="footer-version">{concat!("Version ", env!("CARGO_PKG_VERSION"))}</span>
         </footer>
     }
 }

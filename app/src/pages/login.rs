@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The sign-in form: a plain POST to `/login`, so it works without JavaScript. The server
-/// re-renders this page with `?error=` when a sign-in fails.
+/// The sign-in form: a plain POST to `/login`, so it works without JavaScript. A failed
+/// sign-in comes back here with `?error=`, answered 401 (429 when throttled).
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
@@ -17,6 +17,14 @@ pub fn LoginPage() -> impl IntoView {
         _ => None,
     };
     let signed_out = !param("signed_out").is_empty();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        match param("error").as_str() {
+            "invalid" => response.set_status(http::StatusCode::UNAUTHORIZED),
+            "throttled" => response.set_status(http::StatusCode::TOO_MANY_REQUESTS),
+            _ => {}
+        }
+    }
     let has_error = error.is_some();
 
     view! {

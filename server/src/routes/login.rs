@@ -1,6 +1,8 @@
 //! `POST /login` and `POST /logout`: plain form posts, so signing in works without
-//! JavaScript. A failed sign-in re-renders the login page with the message and a 401 (or
-//! 429 when throttled); success rotates the session id and redirects to a same-site `next`.
+//! JavaScript. A failed sign-in redirects to `/login?error=...`, which the page shows with a
+//! 401 (or 429 when throttled); success rotates the session id and redirects to a same-site
+//! `next`. Redirecting (rather than answering the POST with a page) keeps the URL and the
+//! rendered page in agreement, which hydration relies on.
 
 use std::net::SocketAddr;
 
@@ -10,11 +12,10 @@ use app::services::{operators, passwords, throttle, AppState};
 use axum::{
     body::Body,
     extract::{ConnectInfo, State},
-    http::{header, HeaderMap, Request, StatusCode},
+    http::{Request, StatusCode},
     response::{IntoResponse, Redirect, Response},
     Form,
 };
-use leptos::prelude::provide_context;
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
@@ -33,7 +34,6 @@ pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
-    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Response {
     let client_ip = peer.ip().to_string();
@@ -59,7 +59,7 @@ pub async fn sign_in(
             enc(&email),
             enc(&next)
         );
-        return render_login(&state, &headers, &query, StatusCode::TOO_MANY_REQUESTS).await;
+        return Redirect::to(&format!("/login?{query}")).into_response();
     }
 
     let operator = match operators::find_by_email(&state.pool, &email).await {
@@ -98,7 +98,7 @@ pub async fn sign_in(
         )
         .await;
         let query = format!("error=invalid&email={}&next={}", enc(&email), enc(&next));
-        return render_login(&state, &headers, &query, StatusCode::UNAUTHORIZED).await;
+        return Redirect::to(&format!("/login?{query}")).into_response();
     };
 
     state.login_throttle.clear(&keys);
@@ -168,29 +168,6 @@ pub fn safe_next(next: &str) -> String {
     } else {
         "/".to_string()
     }
-}
-
-async fn render_login(
-    state: &AppState,
-    original: &HeaderMap,
-    query: &str,
-    status: StatusCode,
-) -> Response {
-    let mut builder = Request::get(format!("/login?{query}"));
-    if let Some(cookie) = original.get(header::COOKIE) {
-        builder = builder.header(header::COOKIE, cookie);
-    }
-    let mut request = builder.body(Body::empty()).expect("static request parts");
-    request.extensions_mut().insert(CurrentOperator(None));
-    let context_state = state.clone();
-    let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_to_stream_with_context(
-        move || provide_context(context_state.clone()),
-        move || app::shell(options.clone()),
-    );
-    let mut response = render(request).await;
-    *response.status_mut() = status;
-    response
 }
 
 fn enc(value: &str) -> String {
