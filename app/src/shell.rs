@@ -1,13 +1,16 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
 };
 
 use crate::components::{Footer, Header, Me};
 use crate::domain::Theme;
-use crate::pages::{ChangePasswordPage, HomePage, LoginPage, NotFoundPage, OperatorsPage};
+use crate::pages::{
+    AuditDetailPage, AuditPage, ChangePasswordPage, CustomerPage, CustomersPage, HistoryTab,
+    HomePage, LimitsTab, LoginPage, NotFoundPage, OfferingsTab, OperatorsPage, PlanTab,
+};
 
 /// The HTML document around the app. Rendered on the server only; the theme comes from the
 /// request's cookie so the first byte already carries the right colours (no flash).
@@ -119,6 +122,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/operators") view=OperatorsPage ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/audit/:id") view=AuditDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/customers") view=CustomersPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("/customers/:user") view=CustomerPage ssr=SsrMode::Async>
+                        <Route path=path!("") view=PlanTab />
+                        <Route path=path!("plan") view=PlanTab />
+                        <Route path=path!("limits") view=LimitsTab />
+                        <Route path=path!("offerings") view=OfferingsTab />
+                        <Route path=path!("history") view=HistoryTab />
+                    </ParentRoute>
                 </Routes>
             </main>
             <Footer />

@@ -42,6 +42,9 @@ pub enum Command {
     /// Manage operators: add, list, disable.
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// Check the audit log's hash chain, or export it.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,6 +72,26 @@ pub enum OperatorCommand {
     Disable {
         #[arg(long)]
         email: String,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
+        database_url: String,
+    },
+}
+
+/// `audit verify` and `audit export`: for auditors and scripts, without the web console.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain: prints "ok N events", or names the first bad event and fails.
+    Verify {
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
+        database_url: String,
+    },
+    /// Write the log to standard output, oldest first.
+    Export {
+        #[arg(long, value_parser = ["csv", "jsonl"], default_value = "csv")]
+        format: String,
+        /// Only events at or after this time (RFC 3339, e.g. 2026-11-01T00:00:00Z).
+        #[arg(long)]
+        since: Option<String>,
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
         database_url: String,
     },
@@ -103,6 +126,16 @@ pub struct ServeArgs {
     /// Hours after sign-in at which a session ends, active or not.
     #[arg(long, env = "SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
     pub session_absolute_hours: u64,
+
+    /// Minutes between background syncs of the customer directory (one also runs at start-up);
+    /// 0 turns background syncs off, leaving only "Refresh from SendGrid".
+    #[arg(long, env = "DIRECTORY_SYNC_MINUTES", default_value_t = 10)]
+    pub directory_sync_minutes: u64,
+
+    /// Seconds between checks for offerings and state changes held for the end of a billing
+    /// cycle (the worker also wakes when the next one is due).
+    #[arg(long, env = "SCHEDULED_JOBS_POLL_SECONDS", default_value_t = 30)]
+    pub scheduled_jobs_poll_seconds: u64,
 
     #[command(flatten)]
     pub upstream: UpstreamArgs,

@@ -16,6 +16,9 @@ async fn main() -> ExitCode {
             .await
             .map_err(|e| e.to_string()),
         Some(Command::Backup(args)) => commands::backup::run(args).await.map_err(|e| e.to_string()),
+        Some(Command::Audit(command)) => commands::audit::run(command)
+            .await
+            .map_err(|e| e.to_string()),
         Some(Command::Operator(command)) => commands::operator::run(command)
             .await
             .map_err(|e| e.to_string()),

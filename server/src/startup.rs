@@ -105,6 +105,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
             idle: Duration::from_secs(args.session_idle_minutes * 60),
             absolute: Duration::from_secs(args.session_absolute_hours * 3600),
         },
+        directory: Default::default(),
     };
     let sessions = SqliteStore::new(state.pool.clone());
     sessions.migrate().await.map_err(StartupError::Sessions)?;
@@ -124,6 +125,20 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
             .continuously_delete_expired(tokio::time::Duration::from_secs(300))
             .await;
     });
+    if args.directory_sync_minutes > 0 {
+        app::services::directory::spawn_periodic(
+            state.directory.clone(),
+            state.pool.clone(),
+            state.upstream.clone(),
+            Duration::from_secs(args.directory_sync_minutes * 60),
+        );
+    }
+    app::services::schedule::Worker::new(
+        state.pool.clone(),
+        state.upstream.clone(),
+        Duration::from_secs(args.scheduled_jobs_poll_seconds),
+    )
+    .spawn();
     let router = router(state, &args, session_layer);
 
     let (trigger, signal) = oneshot::channel::<()>();
@@ -186,6 +201,7 @@ fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<Sqlit
         .precompressed_gzip();
     Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .route("/audit/export.csv", get(routes::audit_export::export_csv))
         .route("/login", post(routes::login::sign_in))
         .route("/logout", post(routes::login::sign_out))
         .route(

@@ -1,11 +1,19 @@
 //! Server functions, grouped by domain. Each is thin: check the role, validate, call a service.
 
 pub mod account;
+pub mod audit;
+mod change;
+pub mod customers;
+pub mod limits;
+pub mod offerings;
 pub mod operators;
+pub mod plan;
 pub mod session;
 pub mod theme;
 
 #[cfg(feature = "ssr")]
 mod guard;
+#[cfg(feature = "ssr")]
+mod status;
 #[cfg(feature = "ssr")]
 pub use guard::{app_state, client_ip, refuse, require};

@@ -1,11 +1,23 @@
 //! Reusable pieces of the UI. Components never import services.
 
+mod customer_history;
+mod field_diff;
 mod footer;
 mod header;
+mod local_time;
 mod me;
+mod reconcile;
+mod status_badge;
 mod theme_toggle;
+mod unresolved;
 
+pub use customer_history::CustomerHistory;
+pub use field_diff::{FieldDiff, StateList};
 pub use footer::Footer;
 pub use header::Header;
+pub use local_time::LocalTime;
 pub use me::{Guarded, Me};
+pub use reconcile::{ReconcileButton, ReconcileResult};
+pub use status_badge::StatusBadge;
 pub use theme_toggle::ThemeToggle;
+pub use unresolved::UnresolvedPanel;

@@ -1,10 +1,24 @@
 //! Types shared by the browser and the server, with their validation.
 //! Nothing here knows about HTTP, SQL or the upstream client.
 
+pub mod audit;
+pub mod audit_filter;
+pub mod change;
+pub mod customer;
+pub mod date;
+pub mod directory;
+pub mod limits;
+pub mod money;
+pub mod offerings;
 pub mod operator;
+pub mod plan;
 pub mod role;
+pub mod schedule;
 pub mod theme;
 
+pub use customer::{state_tone, CustomerSummary};
+pub use date::IsoDate;
+pub use money::Cents;
 pub use operator::{check_new_password, OperatorEmail, OperatorView};
 pub use role::{Permission, Role};
 pub use theme::Theme;

@@ -21,6 +21,8 @@ pub enum Permission {
     ReadAudit,
     /// Add operators, change roles, disable them.
     ManageOperators,
+    /// Link or unlink a v2 customer and a v3 account in the directory by hand.
+    LinkCustomers,
 }
 
 impl Role {

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::UnresolvedPanel;
+
 /// The dashboard home: where each kind of work starts.
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -25,5 +27,6 @@ pub fn HomePage() -> impl IntoView {
                 <p>"Who can sign in, and what each role may do."</p>
             </a>
         </div>
+        <UnresolvedPanel />
     }
 }

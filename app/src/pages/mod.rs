@@ -1,12 +1,18 @@
 //! One module per screen.
 
 pub mod account;
+mod audit;
+mod customer;
+mod customers;
 mod home;
 mod login;
 mod not_found;
 mod operators;
 
 pub use account::ChangePasswordPage;
+pub use audit::{AuditDetailPage, AuditPage};
+pub use customer::{CustomerPage, HistoryTab, LimitsTab, OfferingsTab, PlanTab};
+pub use customers::CustomersPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;

@@ -2,9 +2,18 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clock;
+pub mod customer_keys;
+pub mod customers;
 pub mod db;
+pub mod directory;
+pub mod limits;
+pub mod offerings;
 pub mod operators;
+pub mod outcome;
 pub mod passwords;
+pub mod plan;
+pub mod schedule;
 pub mod state;
 pub mod throttle;
 pub mod upstream_health;

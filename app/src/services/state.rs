@@ -5,6 +5,7 @@ use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 
 use super::auth::SessionLimits;
+use super::directory::DirectorySync;
 use super::throttle::LoginThrottle;
 use super::upstream_health::UpstreamHealth;
 
@@ -17,4 +18,6 @@ pub struct AppState {
     pub upstream_health: Arc<UpstreamHealth>,
     pub login_throttle: Arc<LoginThrottle>,
     pub session_limits: SessionLimits,
+    /// The customer directory's sync: one at a time, its progress shared with every page.
+    pub directory: Arc<DirectorySync>,
 }

@@ -86,6 +86,10 @@ pub struct CustomerProfile {
     pub phone: String,
     #[serde(default, deserialize_with = "lenient::string")]
     pub website: String,
+    /// Not in the documented profile answer (API.md §4.1), but `reseller.add` sets it (§4.7)
+    /// and answers may carry it; empty when absent.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub company: String,
 }
 
 fn decode_profiles(value: Value) -> Option<Vec<CustomerProfile>> {

@@ -1,5 +1,6 @@
 //! Subcommands other than `serve`.
 
+pub mod audit;
 pub mod backup;
 pub mod operator;
 pub mod simulator;

@@ -1,0 +1,151 @@
+//! The customer directory and a customer's header. Reading needs `ReadCustomers`; so does a
+//! refresh, which changes nothing upstream. Linking by hand is for admins.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::{StreamingText, TextStream};
+
+use crate::domain::directory::{DirectoryFacets, DirectoryPage, DirectoryQuery, SyncStatus};
+use crate::domain::CustomerSummary;
+
+#[server(endpoint = "search_customers")]
+pub async fn search_customers(query: DirectoryQuery) -> Result<DirectoryPage, ServerFnError> {
+    use crate::domain::Permission;
+    super::require(Permission::ReadCustomers)?;
+    let state = super::app_state()?;
+    crate::services::directory::search(&state.pool, &query)
+        .await
+        .map_err(|error| {
+            ServerFnError::new(format!("The directory could not be searched: {error}"))
+        })
+}
+
+#[server(endpoint = "get_directory_facets")]
+pub async fn get_directory_facets() -> Result<DirectoryFacets, ServerFnError> {
+    use crate::domain::Permission;
+    super::require(Permission::ReadCustomers)?;
+    let state = super::app_state()?;
+    crate::services::directory::facets(&state.pool)
+        .await
+        .map_err(|error| ServerFnError::new(format!("The directory could not be read: {error}")))
+}
+
+#[server(endpoint = "directory_status")]
+pub async fn directory_status() -> Result<SyncStatus, ServerFnError> {
+    use crate::domain::Permission;
+    super::require(Permission::ReadCustomers)?;
+    let state = super::app_state()?;
+    crate::services::directory::status(&state.pool, &state.directory)
+        .await
+        .map_err(|error| {
+            ServerFnError::new(format!("The directory's status could not be read: {error}"))
+        })
+}
+
+/// Starts a sync unless one is running; either way answers with the status.
+#[server(endpoint = "refresh_directory")]
+pub async fn refresh_directory() -> Result<SyncStatus, ServerFnError> {
+    use crate::domain::Permission;
+    let me = super::require(Permission::ReadCustomers)?;
+    let state = super::app_state()?;
+    if state
+        .directory
+        .start(state.pool.clone(), state.upstream.clone())
+    {
+        tracing::info!(operator = %me.email, "directory refresh requested");
+    }
+    crate::services::directory::status(&state.pool, &state.directory)
+        .await
+        .map_err(|error| {
+            ServerFnError::new(format!("The directory's status could not be read: {error}"))
+        })
+}
+
+/// The running sync's progress as server-sent events (`data: <SyncProgress line>`), one per
+/// change, ending when the sync ends (at once when none runs).
+#[server(endpoint = "directory_progress", output = StreamingText)]
+pub async fn directory_progress() -> Result<TextStream, ServerFnError> {
+    use crate::domain::Permission;
+    use futures::StreamExt;
+    super::require(Permission::ReadCustomers)?;
+    let state = super::app_state()?;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        // Labelled as SSE so the compression layer passes each event on at once instead of
+        // buffering (tower-http never compresses text/event-stream).
+        response.insert_header(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/event-stream"),
+        );
+        response.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-cache"),
+        );
+    }
+    let receiver = state.directory.subscribe();
+    let events = futures::stream::unfold((receiver, true), |(mut receiver, first)| async move {
+        if !first && receiver.changed().await.is_err() {
+            return None;
+        }
+        let progress = (*receiver.borrow_and_update())?;
+        Some((
+            format!("data: {}\n\n", progress.to_line()),
+            (receiver, false),
+        ))
+    });
+    Ok(TextStream::new(events.map(Ok)))
+}
+
+#[server(endpoint = "link_customers")]
+pub async fn link_customers(username: String, account_id: String) -> Result<(), ServerFnError> {
+    use crate::domain::Permission;
+    let me = super::require(Permission::LinkCustomers)?;
+    let state = super::app_state()?;
+    crate::services::directory::link(
+        &state.pool,
+        &me.email,
+        &username,
+        &account_id,
+        super::client_ip(),
+    )
+    .await
+    .map_err(directory_error)
+}
+
+#[server(endpoint = "unlink_customers")]
+pub async fn unlink_customers(username: String, account_id: String) -> Result<(), ServerFnError> {
+    use crate::domain::Permission;
+    let me = super::require(Permission::LinkCustomers)?;
+    let state = super::app_state()?;
+    crate::services::directory::unlink(
+        &state.pool,
+        &me.email,
+        &username,
+        &account_id,
+        super::client_ip(),
+    )
+    .await
+    .map_err(directory_error)
+}
+
+/// The header of `/customers/:user`; `None` when no such customer exists.
+#[server(endpoint = "get_customer")]
+pub async fn get_customer(key: String) -> Result<Option<CustomerSummary>, ServerFnError> {
+    use crate::domain::Permission;
+    use crate::services::customers::{summary, CustomerError};
+    super::require(Permission::ReadCustomers)?;
+    let state = super::app_state()?;
+    match summary(&state.pool, &state.upstream, &key).await {
+        Ok(found) => Ok(Some(found)),
+        Err(CustomerError::NotFound(_)) => Ok(None),
+        Err(other) => Err(ServerFnError::new(other.to_string())),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn directory_error(error: crate::services::directory::DirectoryError) -> ServerFnError {
+    use crate::services::directory::DirectoryError;
+    match error {
+        DirectoryError::NotFound(_) => super::status::refuse_form_safe(404, error.to_string()),
+        DirectoryError::Conflict(_) => super::status::refuse_form_safe(409, error.to_string()),
+        other => ServerFnError::new(other.to_string()),
+    }
+}

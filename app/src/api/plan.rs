@@ -1,0 +1,153 @@
+//! A customer's plan: read it (`ReadCustomers`), change it or cancel a scheduled change
+//! (`ChangeAccounts`: managers and admins). Changes go through the audit log.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::plan::{PlanDone, PlanError, PlanForm, PlanState, Usage};
+use crate::domain::IsoDate;
+
+impl FromServerFnError for PlanError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        PlanError::Unavailable(value.to_string())
+    }
+}
+
+/// Everything the Plan tab shows, and fresh idempotency keys for its two forms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub state: PlanState,
+    pub usage: Usage,
+    /// Today (UTC) on the server, for the proration estimate.
+    pub today: IsoDate,
+    /// Minted for the change form; carried through the review step.
+    pub change_key: String,
+    /// Minted for the "Cancel pending change" form.
+    pub cancel_key: String,
+    /// The operator may submit changes (the server checks again on submit).
+    pub can_change: bool,
+    pub note: Option<String>,
+    /// The outcome already recorded for the key the page was given, if any.
+    pub earlier: Option<Result<PlanDone, PlanError>>,
+}
+
+#[server(endpoint = "get_plan")]
+pub async fn get_plan(user: String, key: Option<String>) -> Result<PlanView, PlanError> {
+    use crate::domain::Permission;
+    use crate::services::audit::new_idempotency_key;
+    use crate::services::plan;
+
+    let me = super::require(Permission::ReadCustomers).map_err(denied)?;
+    let state = super::app_state().map_err(unavailable)?;
+    let user = plan::username_for(&state.pool, &user)
+        .await
+        .map_err(with_status)?;
+    let read = plan::read(&state.upstream, &user)
+        .await
+        .map_err(with_status)?;
+    let earlier = match key.as_deref() {
+        Some(key) => plan::recorded(&state.pool, &user, key)
+            .await
+            .map(|earlier| earlier.outcome),
+        None => None,
+    };
+    Ok(PlanView {
+        state: read.state,
+        usage: read.usage,
+        today: plan::today(),
+        change_key: new_idempotency_key(),
+        cancel_key: new_idempotency_key(),
+        can_change: me.role.allows(Permission::ChangeAccounts),
+        note: read.note,
+        earlier,
+    })
+}
+
+/// Upgrade, downgrade or close, now or at the end of the cycle. The form's fields (`action`,
+/// `timing`, `package`, `ip`, `ip_group`) arrive flat; its rules are checked again here against
+/// SendGrid's current state, and destructive actions need `confirm` to be the username.
+#[server(endpoint = "change_plan")]
+pub async fn change_plan(
+    user: String,
+    #[server(flatten)] form: PlanForm,
+    confirm: Option<String>,
+    idempotency_key: String,
+) -> Result<PlanDone, PlanError> {
+    use crate::domain::Permission;
+    use crate::services::plan::{change, username_for, ChangeRequest};
+
+    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
+    let state = super::app_state().map_err(unavailable)?;
+    let user = username_for(&state.pool, &user)
+        .await
+        .map_err(with_status)?;
+    let request = ChangeRequest {
+        user,
+        form,
+        confirm: confirm.unwrap_or_default(),
+        idempotency_key,
+    };
+    change(
+        &state.pool,
+        &state.upstream,
+        &me.email,
+        request,
+        super::client_ip(),
+    )
+    .await
+    .map_err(with_status)
+}
+
+#[server(endpoint = "cancel_pending_change")]
+pub async fn cancel_pending_change(
+    user: String,
+    idempotency_key: String,
+) -> Result<PlanDone, PlanError> {
+    use crate::domain::Permission;
+    use crate::services::plan::{cancel_pending, username_for};
+
+    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
+    let state = super::app_state().map_err(unavailable)?;
+    let user = username_for(&state.pool, &user)
+        .await
+        .map_err(with_status)?;
+    cancel_pending(
+        &state.pool,
+        &state.upstream,
+        &me.email,
+        &user,
+        &idempotency_key,
+        super::client_ip(),
+    )
+    .await
+    .map_err(with_status)
+}
+
+#[cfg(feature = "ssr")]
+fn denied(error: ServerFnError) -> PlanError {
+    PlanError::Denied(super::status::message_of(&error))
+}
+
+#[cfg(feature = "ssr")]
+fn unavailable(error: ServerFnError) -> PlanError {
+    PlanError::Unavailable(super::status::message_of(&error))
+}
+
+/// The HTTP status that goes with each error, for API clients and tests.
+#[cfg(feature = "ssr")]
+fn with_status(error: PlanError) -> PlanError {
+    let status = match &error {
+        PlanError::Denied(_) => return error,
+        PlanError::NotFound(_) | PlanError::V3Only => 404,
+        PlanError::Invalid(_) => 400,
+        PlanError::Conflict(_) => 409,
+        PlanError::Failed { .. } => 422,
+        PlanError::Unknown { .. } | PlanError::Unavailable(_) => 502,
+    };
+    super::status::set_status_unless_form(status);
+    error
+}

@@ -1,0 +1,36 @@
+use serde::{Deserialize, Serialize};
+
+use super::directory::Linkage;
+use super::plan::{BillingCycle, PendingInfo};
+
+/// The header of a customer's page: who they are (from the directory) and, read live, their
+/// package, state, billing period and any scheduled change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerSummary {
+    /// What the URL names: the v2 username, or the v3 account id of a v3-only account.
+    pub key: String,
+    pub username: Option<String>,
+    pub account_id: Option<String>,
+    pub name: String,
+    pub company: String,
+    pub email: String,
+    pub package: Option<String>,
+    pub state: Option<String>,
+    pub linkage: Linkage,
+    pub cycle: Option<BillingCycle>,
+    pub pending: Option<PendingInfo>,
+    /// When the directory last saw this customer; `None` when found only upstream.
+    pub synced_at: Option<String>,
+    /// Why some live details are missing, when they are.
+    pub live_note: Option<String>,
+}
+
+/// The badge colour of an account state: v3 states (API.md §5.8) or v2 `active`.
+pub fn state_tone(state: &str) -> &'static str {
+    match state {
+        "activated" | "active" => "badge-ok",
+        "deactivated" | "inactive" | "indeterminate" => "badge-warn",
+        "suspended" | "banned" => "badge-danger",
+        _ => "",
+    }
+}

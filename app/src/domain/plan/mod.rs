@@ -1,0 +1,284 @@
+//! Plan changes (API.md §2): what a customer is on, what they may move to, and what a change
+//! will do. The same rules run in the browser (to offer only valid choices) and on the
+//! server (to refuse anything else before SendGrid is called).
+
+mod outcome;
+mod review;
+mod rules;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Cents, IsoDate};
+
+pub use outcome::{done_summary, parse_task, PlanDone, PlanError};
+pub use review::{describe, prorated_estimate, Estimate};
+pub use rules::{
+    action_unavailable, check, check_confirmation, placement_rule, target_unavailable, targets,
+    Need, Placement, PlacementKind, PlacementRule, ValidPlanChange,
+};
+
+/// One entry of `reseller.packages` (API.md §4.3), with the price in cents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageInfo {
+    pub name: String,
+    pub price: Cents,
+    pub credits: i64,
+    /// The package needs a dedicated IP: changes to it take `ip[]`, not `ip_group[]` (§2.1).
+    pub has_ip: bool,
+}
+
+impl PackageInfo {
+    pub fn is_free(&self) -> bool {
+        self.price.is_zero()
+    }
+
+    /// "Silver Package ($79.95)".
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.name, self.price)
+    }
+}
+
+/// The current billing cycle from `task=overview` (§2.7). `process` is the day after `end`,
+/// when a scheduled change applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingCycle {
+    pub start: IsoDate,
+    pub end: IsoDate,
+    pub process: Option<IsoDate>,
+}
+
+impl BillingCycle {
+    /// Days in the cycle, counting both its first and last day.
+    pub fn days(&self) -> i64 {
+        self.start.days_until(self.end) + 1
+    }
+}
+
+/// Credits and reputation from `task=overview` (§2.7), for display only.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub credits_allowed: i64,
+    pub credits_used: i64,
+    pub credits_remain: i64,
+    pub credits_overage: i64,
+    pub reputation: f64,
+}
+
+/// A scheduled change waiting for the end of the cycle (`reseller.pending`, §2.6).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInfo {
+    /// As worded upstream, e.g. "Account Upgrade".
+    pub kind: String,
+    pub current: String,
+    pub update: String,
+    pub date: Option<IsoDate>,
+    pub ips: Vec<String>,
+    pub ip_groups: Vec<String>,
+}
+
+impl PendingInfo {
+    pub fn summary(&self) -> String {
+        let target = if self.update.is_empty() {
+            String::new()
+        } else {
+            format!(" to {}", self.update)
+        };
+        let when = self
+            .date
+            .map(|date| format!(" on {date}"))
+            .unwrap_or_default();
+        format!("{}{target}{when}", self.kind)
+    }
+}
+
+/// Everything the plan rules need to know about one customer, read from SendGrid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanState {
+    pub username: String,
+    /// The package name `task=overview` reports.
+    pub package: String,
+    pub cycle: Option<BillingCycle>,
+    pub pending: Option<PendingInfo>,
+    pub packages: Vec<PackageInfo>,
+    pub free_ips: Vec<String>,
+}
+
+impl PlanState {
+    /// The current package's entry in the package list, if SendGrid lists it.
+    pub fn current(&self) -> Option<&PackageInfo> {
+        self.packages
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(&self.package))
+    }
+
+    pub fn package_named(&self, name: &str) -> Option<&PackageInfo> {
+        self.packages
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlanAction {
+    Upgrade,
+    Downgrade,
+    Close,
+}
+
+impl PlanAction {
+    pub const ALL: [PlanAction; 3] = [
+        PlanAction::Upgrade,
+        PlanAction::Downgrade,
+        PlanAction::Close,
+    ];
+
+    pub fn parse(value: &str) -> Option<PlanAction> {
+        match value.trim() {
+            "upgrade" => Some(PlanAction::Upgrade),
+            "downgrade" => Some(PlanAction::Downgrade),
+            "close" => Some(PlanAction::Close),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanAction::Upgrade => "upgrade",
+            PlanAction::Downgrade => "downgrade",
+            PlanAction::Close => "close",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanAction::Upgrade => "Upgrade",
+            PlanAction::Downgrade => "Downgrade",
+            PlanAction::Close => "Close (revert to free)",
+        }
+    }
+
+    /// Close and downgrade take something away; the operator types the username to confirm.
+    pub fn is_destructive(self) -> bool {
+        matches!(self, PlanAction::Downgrade | PlanAction::Close)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlanTiming {
+    Now,
+    EndOfCycle,
+}
+
+impl PlanTiming {
+    pub const ALL: [PlanTiming; 2] = [PlanTiming::Now, PlanTiming::EndOfCycle];
+
+    pub fn parse(value: &str) -> Option<PlanTiming> {
+        match value.trim() {
+            "now" => Some(PlanTiming::Now),
+            "end_of_cycle" => Some(PlanTiming::EndOfCycle),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanTiming::Now => "now",
+            PlanTiming::EndOfCycle => "end_of_cycle",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanTiming::Now => "Now",
+            PlanTiming::EndOfCycle => "At the end of the billing cycle",
+        }
+    }
+}
+
+/// The wire name of the SendGrid task (§2.1–2.5); the audit action is `plan.<task>`.
+pub fn task_name(action: PlanAction, timing: PlanTiming) -> &'static str {
+    match (action, timing) {
+        (PlanAction::Upgrade, PlanTiming::Now) => "immediate_upgrade",
+        (PlanAction::Downgrade, PlanTiming::Now) => "immediate_downgrade",
+        (PlanAction::Close, PlanTiming::Now) => "immediate_close",
+        (PlanAction::Upgrade, PlanTiming::EndOfCycle) => "scheduled_upgrade",
+        (PlanAction::Downgrade, PlanTiming::EndOfCycle) => "scheduled_downgrade",
+        (PlanAction::Close, PlanTiming::EndOfCycle) => "scheduled_close",
+    }
+}
+
+/// A field of the plan form, named as the form and the server function name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlanField {
+    Action,
+    Timing,
+    Package,
+    Ip,
+    IpGroup,
+    Confirm,
+}
+
+impl PlanField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanField::Action => "action",
+            PlanField::Timing => "timing",
+            PlanField::Package => "package",
+            PlanField::Ip => "ip",
+            PlanField::IpGroup => "ip_group",
+            PlanField::Confirm => "confirm",
+        }
+    }
+
+    /// The form field SendGrid's error is about, from the field the client names
+    /// (`ip`, `ip_group`, `package`, ...; see sendgrid's `Error::InvalidInput`).
+    pub fn from_upstream(field: &str) -> Option<PlanField> {
+        match field {
+            "package" => Some(PlanField::Package),
+            "ip" | "ip[]" => Some(PlanField::Ip),
+            "ip_group" | "ip_group[]" => Some(PlanField::IpGroup),
+            _ => None,
+        }
+    }
+}
+
+/// What is wrong with one field, in words for the operator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: PlanField,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: PlanField, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// The plan form as typed: every value a string, as it arrives from a query string or a
+/// form post. [`check`] is the only way from here to a change SendGrid is asked to make.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlanForm {
+    pub action: String,
+    pub timing: String,
+    pub package: String,
+    pub ip: String,
+    pub ip_group: String,
+}
+
+impl PlanForm {
+    /// The form's fields as query pairs, for the review step's URL.
+    pub fn query_pairs(&self) -> [(&'static str, &str); 5] {
+        [
+            ("action", &self.action),
+            ("timing", &self.timing),
+            ("package", &self.package),
+            ("ip", &self.ip),
+            ("ip_group", &self.ip_group),
+        ]
+    }
+}

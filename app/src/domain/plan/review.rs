@@ -1,0 +1,238 @@
+//! The review step: what a change will do, in one paragraph, before anything is sent.
+
+use serde::{Deserialize, Serialize};
+
+use super::{BillingCycle, Placement, PlanAction, PlanState, PlanTiming, ValidPlanChange};
+use crate::domain::{Cents, IsoDate};
+
+/// An estimate of the prorated invoice of an immediate upgrade.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub amount: Cents,
+    /// Days left in the cycle, today and the last day included.
+    pub days_left: i64,
+    pub days_in_cycle: i64,
+}
+
+/// `(new - old) * days_left / days_in_cycle`, rounded half up to the cent, where both day
+/// counts include today and the cycle's last day. API.md §2.1 only says the discount is
+/// "prorated"; this is the reading the simulator implements (README choice 9), so it is shown
+/// as an estimate. `today` is clamped into the cycle.
+pub fn prorated_estimate(old: Cents, new: Cents, cycle: BillingCycle, today: IsoDate) -> Estimate {
+    let days_in_cycle = cycle.days().max(1);
+    let today = today.clamp(cycle.start, cycle.end);
+    let days_left = (today.days_until(cycle.end) + 1).clamp(1, days_in_cycle);
+    let difference = (new.0 - old.0).max(0);
+    let amount = (difference * days_left * 2 + days_in_cycle) / (2 * days_in_cycle);
+    Estimate {
+        amount: Cents(amount),
+        days_left,
+        days_in_cycle,
+    }
+}
+
+/// Exactly what confirming `change` will do, e.g. "Upgrade acme-co from Basic Package ($9.95)
+/// to Silver Package ($79.95) now. SendGrid will invoice a prorated amount, about $46.63 for
+/// the 18 days left of this 30-day cycle (an estimate)."
+pub fn describe(change: &ValidPlanChange, state: &PlanState, today: IsoDate) -> String {
+    let user = &state.username;
+    let current = state
+        .current()
+        .map(|c| c.label())
+        .unwrap_or_else(|| state.package.clone());
+    let when = match change.timing {
+        PlanTiming::Now => "now".to_string(),
+        PlanTiming::EndOfCycle => match state.cycle {
+            Some(cycle) => format!("at the end of the billing cycle on {}", cycle.end),
+            None => "at the end of the billing cycle".to_string(),
+        },
+    };
+    let head = match (&change.action, &change.target) {
+        (PlanAction::Close, _) | (_, None) => {
+            format!("Close {user}'s account {when}: it reverts to a free account")
+        }
+        (action, Some(target)) => format!(
+            "{} {user} from {current} to {} {when}",
+            if *action == PlanAction::Upgrade {
+                "Upgrade"
+            } else {
+                "Downgrade"
+            },
+            target.label()
+        ),
+    };
+    let placement = match &change.placement {
+        Placement::Unchanged => String::new(),
+        Placement::Ip(ip) => format!(", with the dedicated IP {ip}"),
+        Placement::IpGroup(group) => format!(", placed in the IP group {group:?}"),
+    };
+    format!("{head}{placement}. {}", invoice_note(change, state, today))
+}
+
+/// What SendGrid will invoice, from the rules of §2.1–2.5.
+fn invoice_note(change: &ValidPlanChange, state: &PlanState, today: IsoDate) -> String {
+    let current = state.current();
+    let new_price = change.target.as_ref().map(|t| t.price);
+    match (change.action, change.timing) {
+        (PlanAction::Upgrade, PlanTiming::Now) => {
+            let (Some(current), Some(new)) = (current, new_price) else {
+                return "SendGrid will invoice a prorated amount.".to_string();
+            };
+            if current.is_free() {
+                // "Free → paid: the invoice is for the full price of the new package" (§2.1).
+                return format!("SendGrid will invoice the full price of the new package, {new}.");
+            }
+            match state.cycle {
+                Some(cycle) => {
+                    let estimate = prorated_estimate(current.price, new, cycle, today);
+                    format!(
+                        "SendGrid will invoice a prorated amount, about {} for the {} day{} left \
+                         of this {}-day cycle (an estimate).",
+                        estimate.amount,
+                        estimate.days_left,
+                        if estimate.days_left == 1 { "" } else { "s" },
+                        estimate.days_in_cycle
+                    )
+                }
+                None => "SendGrid will invoice a prorated amount; without billing dates no \
+                         estimate can be made."
+                    .to_string(),
+            }
+        }
+        (PlanAction::Downgrade, PlanTiming::Now) => {
+            "SendGrid generates an invoice for the customer once the downgrade happens.".to_string()
+        }
+        (PlanAction::Close, PlanTiming::Now) => {
+            "SendGrid generates an invoice at the new package price, a zero-amount one if there \
+             are no overages."
+                .to_string()
+        }
+        (_, PlanTiming::EndOfCycle) => {
+            let applies = state
+                .cycle
+                .and_then(|c| c.process)
+                .map(|date| format!(" It applies on {date}, and SendGrid then invoices"))
+                .unwrap_or_else(|| " SendGrid then invoices".to_string());
+            let price = match new_price {
+                Some(price) => format!(" the new package price, {price}."),
+                None => " at the free package price, zero if there are no overages.".to_string(),
+            };
+            format!("No proration.{applies}{price}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::plan::rules::tests::state_on;
+    use crate::domain::plan::{check, PlanForm};
+
+    fn date(text: &str) -> IsoDate {
+        IsoDate::parse(text).unwrap()
+    }
+
+    fn change(
+        state: &PlanState,
+        action: &str,
+        timing: &str,
+        package: &str,
+        ip: &str,
+    ) -> ValidPlanChange {
+        let form = PlanForm {
+            action: action.into(),
+            timing: timing.into(),
+            package: package.into(),
+            ip: ip.into(),
+            ip_group: String::new(),
+        };
+        check(&form, state).unwrap()
+    }
+
+    #[test]
+    fn estimates_count_today_and_the_last_day() {
+        let cycle = state_on("Basic Package").cycle.unwrap();
+        let estimate = prorated_estimate(Cents(995), Cents(7995), cycle, date("2026-11-13"));
+        assert_eq!(estimate.days_left, 18);
+        assert_eq!(estimate.days_in_cycle, 30);
+        assert_eq!(estimate.amount, Cents(4200));
+        let last_day = prorated_estimate(Cents(995), Cents(7995), cycle, date("2026-11-30"));
+        assert_eq!((last_day.days_left, last_day.amount), (1, Cents(233)));
+    }
+
+    #[test]
+    fn estimates_round_half_up_and_clamp_today_into_the_cycle() {
+        let cycle = BillingCycle {
+            start: date("2026-11-01"),
+            end: date("2026-11-03"),
+            process: None,
+        };
+        // 100 * 1 / 3 = 33.33 -> 33; 5 * 1 / 2 would be 2.5 -> 3.
+        assert_eq!(
+            prorated_estimate(Cents(0), Cents(100), cycle, date("2026-11-03")).amount,
+            Cents(33)
+        );
+        let two_days = BillingCycle {
+            end: date("2026-11-02"),
+            ..cycle
+        };
+        assert_eq!(
+            prorated_estimate(Cents(0), Cents(5), two_days, date("2026-11-02")).amount,
+            Cents(3)
+        );
+        let before = prorated_estimate(Cents(0), Cents(300), cycle, date("2026-10-01"));
+        assert_eq!(before.days_left, 3);
+        let after = prorated_estimate(Cents(0), Cents(300), cycle, date("2027-01-01"));
+        assert_eq!(after.days_left, 1);
+    }
+
+    #[test]
+    fn an_immediate_upgrade_states_the_prorated_estimate() {
+        let state = state_on("Basic Package");
+        let text = describe(
+            &change(&state, "upgrade", "now", "Silver Package", "198.51.100.200"),
+            &state,
+            date("2026-11-13"),
+        );
+        assert_eq!(
+            text,
+            "Upgrade acme-co from Basic Package ($9.95) to Silver Package ($79.95) now, with the \
+             dedicated IP 198.51.100.200. SendGrid will invoice a prorated amount, about $42.00 \
+             for the 18 days left of this 30-day cycle (an estimate)."
+        );
+    }
+
+    #[test]
+    fn an_upgrade_from_free_costs_the_full_price() {
+        let state = state_on("Free Package");
+        let mut valid = change(&state, "upgrade", "now", "Silver Package", "198.51.100.200");
+        valid.placement = Placement::Unchanged;
+        let text = describe(&valid, &state, date("2026-11-13"));
+        assert!(
+            text.ends_with("the full price of the new package, $79.95."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn scheduled_changes_name_the_cycle_end_and_no_proration() {
+        let state = state_on("Gold Package");
+        let text = describe(
+            &change(&state, "downgrade", "end_of_cycle", "Basic Package", ""),
+            &state,
+            date("2026-11-13"),
+        );
+        assert_eq!(
+            text,
+            "Downgrade acme-co from Gold Package ($199.95) to Basic Package ($9.95) at the end of \
+             the billing cycle on 2026-11-30. No proration. It applies on 2026-12-01, and SendGrid \
+             then invoices the new package price, $9.95."
+        );
+        let close = describe(
+            &change(&state, "close", "now", "", ""),
+            &state,
+            date("2026-11-13"),
+        );
+        assert!(close.starts_with("Close acme-co's account now: it reverts to a free account."));
+    }
+}

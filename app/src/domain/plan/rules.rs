@@ -1,0 +1,326 @@
+//! Which plan changes are valid. Each refusal carries the sentence the operator sees.
+
+use serde::{Deserialize, Serialize};
+
+use super::{FieldError, PackageInfo, PlanAction, PlanField, PlanForm, PlanState, PlanTiming};
+
+/// Longest IP group name `reseller.add` accepts (API.md §4.7); the same bound is used here.
+const MAX_IP_GROUP_LEN: usize = 255;
+
+/// Why `action` cannot be offered to this customer at all, if it cannot.
+pub fn action_unavailable(state: &PlanState, action: PlanAction) -> Option<String> {
+    if let Some(pending) = &state.pending {
+        // One scheduled change at a time: upstream refuses any change while one waits
+        // (the simulator's reading of §2.6, README choice 8).
+        return Some(format!(
+            "{} is already scheduled; cancel it first.",
+            pending.summary()
+        ));
+    }
+    let Some(current) = state.current() else {
+        return match action {
+            PlanAction::Close => None,
+            _ => Some(format!(
+                "SendGrid does not list the current package ({}), so prices cannot be compared.",
+                state.package
+            )),
+        };
+    };
+    match action {
+        PlanAction::Upgrade if targets(state, action).is_empty() => {
+            Some("Already on the most expensive package.".to_string())
+        }
+        // "Free customers cannot be downgraded" (§2.2).
+        PlanAction::Downgrade if current.is_free() => {
+            Some("Free customers cannot be downgraded.".to_string())
+        }
+        PlanAction::Downgrade if targets(state, action).is_empty() => {
+            Some("There is no cheaper package.".to_string())
+        }
+        // A close reverts the account to free (§2.3); a free account has nothing to revert.
+        PlanAction::Close if current.is_free() => {
+            Some("Already on the free package; there is nothing to close.".to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Why `target` is not a valid target of `action`, if it is not: upgrades go only to
+/// pricier packages, downgrades only to cheaper ones, close takes no package.
+pub fn target_unavailable(
+    state: &PlanState,
+    action: PlanAction,
+    target: &PackageInfo,
+) -> Option<String> {
+    let current = state.current()?;
+    if target.name.eq_ignore_ascii_case(&current.name) {
+        return Some(format!("{} is the current package.", target.name));
+    }
+    match action {
+        PlanAction::Upgrade if target.price <= current.price => Some(format!(
+            "{} is not pricier than {}; an upgrade needs a pricier package.",
+            target.label(),
+            current.label()
+        )),
+        PlanAction::Downgrade if target.price >= current.price => Some(format!(
+            "{} is not cheaper than {}; a downgrade needs a cheaper package.",
+            target.label(),
+            current.label()
+        )),
+        PlanAction::Close => Some("A close takes no package.".to_string()),
+        _ => None,
+    }
+}
+
+/// The packages `action` may move the customer to, cheapest first.
+pub fn targets(state: &PlanState, action: PlanAction) -> Vec<&PackageInfo> {
+    if state.current().is_none() || action == PlanAction::Close {
+        return Vec::new();
+    }
+    let mut list: Vec<&PackageInfo> = state
+        .packages
+        .iter()
+        .filter(|p| target_unavailable(state, action, p).is_none())
+        .collect();
+    list.sort_by_key(|p| p.price);
+    list
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlacementKind {
+    /// A free dedicated IP (`ip[]`).
+    Ip,
+    /// An IP group name (`ip_group[]`).
+    IpGroup,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Need {
+    Required,
+    Optional,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacementRule {
+    pub kind: PlacementKind,
+    pub need: Need,
+}
+
+/// Which IP field a change takes. API.md §2.1 and §8.1: exactly one of `ip[]`/`ip_group[]` is
+/// meaningful, chosen by whether the target package has a dedicated IP. An upgrade needs one
+/// (an IP only if the customer holds none yet, i.e. the current package has none); a downgrade
+/// may take either (§2.2); a close may take an IP group (§2.3). `None` until a target is known.
+pub fn placement_rule(
+    state: &PlanState,
+    action: PlanAction,
+    target: Option<&PackageInfo>,
+) -> Option<PlacementRule> {
+    let rule = |kind, need| Some(PlacementRule { kind, need });
+    match (action, target) {
+        (PlanAction::Close, _) => rule(PlacementKind::IpGroup, Need::Optional),
+        (_, None) => None,
+        (PlanAction::Upgrade, Some(target)) if target.has_ip => {
+            let holds_ip = state.current().is_some_and(|c| c.has_ip);
+            rule(
+                PlacementKind::Ip,
+                if holds_ip {
+                    Need::Optional
+                } else {
+                    Need::Required
+                },
+            )
+        }
+        (PlanAction::Upgrade, Some(_)) => rule(PlacementKind::IpGroup, Need::Required),
+        (PlanAction::Downgrade, Some(target)) if target.has_ip => {
+            rule(PlacementKind::Ip, Need::Optional)
+        }
+        (PlanAction::Downgrade, Some(_)) => rule(PlacementKind::IpGroup, Need::Optional),
+    }
+}
+
+/// Where the customer's mail goes out after the change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Placement {
+    Unchanged,
+    Ip(String),
+    IpGroup(String),
+}
+
+/// A change that passed every rule, ready to send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidPlanChange {
+    pub action: PlanAction,
+    pub timing: PlanTiming,
+    /// `None` for a close.
+    pub target: Option<PackageInfo>,
+    pub placement: Placement,
+}
+
+/// Checks the form against the customer's state; every problem is reported, each next to
+/// its field.
+pub fn check(form: &PlanForm, state: &PlanState) -> Result<ValidPlanChange, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let action = match PlanAction::parse(&form.action) {
+        Some(action) => match action_unavailable(state, action) {
+            Some(reason) => {
+                errors.push(FieldError::new(PlanField::Action, reason));
+                None
+            }
+            None => Some(action),
+        },
+        None => {
+            errors.push(FieldError::new(
+                PlanField::Action,
+                "Choose an action: upgrade, downgrade or close.",
+            ));
+            None
+        }
+    };
+    let timing = PlanTiming::parse(&form.timing);
+    if timing.is_none() {
+        errors.push(FieldError::new(
+            PlanField::Timing,
+            "Choose when: now, or at the end of the billing cycle.",
+        ));
+    }
+    let target = action.and_then(|action| check_target(form, state, action, &mut errors));
+    let placement = action
+        .map(|action| check_placement(form, state, action, target.as_ref(), &mut errors))
+        .unwrap_or(Placement::Unchanged);
+    match (action, timing) {
+        (Some(action), Some(timing)) if errors.is_empty() => Ok(ValidPlanChange {
+            action,
+            timing,
+            target,
+            placement,
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn check_target(
+    form: &PlanForm,
+    state: &PlanState,
+    action: PlanAction,
+    errors: &mut Vec<FieldError>,
+) -> Option<PackageInfo> {
+    let name = form.package.trim();
+    if action == PlanAction::Close {
+        if !name.is_empty() {
+            errors.push(FieldError::new(
+                PlanField::Package,
+                "A close takes no package; leave the target package empty.",
+            ));
+        }
+        return None;
+    }
+    if name.is_empty() {
+        errors.push(FieldError::new(
+            PlanField::Package,
+            "Choose a target package.",
+        ));
+        return None;
+    }
+    let Some(target) = state.package_named(name) else {
+        errors.push(FieldError::new(
+            PlanField::Package,
+            format!("SendGrid has no package named {name:?}."),
+        ));
+        return None;
+    };
+    if let Some(reason) = target_unavailable(state, action, target) {
+        errors.push(FieldError::new(PlanField::Package, reason));
+        return None;
+    }
+    Some(target.clone())
+}
+
+fn check_placement(
+    form: &PlanForm,
+    state: &PlanState,
+    action: PlanAction,
+    target: Option<&PackageInfo>,
+    errors: &mut Vec<FieldError>,
+) -> Placement {
+    let ip = form.ip.trim();
+    let group = form.ip_group.trim();
+    let Some(rule) = placement_rule(state, action, target) else {
+        // No valid target: the package error already says what to fix.
+        return Placement::Unchanged;
+    };
+    let target_name = target.map(|t| t.name.as_str()).unwrap_or("The account");
+    match rule.kind {
+        PlacementKind::Ip => {
+            if !group.is_empty() {
+                errors.push(FieldError::new(
+                    PlanField::IpGroup,
+                    format!(
+                        "{target_name} has a dedicated IP; choose an IP address, not an IP group."
+                    ),
+                ));
+            }
+            if ip.is_empty() {
+                if rule.need == Need::Required {
+                    errors.push(FieldError::new(
+                        PlanField::Ip,
+                        format!("{target_name} needs a dedicated IP: choose a free IP address."),
+                    ));
+                }
+                return Placement::Unchanged;
+            }
+            if !state.free_ips.iter().any(|free| free == ip) {
+                errors.push(FieldError::new(
+                    PlanField::Ip,
+                    format!("{ip} is not a free IP address; choose one from the list."),
+                ));
+                return Placement::Unchanged;
+            }
+            Placement::Ip(ip.to_string())
+        }
+        PlacementKind::IpGroup => {
+            if !ip.is_empty() {
+                let message = match action {
+                    PlanAction::Close => "A close takes no IP address; leave it empty.".to_string(),
+                    _ => format!("{target_name} has no dedicated IP; leave the IP address empty."),
+                };
+                errors.push(FieldError::new(PlanField::Ip, message));
+            }
+            if group.is_empty() {
+                if rule.need == Need::Required {
+                    errors.push(FieldError::new(
+                        PlanField::IpGroup,
+                        format!("{target_name} has no dedicated IP: name the IP group to place the customer in."),
+                    ));
+                }
+                return Placement::Unchanged;
+            }
+            if group.chars().count() > MAX_IP_GROUP_LEN {
+                errors.push(FieldError::new(
+                    PlanField::IpGroup,
+                    format!("An IP group name has at most {MAX_IP_GROUP_LEN} characters."),
+                ));
+                return Placement::Unchanged;
+            }
+            Placement::IpGroup(group.to_string())
+        }
+    }
+}
+
+/// Destructive changes need the username typed exactly.
+pub fn check_confirmation(
+    action: PlanAction,
+    username: &str,
+    typed: &str,
+) -> Result<(), FieldError> {
+    if !action.is_destructive() || typed.trim() == username {
+        return Ok(());
+    }
+    Err(FieldError::new(
+        PlanField::Confirm,
+        format!("Type the username {username} exactly to confirm."),
+    ))
+}
+
+#[cfg(test)]
+#[path = "rules_tests.rs"]
+pub(super) mod tests;

@@ -1,0 +1,142 @@
+//! `/customers/:user` (a v2 username, or the account id of a v3-only account): the header,
+//! and the tabs Plan (the default), Limits, Offerings and History as sub-routes.
+
+mod header;
+mod limits;
+mod offerings;
+mod outcome;
+mod plan;
+mod tabs;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::{use_location, use_params_map};
+
+use crate::api::customers::get_customer;
+use crate::components::Guarded;
+use crate::domain::directory::encode_component;
+use crate::domain::{CustomerSummary, Permission};
+use crate::pages::account::clean;
+
+use header::CustomerHeader;
+pub use limits::LimitsTab;
+pub use offerings::OfferingsTab;
+pub use plan::PlanTab;
+pub use tabs::HistoryTab;
+
+/// Shared with the tabs: which customer, and a counter bumped after each change so the
+/// header and the tab read SendGrid again.
+#[derive(Clone, Copy)]
+pub struct CustomerContext {
+    pub key: Memo<String>,
+    pub changed: RwSignal<u32>,
+    pub summary: Resource<Result<Option<CustomerSummary>, ServerFnError>>,
+}
+
+impl CustomerContext {
+    pub fn get() -> CustomerContext {
+        expect_context::<CustomerContext>()
+    }
+
+    pub fn bump(&self) {
+        self.changed.update(|n| *n += 1);
+    }
+}
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    view! {
+        <Guarded permission=Permission::ReadCustomers>
+            <Customer />
+        </Guarded>
+    }
+}
+
+#[component]
+fn Customer() -> impl IntoView {
+    let params = use_params_map();
+    let key = Memo::new(move |_| params.read().get("user").unwrap_or_default());
+    let changed = RwSignal::new(0u32);
+    let summary = Resource::new_blocking(
+        move || (key.get(), changed.get()),
+        |(key, _)| get_customer(key),
+    );
+    provide_context(CustomerContext {
+        key,
+        changed,
+        summary,
+    });
+
+    view! {
+        <Title text=move || key.get() />
+        <p class="breadcrumb"><a href="/customers">"Customers"</a></p>
+        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading customer…"</p> }>
+            {move || summary.get().map(|loaded| match loaded {
+                Ok(Some(summary)) => view! { <CustomerHeader summary /> <Tabs key=key.get() /> }.into_any(),
+                Ok(None) => view! { <NotFound key=key.get() /> }.into_any(),
+                Err(error) => view! {
+                    <div class="notice notice-error" role="alert">
+                        <p>{format!("This customer could not be loaded: {}", clean(&error))}</p>
+                        <p><a href=format!("/customers/{}", encode_component(&key.get()))>"Try again"</a></p>
+                    </div>
+                }.into_any(),
+            })}
+        </Transition>
+        <Outlet />
+    }
+}
+
+#[component]
+fn NotFound(key: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <section class="empty-state" aria-labelledby="missing-title">
+            <p class="empty-state-code" aria-hidden="true">"404"</p>
+            <h1 id="missing-title">"No such customer"</h1>
+            <p>{format!("Neither the directory nor SendGrid knows a customer {key:?}.")}</p>
+            <p><a class="button" href="/customers">"Back to customers"</a></p>
+        </section>
+    }
+}
+
+const TABS: [(&str, &str); 4] = [
+    ("plan", "Plan"),
+    ("limits", "Limits"),
+    ("offerings", "Offerings"),
+    ("history", "History"),
+];
+
+#[component]
+fn Tabs(key: String) -> impl IntoView {
+    let location = use_location();
+    let base = format!("/customers/{}", encode_component(&key));
+    let links = TABS
+        .into_iter()
+        .map(|(slug, label)| {
+            let href = format!("{base}/{slug}");
+            let here = href.clone();
+            let bare = base.clone();
+            // The bare customer URL shows the Plan tab.
+            let current = move || {
+                let path = location.pathname.get();
+                let path = path.trim_end_matches('/');
+                (path == here || (slug == "plan" && path == bare)).then_some("page")
+            };
+            view! { <a class="tab" href=href aria-current=current>{label}</a> }
+        })
+        .collect_view();
+    view! { <nav class="tabs" aria-label="Customer sections">{links}</nav> }
+}
+
+/// The customer the header was loaded for, for tabs that need more than the key.
+pub fn display_name(summary: &CustomerSummary) -> String {
+    [&summary.name, &summary.email, &summary.key]
+        .into_iter()
+        .find(|text| !text.trim().is_empty())
+        .cloned()
+        .unwrap_or_default()
+}

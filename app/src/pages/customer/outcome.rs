@@ -1,0 +1,103 @@
+//! Pieces the Limits and Offerings tabs share: links with a query, the message under a field,
+//! and how a submitted change ended.
+
+use leptos::prelude::*;
+
+use crate::domain::change::{ChangeDone, ChangeError};
+use crate::domain::directory::encode_component;
+
+/// `/customers/<key>/<tab>` with `pairs` (empty values left out) as its query.
+pub fn tab_href(key: &str, tab: &str, pairs: &[(String, String)]) -> String {
+    let base = format!("/customers/{}/{tab}", encode_component(key));
+    let query = pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{}={}", encode_component(name), encode_component(value)))
+        .collect::<Vec<_>>()
+        .join("&");
+    if query.is_empty() {
+        base
+    } else {
+        format!("{base}?{query}")
+    }
+}
+
+pub fn history_href(key: &str) -> String {
+    tab_href(key, "history", &[])
+}
+
+/// The error shown under a field, tied to it by `id` (the field's `aria-describedby`).
+#[component]
+pub fn FieldMessage(id: String, message: Option<String>) -> impl IntoView {
+    message.map(|message| view! { <p class="field-error" id=id role="alert">{message}</p> })
+}
+
+/// `aria-invalid` for a field with an error.
+pub fn invalid(message: &Option<String>) -> Option<&'static str> {
+    message.is_some().then_some("true")
+}
+
+/// How a change ended, as the audit log (or the job table) recorded it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ended {
+    Done(ChangeDone),
+    /// May or may not have been applied: reconcile in History.
+    Unknown(String),
+    /// Not made (refused, or broke a rule).
+    Refused(String),
+}
+
+impl Ended {
+    pub fn of<F>(result: Result<ChangeDone, ChangeError<F>>) -> Ended {
+        match result {
+            Ok(done) => Ended::Done(done),
+            Err(error @ ChangeError::Unknown { .. }) => Ended::Unknown(error.to_string()),
+            Err(error) => Ended::Refused(error.to_string()),
+        }
+    }
+}
+
+/// The outcome panel, with the next step: another change, History to reconcile, or editing
+/// the refused change.
+#[component]
+pub fn ChangeOutcome(
+    ended: Ended,
+    /// The tab without the finished form.
+    again: String,
+    /// The form again with what was submitted.
+    edit: String,
+    history: String,
+    test_id: &'static str,
+) -> impl IntoView {
+    match ended {
+        Ended::Done(done) => {
+            let recorded = match (done.attempt_id, done.job_id) {
+                (Some(id), _) => Some(format!("Recorded in the audit log as change #{id}.")),
+                (None, Some(id)) => Some(format!("Held by the console as scheduled change #{id}.")),
+                _ => None,
+            };
+            view! {
+                <div class="notice notice-ok" role="status" data-testid=test_id>
+                    <p>{done.summary}</p>
+                    {recorded.map(|text| view! { <p class="hint">{text}</p> })}
+                    <p><a href=again>"Make another change"</a></p>
+                </div>
+            }
+            .into_any()
+        }
+        Ended::Unknown(message) => view! {
+            <div class="notice notice-warn" role="alert" data-testid=test_id>
+                <p>{message}</p>
+                <p><a href=history>"Reconcile in History"</a></p>
+            </div>
+        }
+        .into_any(),
+        Ended::Refused(message) => view! {
+            <div class="notice notice-error" role="alert" data-testid=test_id>
+                <p>{message}</p>
+                <p><a href=edit>"Edit the change"</a></p>
+            </div>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,200 @@
+//! The change form: action x timing, target package, and the IP field the target needs. Only
+//! valid choices are offered, and what is not offered says why. "Review change" is a GET to
+//! the review step, carrying the idempotency key minted when this form was rendered.
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+
+use super::plan_href;
+use crate::api::plan::PlanView;
+use crate::domain::plan::{
+    action_unavailable, placement_rule, targets, FieldError, Need, PlacementKind, PlanAction,
+    PlanField, PlanForm, PlanTiming,
+};
+
+/// The error shown under a field, with the ids that tie it to the field for screen readers.
+fn field_error(errors: &[FieldError], field: PlanField) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.clone())
+}
+
+#[component]
+fn FieldMessage(id: &'static str, message: Option<String>) -> impl IntoView {
+    message.map(|message| view! { <p class="field-error" id=id>{message}</p> })
+}
+
+#[component]
+pub fn ChangeForm(
+    view: PlanView,
+    initial: PlanForm,
+    errors: Vec<FieldError>,
+    page_key: String,
+) -> impl IntoView {
+    let state = StoredValue::new(view.state.clone());
+    let available: Vec<(PlanAction, Option<String>)> = PlanAction::ALL
+        .into_iter()
+        .map(|action| (action, action_unavailable(&view.state, action)))
+        .collect();
+    if available.iter().all(|(_, reason)| reason.is_some()) {
+        let reason = available[0].1.clone().unwrap_or_default();
+        return view! { <p class="empty-inline">{format!("No change can be made now. {reason}")}</p> }
+            .into_any();
+    }
+    let first_available = available
+        .iter()
+        .find(|(_, reason)| reason.is_none())
+        .map(|(action, _)| *action);
+    let action = RwSignal::new(PlanAction::parse(&initial.action).or(first_available));
+    let package = RwSignal::new(initial.package.trim().to_string());
+    let target = Memo::new(move |_| {
+        let name = package.get();
+        state.with_value(|s| s.package_named(&name).cloned())
+    });
+    let rule = Memo::new(move |_| {
+        action
+            .get()
+            .and_then(|a| state.with_value(|s| placement_rule(s, a, target.get().as_ref())))
+    });
+    let show_ip = move || {
+        action.get() != Some(PlanAction::Close)
+            && rule.get().is_none_or(|r| r.kind == PlacementKind::Ip)
+    };
+    let show_group = move || rule.get().is_none_or(|r| r.kind == PlacementKind::IpGroup);
+    let cycle_end = view
+        .state
+        .cycle
+        .map(|c| format!(" ({})", c.end))
+        .unwrap_or_default();
+    let timing = PlanTiming::parse(&initial.timing).unwrap_or(PlanTiming::Now);
+    let unavailable: Vec<String> = available
+        .iter()
+        .filter_map(|(action, reason)| reason.as_ref().map(|r| format!("{}: {r}", action.label())))
+        .collect();
+    let error = |field| field_error(&errors, field);
+    let (action_error, timing_error, package_error, ip_error, group_error) = (
+        error(PlanField::Action),
+        error(PlanField::Timing),
+        error(PlanField::Package),
+        error(PlanField::Ip),
+        error(PlanField::IpGroup),
+    );
+    let invalid = |message: &Option<String>| message.is_some().then_some("true");
+    let free_ips = view.state.free_ips.clone();
+    let chosen_ip = initial.ip.trim().to_string();
+    let holds_ip = view.state.current().is_some_and(|c| c.has_ip);
+
+    view! {
+        <Form method="get" action=plan_href(&page_key) attr:class="plan-form" attr:novalidate=true>
+            <input type="hidden" name="key" value=view.change_key.clone() />
+            <div class="form-grid">
+                <div class="field">
+                    <label for="plan-action">"Action"</label>
+                    <select id="plan-action" name="action" aria-invalid=invalid(&action_error)
+                        aria-describedby=action_error.as_ref().map(|_| "plan-action-error")
+                        on:change=move |ev| {
+                            let chosen = PlanAction::parse(&event_target_value(&ev));
+                            action.set(chosen);
+                            // A package valid for the old action may not be one for the new.
+                            let still_valid = chosen.is_some_and(|a| state.with_value(|s| {
+                                targets(s, a).iter().any(|p| p.name == package.get_untracked())
+                            }));
+                            if !still_valid {
+                                package.set(String::new());
+                            }
+                        }>
+                        {available.iter().map(|(choice, reason)| {
+                            let choice = *choice;
+                            view! {
+                                <option value=choice.as_str() disabled=reason.is_some()
+                                    selected=move || action.get() == Some(choice)>
+                                    {choice.label()}{reason.is_some().then_some(" (unavailable)")}
+                                </option>
+                            }
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage id="plan-action-error" message=action_error.clone() />
+                </div>
+                <div class="field">
+                    <label for="plan-timing">"Timing"</label>
+                    <select id="plan-timing" name="timing" aria-invalid=invalid(&timing_error)>
+                        <option value=PlanTiming::Now.as_str() selected=timing == PlanTiming::Now>"Now"</option>
+                        <option value=PlanTiming::EndOfCycle.as_str() selected=timing == PlanTiming::EndOfCycle>
+                            {format!("At the end of the billing cycle{cycle_end}")}
+                        </option>
+                    </select>
+                    <FieldMessage id="plan-timing-error" message=timing_error />
+                </div>
+                <div class="field">
+                    <label for="plan-package">"Target package"</label>
+                    <select id="plan-package" name="package"
+                        aria-invalid=invalid(&package_error)
+                        aria-describedby=move || if action.get() == Some(PlanAction::Close) { Some("plan-package-hint") } else { None }
+                        on:change=move |ev| package.set(event_target_value(&ev))>
+                        <option value="">"Choose a package"</option>
+                        {move || {
+                            let chosen = package.get_untracked();
+                            action.get().map(|a| state.with_value(|s| {
+                                targets(s, a).into_iter().map(|p| {
+                                    let selected = p.name == chosen;
+                                    let label = format!(
+                                        "{} — {}{}",
+                                        p.name,
+                                        p.price,
+                                        if p.has_ip { ", dedicated IP" } else { "" }
+                                    );
+                                    view! { <option value=p.name.clone() selected=selected>{label}</option> }
+                                }).collect_view()
+                            }))
+                        }}
+                    </select>
+                    {move || (action.get() == Some(PlanAction::Close)).then(|| view! {
+                        <p class="hint" id="plan-package-hint">"A close needs no package: the account reverts to free."</p>
+                    })}
+                    <FieldMessage id="plan-package-error" message=package_error />
+                </div>
+                <div class="field" class:is-hidden=move || !show_ip()>
+                    <label for="plan-ip">"IP address"</label>
+                    <select id="plan-ip" name="ip" aria-invalid=invalid(&ip_error) disabled=move || !show_ip()>
+                        <option value="">
+                            {move || match rule.get() {
+                                Some(r) if r.kind == PlacementKind::Ip && r.need == Need::Required => "Choose a free IP",
+                                _ if holds_ip => "Keep the current dedicated IP",
+                                _ => "None",
+                            }}
+                        </option>
+                        {free_ips.into_iter().map(|ip| {
+                            let selected = ip == chosen_ip;
+                            view! { <option value=ip.clone() selected=selected>{ip.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="hint">"For packages with a dedicated IP: one of the free IP addresses."</p>
+                    <FieldMessage id="plan-ip-error" message=ip_error />
+                </div>
+                <div class="field" class:is-hidden=move || !show_group()>
+                    <label for="plan-ip-group">"IP group"</label>
+                    <input id="plan-ip-group" name="ip_group" type="text" maxlength="255" autocomplete="off"
+                        value=initial.ip_group.clone() aria-invalid=invalid(&group_error)
+                        disabled=move || !show_group() />
+                    <p class="hint">
+                        {move || match rule.get() {
+                            Some(r) if r.need == Need::Required => "Required: the target package has no dedicated IP, so the customer joins one of your IP groups, e.g. Reseller Group.",
+                            _ => "Optional: the IP group to place the customer in, e.g. Reseller Group.",
+                        }}
+                    </p>
+                    <FieldMessage id="plan-ip-group-error" message=group_error />
+                </div>
+            </div>
+            {(!unavailable.is_empty()).then(|| view! {
+                <div class="unavailable">
+                    <p>"Not offered:"</p>
+                    <ul>{unavailable.into_iter().map(|text| view! { <li>{text}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            // The button names the step, so the GET carries `review=1` with or without JavaScript.
+            <button type="submit" class="button" name="review" value="1">"Review change"</button>
+        </Form>
+    }
+    .into_any()
+}

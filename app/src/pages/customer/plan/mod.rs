@@ -1,0 +1,190 @@
+//! The Plan tab: the customer's plan as SendGrid reports it, a scheduled change with its
+//! cancel button, and one form for upgrade / downgrade / close, now or at the cycle's end,
+//! with a review step before anything is sent.
+//!
+//! Without JavaScript the steps are URLs: the form is a GET to `?review=1&...&key=`, the review
+//! page posts to `change_plan`, and the redirect back shows the outcome the audit log recorded
+//! under the form's key.
+
+mod facts;
+mod form;
+mod outcome;
+mod pending;
+mod review;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::CustomerContext;
+use crate::api::plan::{get_plan, CancelPendingChange, ChangePlan, PlanView};
+use crate::domain::directory::encode_component;
+use crate::domain::plan::{check, PlanError, PlanForm};
+
+use facts::PlanFacts;
+use form::ChangeForm;
+use outcome::Outcome;
+use pending::PendingSection;
+use review::ReviewStep;
+
+#[component]
+pub fn PlanTab() -> impl IntoView {
+    let context = CustomerContext::get();
+    let query = use_query_map();
+    let review_key = Memo::new(move |_| query.read().get("key").filter(|k| !k.trim().is_empty()));
+    // Created here, above the data they change, so their results survive the reload below.
+    let change = ServerAction::<ChangePlan>::new();
+    let cancel = ServerAction::<CancelPendingChange>::new();
+    let recorded = |result: Option<Result<_, PlanError>>| {
+        matches!(
+            result,
+            Some(Ok(_))
+                | Some(Err(PlanError::Failed { .. }))
+                | Some(Err(PlanError::Unknown { .. }))
+        )
+    };
+    // Anything SendGrid was asked to do (whatever it answered) may have changed the plan.
+    Effect::new(move |_| {
+        if change.version().get() > 0 && recorded(change.value().get_untracked()) {
+            context.bump();
+        }
+    });
+    Effect::new(move |_| {
+        if cancel.version().get() > 0 && recorded(cancel.value().get_untracked()) {
+            context.bump();
+        }
+    });
+    // A new step or a new form: the last submission's refusal no longer applies.
+    Effect::new(move |previous: Option<()>| {
+        query.track();
+        if previous.is_some() {
+            change.value().set(None);
+            cancel.value().set(None);
+        }
+    });
+    let plan = Resource::new_blocking(
+        move || (context.key.get(), review_key.get(), context.changed.get()),
+        |(user, key, _)| get_plan(user, key),
+    );
+
+    let panel = |body: AnyView| {
+        view! {
+            <section class="tab-panel" aria-labelledby="plan-title">
+                <h2 id="plan-title" class="visually-hidden">"Plan"</h2>
+                {body}
+            </section>
+        }
+        .into_any()
+    };
+    view! {
+        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading the plan from SendGrid…"</p> }>
+            {move || plan.get().map(|loaded| match loaded {
+                Ok(view) => panel(view! { <PlanBody view change cancel /> }.into_any()),
+                Err(PlanError::V3Only) => panel(view! {
+                    <p class="empty-inline">{PlanError::V3Only.to_string()}</p>
+                }.into_any()),
+                // The header already says the customer does not exist.
+                Err(PlanError::NotFound(_)) => ().into_any(),
+                Err(error) => panel(view! {
+                    <div class="notice notice-error" role="alert">
+                        <p>{error.to_string()}</p>
+                        <p><a href=plan_href(&context.key.get())>"Try again"</a></p>
+                    </div>
+                }.into_any()),
+            })}
+        </Transition>
+    }
+}
+
+/// `/customers/<key>/plan`.
+pub fn plan_href(key: &str) -> String {
+    format!("/customers/{}/plan", encode_component(key))
+}
+
+/// The plan tab with the form's fields in the query, for "Edit the change".
+pub fn edit_href(key: &str, form: &PlanForm) -> String {
+    let query = form
+        .query_pairs()
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{name}={}", encode_component(value)))
+        .collect::<Vec<_>>()
+        .join("&");
+    if query.is_empty() {
+        plan_href(key)
+    } else {
+        format!("{}?{query}", plan_href(key))
+    }
+}
+
+#[component]
+fn PlanBody(
+    view: PlanView,
+    change: ServerAction<ChangePlan>,
+    cancel: ServerAction<CancelPendingChange>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let context = CustomerContext::get();
+    let stored = StoredValue::new(view.clone());
+    let change_section = move || {
+        let view = stored.get_value();
+        let (reviewing, form, key) = query.with(|q| {
+            let text = |name: &str| q.get(name).unwrap_or_default();
+            let form = PlanForm {
+                action: text("action"),
+                timing: text("timing"),
+                package: text("package"),
+                ip: text("ip"),
+                ip_group: text("ip_group"),
+            };
+            (text("review") == "1", form, text("key"))
+        });
+        let page_key = context.key.get();
+        if !view.can_change {
+            return view! {
+                <p class="empty-inline">"Your role can read this plan but not change it."</p>
+            }
+            .into_any();
+        }
+        // What the log recorded for this form wins: a success is shown as done; a refusal is
+        // shown on the review it answered, next to its field, while that review still applies.
+        let recorded = match view.earlier.clone() {
+            Some(Ok(done)) => {
+                return view! { <Outcome result=Ok(done) page_key form /> }.into_any()
+            }
+            Some(Err(error)) if !reviewing => {
+                return view! { <Outcome result=Err(error) page_key form /> }.into_any()
+            }
+            Some(Err(error)) => Some(error),
+            None => None,
+        };
+        if reviewing {
+            let key = if key.trim().is_empty() {
+                view.change_key.clone()
+            } else {
+                key
+            };
+            return match (check(&form, &view.state), recorded) {
+                (Ok(valid), recorded) => {
+                    view! { <ReviewStep view valid form key change recorded page_key /> }.into_any()
+                }
+                (Err(_), Some(error)) => {
+                    view! { <Outcome result=Err(error) page_key form /> }.into_any()
+                }
+                (Err(errors), None) => {
+                    view! { <ChangeForm view initial=form errors page_key /> }.into_any()
+                }
+            };
+        }
+        view! { <ChangeForm view initial=form errors=Vec::new() page_key /> }.into_any()
+    };
+
+    view! {
+        {view.note.clone().map(|note| view! { <p class="notice notice-warn" role="status">{note}</p> })}
+        <PlanFacts view=view.clone() />
+        <PendingSection view=view.clone() cancel />
+        <section class="card plan-change" aria-labelledby="change-title">
+            <h2 id="change-title">"Change the plan"</h2>
+            {change_section}
+        </section>
+    }
+}

@@ -1,0 +1,151 @@
+//! The review step: exactly what will happen, the username typed for destructive changes, and
+//! "Confirm change", which posts the form (with its idempotency key) to `change_plan`.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use super::edit_href;
+use crate::api::plan::{ChangePlan, PlanView};
+use crate::domain::directory::encode_component;
+use crate::domain::plan::{describe, Placement, PlanError, PlanField, PlanForm, ValidPlanChange};
+
+#[component]
+pub fn ReviewStep(
+    view: PlanView,
+    valid: ValidPlanChange,
+    form: PlanForm,
+    key: String,
+    change: ServerAction<ChangePlan>,
+    /// The refusal the audit log holds for this form's key, if it was submitted before.
+    recorded: Option<PlanError>,
+    page_key: String,
+) -> impl IntoView {
+    let user = view.state.username.clone();
+    let statement = describe(&valid, &view.state, view.today);
+    let destructive = valid.action.is_destructive();
+    let pending = change.pending();
+    let recorded = StoredValue::new(recorded);
+    let error = move || {
+        change
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| recorded.get_value())
+    };
+    let message_for = move |field: PlanField| error().and_then(|e| e.message_for(field));
+    // Once SendGrid has answered (or may have), this key is spent: offer a fresh form instead.
+    let spent = move || {
+        matches!(
+            error(),
+            Some(PlanError::Failed { .. }) | Some(PlanError::Unknown { .. })
+        )
+    };
+    let edit = edit_href(&page_key, &form);
+    let history = format!("/customers/{}/history", encode_component(&page_key));
+    let rows: Vec<(&'static str, String, Option<PlanField>)> = vec![
+        (
+            "Action",
+            valid.action.label().to_string(),
+            Some(PlanField::Action),
+        ),
+        (
+            "Timing",
+            valid.timing.label().to_string(),
+            Some(PlanField::Timing),
+        ),
+        (
+            "Target package",
+            valid
+                .target
+                .as_ref()
+                .map(|t| t.label())
+                .unwrap_or_else(|| "Free (a close reverts to free)".to_string()),
+            Some(PlanField::Package),
+        ),
+        (
+            "IP address",
+            match &valid.placement {
+                Placement::Ip(ip) => ip.clone(),
+                _ => "Unchanged".to_string(),
+            },
+            Some(PlanField::Ip),
+        ),
+        (
+            "IP group",
+            match &valid.placement {
+                Placement::IpGroup(group) => group.clone(),
+                _ => "Unchanged".to_string(),
+            },
+            Some(PlanField::IpGroup),
+        ),
+    ];
+    let confirm_error = move || message_for(PlanField::Confirm);
+
+    view! {
+        <div class="review" aria-labelledby="review-title">
+            <h3 id="review-title">"Review the change"</h3>
+            <p class="review-statement" data-testid="review-statement">{statement}</p>
+            <dl class="facts">
+                {rows.into_iter().map(|(label, value, field)| view! {
+                    <div>
+                        <dt>{label}</dt>
+                        <dd>
+                            {value}
+                            {move || field.and_then(message_for).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                        </dd>
+                    </div>
+                }).collect_view()}
+            </dl>
+            {move || error().and_then(|e| e.general_message().map(|m| (e, m))).map(|(e, message)| {
+                let unknown = matches!(e, PlanError::Unknown { .. });
+                view! {
+                    <div class=if unknown { "notice notice-warn" } else { "notice notice-error" } role="alert">
+                        <p>{message}</p>
+                        {unknown.then(|| view! {
+                            <p><a href=history.clone()>"Reconcile in History"</a></p>
+                        })}
+                    </div>
+                }
+            })}
+            {move || {
+                let (user, key, edit) = (user.clone(), key.clone(), edit.clone());
+                let (package, ip, ip_group) = (
+                    form.package.trim().to_string(),
+                    form.ip.trim().to_string(),
+                    form.ip_group.trim().to_string(),
+                );
+                if spent() {
+                    return view! { <p><a class="button button-secondary" href=edit>"Edit the change"</a></p> }.into_any();
+                }
+                view! {
+                    <ActionForm action=change attr:class="confirm-form">
+                        <input type="hidden" name="user" value=user.clone() />
+                        <input type="hidden" name="action" value=valid.action.as_str() />
+                        <input type="hidden" name="timing" value=valid.timing.as_str() />
+                        <input type="hidden" name="package" value=package />
+                        <input type="hidden" name="ip" value=ip />
+                        <input type="hidden" name="ip_group" value=ip_group />
+                        <input type="hidden" name="idempotency_key" value=key />
+                        {destructive.then(|| view! {
+                            <div class="field">
+                                <label for="plan-confirm">"Type the username to confirm"</label>
+                                <input id="plan-confirm" name="confirm" type="text" required autocomplete="off"
+                                    spellcheck="false" aria-describedby="plan-confirm-hint"
+                                    aria-invalid=move || confirm_error().map(|_| "true") />
+                                <p class="hint" id="plan-confirm-hint">{format!("This cannot be undone from here. Type {user} to confirm.")}</p>
+                                {move || confirm_error().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                            </div>
+                        })}
+                        <div class="form-actions">
+                            <button type="submit" class=if destructive { "button button-danger" } else { "button" }
+                                disabled=move || pending.get()>
+                                {move || if pending.get() { "Sending…" } else { "Confirm change" }}
+                            </button>
+                            <a href=edit>"Change something"</a>
+                        </div>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,157 @@
+//! `/customers`: the merged v2/v3 directory with search, filters, sort, pages and its sync.
+
+mod search;
+mod sync;
+mod table;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::customers::{directory_status, get_directory_facets, search_customers};
+use crate::components::{Guarded, Me};
+use crate::domain::directory::{DirectoryPage, DirectoryQuery, SyncStatus, PAGE_SIZE};
+use crate::domain::Permission;
+use crate::pages::account::clean;
+
+use search::SearchForm;
+use sync::SyncPanel;
+use table::{CustomerTable, Pager};
+
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    view! {
+        <Title text="Customers" />
+        <Guarded permission=Permission::ReadCustomers>
+            <Directory />
+        </Guarded>
+    }
+}
+
+#[component]
+fn Directory() -> impl IntoView {
+    let params = use_query_map();
+    let query =
+        Memo::new(move |_| params.with(|map| DirectoryQuery::from_params(|name| map.get(name))));
+    // Bumped when a sync or a link changes the directory, so everything is read again.
+    let synced = RwSignal::new(0u32);
+    let status = Resource::new_blocking(move || synced.get(), |_| directory_status());
+    let facets = Resource::new_blocking(move || synced.get(), |_| get_directory_facets());
+    let results = Resource::new_blocking(
+        move || (query.get(), synced.get()),
+        |(query, _)| search_customers(query),
+    );
+    let admin = Memo::new(move |_| Me::get().allows(Permission::LinkCustomers));
+
+    view! {
+        <div class="page-head">
+            <h1>"Customers"</h1>
+            <Suspense fallback=|| ()>
+                {move || status.get().map(|loaded| match loaded {
+                    Ok(status) => view! { <SyncPanel status synced /> }.into_any(),
+                    Err(error) => view! {
+                        <p class="notice notice-error" role="alert">{clean(&error)}</p>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </div>
+        <Suspense fallback=|| ()>
+            {move || facets.get().map(|loaded| {
+                view! { <SearchForm query facets=loaded.unwrap_or_default() /> }
+            })}
+        </Suspense>
+        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading customers…"</p> }>
+            {move || {
+                let status = status.get().and_then(Result::ok).unwrap_or_default();
+                results.get().map(|loaded| match loaded {
+                    Ok(page) => view! { <Results page status query=query.get() admin=admin.get() synced /> }.into_any(),
+                    Err(error) => view! {
+                        <div class="notice notice-error" role="alert">
+                            <p>{format!("The directory could not be read: {}", clean(&error))}</p>
+                            <p><a href=query.get().href()>"Try again"</a></p>
+                        </div>
+                    }.into_any(),
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Results(
+    page: DirectoryPage,
+    status: SyncStatus,
+    query: DirectoryQuery,
+    admin: bool,
+    synced: RwSignal<u32>,
+) -> impl IntoView {
+    if page.total > 0 {
+        let pager = (page.pages > 1)
+            .then(|| view! { <Pager page=page.page pages=page.pages query=query.clone() /> });
+        return view! {
+            <p class="result-count" role="status">{count_text(&page, &query)}</p>
+            <CustomerTable rows=page.rows query admin synced />
+            {pager}
+        }
+        .into_any();
+    }
+    let filtered = !query.q.is_empty() || !query.package.is_empty() || !query.state.is_empty();
+    if filtered {
+        return view! {
+            <section class="empty-state" aria-labelledby="no-match-title">
+                <h2 id="no-match-title">"No customers match"</h2>
+                <p>{describe_filters(&query)}</p>
+                <p><a class="button button-secondary" href="/customers">"Clear search and filters"</a></p>
+            </section>
+        }
+        .into_any();
+    }
+    let message = if status.running.is_some() {
+        "The first sync is running; customers appear here when it finishes."
+    } else if status.last_success_at.is_none() {
+        "No sync has completed yet. Refresh from SendGrid to load the customer list."
+    } else {
+        "SendGrid reported no customers at the last sync."
+    };
+    view! {
+        <section class="empty-state" aria-labelledby="empty-title">
+            <h2 id="empty-title">"The directory is empty"</h2>
+            <p>{message}</p>
+        </section>
+    }
+    .into_any()
+}
+
+fn count_text(page: &DirectoryPage, query: &DirectoryQuery) -> String {
+    let noun = if page.total == 1 {
+        "customer"
+    } else {
+        "customers"
+    };
+    let first = (u64::from(page.page) - 1) * u64::from(PAGE_SIZE) + 1;
+    let last = (first + page.rows.len() as u64).saturating_sub(1);
+    let filters = describe_filters(query);
+    format!(
+        "{first}–{last} of {} {noun}{}",
+        page.total,
+        if filters.is_empty() {
+            String::new()
+        } else {
+            format!(" · {filters}")
+        }
+    )
+}
+
+fn describe_filters(query: &DirectoryQuery) -> String {
+    let mut parts = Vec::new();
+    if !query.q.is_empty() {
+        parts.push(format!("matching “{}”", query.q));
+    }
+    if !query.package.is_empty() {
+        parts.push(format!("on {}", query.package));
+    }
+    if !query.state.is_empty() {
+        parts.push(format!("state {}", query.state));
+    }
+    parts.join(", ")
+}

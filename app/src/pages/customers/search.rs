@@ -1,0 +1,116 @@
+//! The search box and filters: a plain GET form, so `?q=` works without JavaScript; with it,
+//! the URL follows the typing (debounced) and the results follow the URL.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use crate::domain::directory::{DirectoryFacets, DirectoryQuery};
+
+/// Wait this long after the last keystroke before searching.
+const DEBOUNCE: Duration = Duration::from_millis(250);
+
+#[component]
+pub fn SearchForm(query: Memo<DirectoryQuery>, facets: DirectoryFacets) -> impl IntoView {
+    let initial = query.get_untracked();
+    let navigate = use_navigate();
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+
+    let go = move |next: DirectoryQuery| {
+        navigate(
+            &next.href(),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let on_input = {
+        let go = go.clone();
+        move |ev: leptos::ev::Event| {
+            let text = event_target_value(&ev);
+            if let Some(handle) = pending.get_value() {
+                handle.clear();
+            }
+            let go = go.clone();
+            let next = DirectoryQuery {
+                q: text.trim().to_string(),
+                page: 1,
+                ..query.get_untracked()
+            };
+            pending.set_value(set_timeout_with_handle(move || go(next), DEBOUNCE).ok());
+        }
+    };
+    let on_package = {
+        let go = go.clone();
+        move |ev: leptos::ev::Event| {
+            go(DirectoryQuery {
+                package: event_target_value(&ev),
+                page: 1,
+                ..query.get_untracked()
+            })
+        }
+    };
+    let on_state = move |ev: leptos::ev::Event| {
+        go(DirectoryQuery {
+            state: event_target_value(&ev),
+            page: 1,
+            ..query.get_untracked()
+        })
+    };
+
+    // The choices are what the directory holds: every package and state present.
+    let options = |values: &[String], chosen: &str, all: &'static str| {
+        let mut values = values.to_vec();
+        if !chosen.is_empty() && !values.iter().any(|v| v == chosen) {
+            values.insert(0, chosen.to_string());
+        }
+        let none = chosen.is_empty();
+        let chosen = chosen.to_string();
+        view! {
+            <option value="" selected=none>{all}</option>
+            {values.into_iter().map(|value| {
+                let selected = value == chosen;
+                view! { <option value=value.clone() selected=selected>{value.clone()}</option> }
+            }).collect_view()}
+        }
+    };
+
+    view! {
+        <Form method="get" action="/customers" replace=true noscroll=true attr:role="search" attr:class="directory-search">
+            <div class="field field-grow">
+                <label for="customer-search">"Search customers"</label>
+                <input id="customer-search" type="search" name="q" value=initial.q.clone()
+                    placeholder="Username, email, name or company" autocomplete="off" maxlength="200"
+                    on:input=on_input />
+            </div>
+            <div class="field">
+                <label for="filter-package">"Package"</label>
+                <select id="filter-package" name="package" on:change=on_package>
+                    {options(&facets.packages, &initial.package, "All packages")}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-state">"State"</label>
+                <select id="filter-state" name="state" on:change=on_state>
+                    {options(&facets.states, &initial.state, "All states")}
+                </select>
+            </div>
+            <input type="hidden" name="sort" value=initial.sort.as_str() prop:value=move || query.get().sort.as_str() />
+            <input type="hidden" name="dir" value=dir(initial.descending) prop:value=move || dir(query.get().descending) />
+            <button type="submit" class="button button-secondary">"Search"</button>
+        </Form>
+    }
+}
+
+fn dir(descending: bool) -> &'static str {
+    if descending {
+        "desc"
+    } else {
+        "asc"
+    }
+}

@@ -1,0 +1,264 @@
+//! Exporting the log as CSV or JSON lines, row by row from a database cursor: memory stays
+//! constant however many rows match (DESIGN.md "Performance").
+
+use std::future::Future;
+use std::io::Write;
+
+use futures::{Stream, TryStreamExt};
+use serde_json::{json, Value};
+use sqlx::{QueryBuilder, SqlitePool};
+
+use super::query::{push_where, window, Filter};
+use super::row::StoredEvent;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Jsonl,
+}
+
+impl ExportFormat {
+    pub fn parse(value: &str) -> Option<ExportFormat> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "csv" => Some(ExportFormat::Csv),
+            "jsonl" => Some(ExportFormat::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot read the audit log: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot write the export: {0}")]
+    Write(#[from] std::io::Error),
+    #[error("cannot encode a row: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// The CSV header; JSON lines use the same names as keys.
+pub const COLUMNS: [&str; 18] = [
+    "id",
+    "occurred_at",
+    "kind",
+    "attempt_id",
+    "operator",
+    "customer",
+    "action",
+    "outcome",
+    "upstream_status",
+    "upstream_message",
+    "duration_ms",
+    "idempotency_key",
+    "client_ip",
+    "params",
+    "before_state",
+    "after_state",
+    "prev_hash",
+    "hash",
+];
+
+/// Turns rows into bytes of one format, buffered until taken. CSV quoting (commas, quotes,
+/// newlines) is the csv crate's RFC 4180 writer.
+pub struct Encoder {
+    sink: Sink,
+}
+
+enum Sink {
+    Csv(Box<csv::Writer<Vec<u8>>>),
+    Jsonl(Vec<u8>),
+}
+
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::with_capacity(CHUNK))
+}
+
+impl Encoder {
+    /// An encoder holding what comes before the first row: the header for CSV.
+    pub fn new(format: ExportFormat) -> Result<Encoder, ExportError> {
+        let sink = match format {
+            ExportFormat::Csv => {
+                let mut writer = csv_writer();
+                writer.write_record(COLUMNS)?;
+                Sink::Csv(Box::new(writer))
+            }
+            ExportFormat::Jsonl => Sink::Jsonl(Vec::with_capacity(CHUNK)),
+        };
+        Ok(Encoder { sink })
+    }
+
+    pub fn push(&mut self, row: &StoredEvent) -> Result<(), ExportError> {
+        match &mut self.sink {
+            Sink::Csv(writer) => {
+                let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+                let text = |t: &Option<String>| t.clone().unwrap_or_default();
+                writer.write_record([
+                    row.id.to_string(),
+                    row.occurred_at.clone(),
+                    row.kind.clone(),
+                    number(row.attempt_id),
+                    text(&row.operator),
+                    text(&row.customer),
+                    row.action.clone(),
+                    text(&row.outcome),
+                    number(row.upstream_status),
+                    text(&row.upstream_message),
+                    number(row.duration_ms),
+                    text(&row.idempotency_key),
+                    text(&row.client_ip),
+                    row.params.clone(),
+                    text(&row.before_state),
+                    text(&row.after_state),
+                    row.prev_hash.clone(),
+                    row.hash.clone(),
+                ])?;
+            }
+            Sink::Jsonl(buffer) => {
+                serde_json::to_writer(&mut *buffer, &json_row(row))
+                    .map_err(std::io::Error::from)?;
+                buffer.push(b'\n');
+            }
+        }
+        Ok(())
+    }
+
+    /// Bytes encoded so far and not yet taken.
+    pub fn len(&mut self) -> Result<usize, ExportError> {
+        Ok(match &mut self.sink {
+            Sink::Csv(writer) => {
+                writer.flush()?;
+                writer.get_ref().len()
+            }
+            Sink::Jsonl(buffer) => buffer.len(),
+        })
+    }
+
+    pub fn is_empty(&mut self) -> Result<bool, ExportError> {
+        Ok(self.len()? == 0)
+    }
+
+    /// Hands over the encoded bytes and starts a new buffer.
+    pub fn take(&mut self) -> Result<Vec<u8>, ExportError> {
+        Ok(match &mut self.sink {
+            Sink::Csv(writer) => std::mem::replace(writer.as_mut(), csv_writer())
+                .into_inner()
+                .map_err(|e| e.into_error())?,
+            Sink::Jsonl(buffer) => std::mem::replace(buffer, Vec::with_capacity(CHUNK)),
+        })
+    }
+}
+
+/// A row as one JSON object; the stored JSON columns are embedded as JSON, not as strings.
+fn json_row(row: &StoredEvent) -> Value {
+    json!({
+        "id": row.id,
+        "occurred_at": row.occurred_at,
+        "kind": row.kind,
+        "attempt_id": row.attempt_id,
+        "operator": row.operator,
+        "customer": row.customer,
+        "action": row.action,
+        "outcome": row.outcome,
+        "upstream_status": row.upstream_status,
+        "upstream_message": row.upstream_message,
+        "duration_ms": row.duration_ms,
+        "idempotency_key": row.idempotency_key,
+        "client_ip": row.client_ip,
+        "params": row.params_json(),
+        "before_state": row.before_json(),
+        "after_state": row.after_json(),
+        "prev_hash": row.prev_hash,
+        "hash": row.hash,
+    })
+}
+
+/// Bytes are handed on in chunks of about this size.
+const CHUNK: usize = 64 * 1024;
+
+/// Encodes every matching row, oldest first, handing chunks of about [`CHUNK`] bytes to
+/// `sink` as they fill; returns how many rows.
+pub async fn export_into<S, F>(
+    pool: &SqlitePool,
+    filter: &Filter,
+    format: ExportFormat,
+    mut sink: S,
+) -> Result<u64, ExportError>
+where
+    S: FnMut(Vec<u8>) -> F,
+    F: Future<Output = std::io::Result<()>>,
+{
+    let mut encoder = Encoder::new(format)?;
+    let mut count = 0;
+    if let Some(window) = window(pool, filter).await? {
+        let mut query = QueryBuilder::new("SELECT e.* FROM audit_events e");
+        push_where(&mut query, filter, window);
+        query.push(" ORDER BY e.id");
+        let mut rows = query.build_query_as::<StoredEvent>().fetch(pool);
+        while let Some(row) = rows.try_next().await? {
+            encoder.push(&row)?;
+            count += 1;
+            if encoder.len()? >= CHUNK {
+                sink(encoder.take()?).await?;
+            }
+        }
+    }
+    if !encoder.is_empty()? {
+        sink(encoder.take()?).await?;
+    }
+    Ok(count)
+}
+
+/// Writes the export to `out` (the CLI's standard output).
+pub async fn write_all(
+    pool: &SqlitePool,
+    filter: &Filter,
+    format: ExportFormat,
+    mut out: impl Write,
+) -> Result<u64, ExportError> {
+    let count = export_into(pool, filter, format, |chunk| {
+        std::future::ready(out.write_all(&chunk))
+    })
+    .await?;
+    out.flush()?;
+    Ok(count)
+}
+
+/// The export as a stream of chunks for an HTTP body. A task reads the rows and hands chunks
+/// over a small bounded channel, so a slow client slows the reading instead of filling memory,
+/// and a client that goes away ends the task.
+pub fn stream(
+    pool: SqlitePool,
+    filter: Filter,
+    format: ExportFormat,
+) -> impl Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static {
+    let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
+    tokio::spawn(async move {
+        let chunks = sender.clone();
+        let sink = move |chunk: Vec<u8>| {
+            let chunks = chunks.clone();
+            async move {
+                chunks.send(Ok(chunk)).await.map_err(|_| {
+                    std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
+                })
+            }
+        };
+        match export_into(&pool, &filter, format, sink).await {
+            Ok(_) => {}
+            Err(ExportError::Write(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(error) => {
+                tracing::warn!(%error, "audit export stopped");
+                // Ends the body with an error, so the client sees a broken download rather
+                // than a silently short file.
+                let _ = sender
+                    .send(Err(std::io::Error::other(error.to_string())))
+                    .await;
+            }
+        }
+    });
+    futures::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|chunk| (chunk, receiver))
+    })
+}

@@ -1,0 +1,34 @@
+//! The audit log (DESIGN.md "Data", "Reliability"): append-only, hash-chained, reviewable.
+//!
+//! * [`append`], [`record`], [`verify`]: the chain itself ([`chain`]).
+//! * [`run_mutation`]: the one way an upstream change is made and recorded ([`mutation`]).
+//! * [`unresolved_attempts`], [`record_reconcile`]: changes whose outcome is unknown.
+//! * [`query`], [`history`], [`detail`], [`stats`], [`export`]: reading it back.
+
+mod chain;
+pub mod detail;
+mod diff;
+pub mod export;
+pub mod history;
+mod mutation;
+pub mod query;
+mod reconcile;
+mod redact;
+mod row;
+pub mod snapshot;
+pub mod stats;
+
+pub use crate::domain::audit::{Kind, Outcome};
+pub use chain::{append, append_in, record, verify, Verification, GENESIS};
+pub use diff::{diff, flatten};
+pub use mutation::{
+    new_idempotency_key, run_mutation, AuditError, Mutation, MutationOutcome, Recorded,
+};
+pub use reconcile::{
+    record as record_reconcile_with, record_reconcile, report as reconcile_report,
+    target as reconcile_target, unresolved_attempts, unresolved_view, Reconcile, ReconcileError,
+    Target as ReconcileTarget,
+};
+pub use redact::redact;
+pub use row::{NewEvent, StoredEvent};
+pub use snapshot::{read_state, ActionFamily};

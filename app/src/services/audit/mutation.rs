@@ -1,0 +1,226 @@
+//! The one way an upstream change is made: [`run_mutation`] commits an `attempt` row, makes the
+//! call, and records a `result` row linked to it (DESIGN.md "Reliability"). A form's
+//! idempotency key makes a second submission replay the first outcome instead of calling
+//! upstream again (zero2prod's idempotency, with Stripe's rule that a reused key with other
+//! parameters is an error).
+
+use std::future::Future;
+use std::time::Instant;
+
+use serde_json::{json, Value};
+use sqlx::SqlitePool;
+
+use super::chain::{append, append_in};
+use super::redact::redact;
+use super::row::{NewEvent, StoredEvent};
+use crate::domain::audit::{Kind, Outcome};
+
+/// One change an operator asked for.
+#[derive(Clone, Debug)]
+pub struct Mutation {
+    /// The operator's email.
+    pub operator: String,
+    /// A v2 username or a v3 account id.
+    pub customer: String,
+    /// E.g. `plan.immediate_upgrade`, `limits.total`, `offerings.update`, `state.update`.
+    pub action: String,
+    /// Redacted before it is stored.
+    pub params: Value,
+    /// From the form's hidden input; blank means the submission cannot be de-duplicated.
+    pub idempotency_key: String,
+    /// The customer's relevant state read just before the call (see [`super::read_state`]).
+    pub before: Option<Value>,
+    pub client_ip: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MutationOutcome {
+    Success,
+    /// Upstream refused; nothing changed. `field` is the parameter it named, if any.
+    Failure {
+        message: String,
+        field: Option<String>,
+    },
+    /// The change may or may not have been applied: reconcile before trying again.
+    Unknown {
+        message: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub attempt_id: i64,
+    pub outcome: MutationOutcome,
+    /// True when this was a repeated submission answered from the log, without calling upstream.
+    pub replayed: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("The audit log could not be written, so nothing was sent to SendGrid; try again.")]
+    Database(#[from] sqlx::Error),
+    #[error(
+        "This form was already submitted with different values; reload the page and try again."
+    )]
+    KeyReuse,
+}
+
+const STILL_RUNNING: &str = "This form was already submitted; that change is still running or \
+     was interrupted. Check the customer's history before trying again.";
+
+/// Writes the attempt (committed), runs `call`, then reads `after` (only on success) and
+/// writes the result.
+///
+/// The same idempotency key again (same operator, action, customer and parameters) returns the
+/// first attempt's recorded outcome with `replayed = true` without calling upstream; if the
+/// first has no result yet, the outcome is Unknown. The same key with different values is
+/// [`AuditError::KeyReuse`]. An error is returned only when nothing was sent.
+#[tracing::instrument(skip_all, fields(customer = %mutation.customer, action = %mutation.action))]
+pub async fn run_mutation<F, Fut, A, AFut>(
+    pool: &SqlitePool,
+    mutation: Mutation,
+    call: F,
+    after: A,
+) -> Result<Recorded, AuditError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(), sendgrid::Error>>,
+    A: FnOnce() -> AFut,
+    AFut: Future<Output = Option<Value>>,
+{
+    let params = redact(mutation.params.clone());
+    let key = Some(mutation.idempotency_key.trim().to_string()).filter(|k| !k.is_empty());
+
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    if let Some(key) = &key {
+        let first: Option<StoredEvent> =
+            sqlx::query_as("SELECT * FROM audit_events WHERE idempotency_key = ?")
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(first) = first {
+            tx.rollback().await?;
+            return replay(pool, &mutation, &params, first).await;
+        }
+    }
+    let attempt_id = append_in(
+        &mut tx,
+        NewEvent {
+            operator: Some(mutation.operator.clone()),
+            customer: Some(mutation.customer.clone()),
+            params,
+            idempotency_key: key,
+            before_state: mutation.before.clone(),
+            client_ip: mutation.client_ip.clone(),
+            ..NewEvent::new(Kind::Attempt, &mutation.action)
+        },
+    )
+    .await?;
+    // Committed before the call: a crash from here on leaves an attempt without a result,
+    // which the dashboard lists as "outcome unknown" until someone reconciles it.
+    tx.commit().await?;
+
+    let started = Instant::now();
+    let answer = call().await;
+    let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+
+    let mut result = NewEvent {
+        attempt_id: Some(attempt_id),
+        operator: Some(mutation.operator.clone()),
+        customer: Some(mutation.customer.clone()),
+        duration_ms: Some(duration_ms),
+        client_ip: mutation.client_ip.clone(),
+        ..NewEvent::new(Kind::Result, &mutation.action)
+    };
+    let outcome = match answer {
+        Ok(()) => {
+            result.outcome = Some(Outcome::Success);
+            result.after_state = after().await;
+            MutationOutcome::Success
+        }
+        Err(error) => {
+            let message = error.to_string();
+            let field = match &error {
+                sendgrid::Error::InvalidInput { field, .. } => field.clone(),
+                _ => None,
+            };
+            result.upstream_status = error.status().map(i64::from);
+            result.upstream_message = Some(message.clone());
+            result.params = json!({ "error": error.code(), "field": field });
+            if error.outcome_known() {
+                result.outcome = Some(Outcome::Failure);
+                MutationOutcome::Failure { message, field }
+            } else {
+                result.outcome = Some(Outcome::Unknown);
+                MutationOutcome::Unknown { message }
+            }
+        }
+    };
+    // The call has happened: a failure to record it must not hide its outcome from the
+    // operator. The attempt then stays open and is listed for reconciling.
+    if let Err(error) = append(pool, result).await {
+        tracing::error!(attempt_id, %error, "could not write the result of an upstream change");
+    }
+    Ok(Recorded {
+        attempt_id,
+        outcome,
+        replayed: false,
+    })
+}
+
+/// Answers a repeated submission from the log.
+async fn replay(
+    pool: &SqlitePool,
+    mutation: &Mutation,
+    params: &Value,
+    first: StoredEvent,
+) -> Result<Recorded, AuditError> {
+    let same = first.kind() == Some(Kind::Attempt)
+        && first.operator.as_deref() == Some(mutation.operator.as_str())
+        && first.customer.as_deref() == Some(mutation.customer.as_str())
+        && first.action == mutation.action
+        && &first.params_json() == params;
+    if !same {
+        return Err(AuditError::KeyReuse);
+    }
+    let result: Option<StoredEvent> =
+        sqlx::query_as("SELECT * FROM audit_events WHERE attempt_id = ? AND kind = 'result'")
+            .bind(first.id)
+            .fetch_optional(pool)
+            .await?;
+    let outcome = match result {
+        None => MutationOutcome::Unknown {
+            message: STILL_RUNNING.to_string(),
+        },
+        Some(result) => stored_outcome(&result),
+    };
+    Ok(Recorded {
+        attempt_id: first.id,
+        outcome,
+        replayed: true,
+    })
+}
+
+fn stored_outcome(result: &StoredEvent) -> MutationOutcome {
+    let message = result.upstream_message.clone().unwrap_or_default();
+    match result.outcome() {
+        Some(Outcome::Success) => MutationOutcome::Success,
+        Some(Outcome::Failure) | Some(Outcome::Refused) => MutationOutcome::Failure {
+            message,
+            field: result
+                .params_json()
+                .get("field")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        },
+        Some(Outcome::Unknown) | None => MutationOutcome::Unknown { message },
+    }
+}
+
+/// A fresh key for a form that changes something: 128 random bits, hex.
+pub fn new_idempotency_key() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}

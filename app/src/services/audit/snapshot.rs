@@ -1,0 +1,171 @@
+//! The customer state an audited change is about, read from upstream in one shape per kind of
+//! change. Mutations store it as `before`/`after`; a reconcile stores what it finds the same
+//! way, so the diff between them reads "package Basic -> Silver", "credits 500 -> 800".
+
+use sendgrid::{
+    AccountState, Limit, Offering, OfferingKind, Overview, PendingChange, PendingQuery,
+};
+use serde_json::{json, Map, Value};
+
+/// Which upstream state an action changes, named by the action's prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionFamily {
+    /// `plan.*` and `pending.*`: the v2 overview plus scheduled changes; customer = username.
+    Plan,
+    /// `limits.*`: the v2 credit limit; customer = (sub)user name.
+    Limits,
+    /// `offerings.*`: v3 account offerings; customer = account id.
+    Offerings,
+    /// `state.*`: v3 account state; customer = account id.
+    State,
+}
+
+impl ActionFamily {
+    pub fn of(action: &str) -> Option<ActionFamily> {
+        let prefix = action.split('.').next().unwrap_or_default();
+        match prefix {
+            "plan" | "pending" => Some(ActionFamily::Plan),
+            "limits" => Some(ActionFamily::Limits),
+            "offerings" => Some(ActionFamily::Offerings),
+            "state" => Some(ActionFamily::State),
+            _ => None,
+        }
+    }
+
+    /// What [`read_state`] reads, for the note of a reconcile.
+    pub fn reads(self) -> &'static str {
+        match self {
+            ActionFamily::Plan => "the plan overview and scheduled changes",
+            ActionFamily::Limits => "the credit limit",
+            ActionFamily::Offerings => "the account's offerings",
+            ActionFamily::State => "the account state",
+        }
+    }
+}
+
+/// Reads the current state of `customer` for actions of `family`. Reads only, so retried by
+/// the client and safe to repeat.
+pub async fn read_state(
+    client: &sendgrid::Client,
+    family: ActionFamily,
+    customer: &str,
+) -> Result<Value, sendgrid::Error> {
+    Ok(match family {
+        ActionFamily::Plan => {
+            let overview = client.overview(customer).await?;
+            let pending = client
+                .list_pending(&PendingQuery {
+                    username: Some(customer.to_string()),
+                    kind: None,
+                })
+                .await?;
+            let own: Vec<PendingChange> = pending
+                .into_iter()
+                .filter(|change| change.username == customer)
+                .collect();
+            plan_state(&overview, &own)
+        }
+        ActionFamily::Limits => limit_state(client.retrieve_limit(customer).await?.as_ref()),
+        ActionFamily::Offerings => offerings_state(&client.get_account_offerings(customer).await?),
+        ActionFamily::State => account_state(client.get_account_state(customer).await?),
+    })
+}
+
+/// Package, allowance, billing end and any scheduled change of a v2 customer.
+pub fn plan_state(overview: &Overview, pending: &[PendingChange]) -> Value {
+    let scheduled: Vec<String> = pending
+        .iter()
+        .map(|change| {
+            let mut text = change.kind.clone();
+            if !change.update.is_empty() {
+                text.push_str(&format!(" to {}", change.update));
+            }
+            if let Some(date) = change.date {
+                text.push_str(&format!(" on {}", date.format("%Y-%m-%d")));
+            }
+            text
+        })
+        .collect();
+    json!({
+        "package": overview.package,
+        "credits_allowed": overview.credits_allowed,
+        "billing_end_date": overview.billing_end_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        "scheduled_change": if scheduled.is_empty() { Value::Null } else { Value::String(scheduled.join("; ")) },
+    })
+}
+
+/// A (sub)user's credit limit; `credits: null` when there is none.
+pub fn limit_state(limit: Option<&Limit>) -> Value {
+    match limit {
+        None => json!({ "credits": null }),
+        Some(limit) => json!({
+            "credits": limit.credit,
+            "credits_remaining": limit.credit_remain,
+            "last_reset": limit.last_reset.map(|d| d.format("%Y-%m-%d").to_string()),
+        }),
+    }
+}
+
+/// The account's package and its add-ons with their quantities.
+pub fn offerings_state(offerings: &[Offering]) -> Value {
+    let package = offerings
+        .iter()
+        .find(|o| o.kind == OfferingKind::Package)
+        .map(|o| Value::String(o.name.clone()))
+        .unwrap_or(Value::Null);
+    let addons: Map<String, Value> = offerings
+        .iter()
+        .filter(|o| o.kind == OfferingKind::Addon)
+        .map(|o| (o.name.clone(), json!(o.quantity.unwrap_or(1))))
+        .collect();
+    json!({ "package": package, "addons": addons })
+}
+
+pub fn account_state(state: AccountState) -> Value {
+    let name = match state {
+        AccountState::Activated => "activated",
+        AccountState::Deactivated => "deactivated",
+        AccountState::Suspended => "suspended",
+        AccountState::Banned => "banned",
+        AccountState::Indeterminate => "indeterminate",
+    };
+    json!({ "state": name })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_follow_the_action_prefix() {
+        assert_eq!(
+            ActionFamily::of("plan.immediate_upgrade"),
+            Some(ActionFamily::Plan)
+        );
+        assert_eq!(ActionFamily::of("pending.delete"), Some(ActionFamily::Plan));
+        assert_eq!(ActionFamily::of("limits.total"), Some(ActionFamily::Limits));
+        assert_eq!(
+            ActionFamily::of("offerings.update"),
+            Some(ActionFamily::Offerings)
+        );
+        assert_eq!(ActionFamily::of("state.update"), Some(ActionFamily::State));
+        assert_eq!(ActionFamily::of("auth.sign_in"), None);
+    }
+
+    #[test]
+    fn offerings_split_package_and_add_ons() {
+        let state = offerings_state(&[
+            Offering::package("org.ei.pro100k.v1"),
+            Offering::addon("org.ip.dedicated.v1", 2),
+        ]);
+        assert_eq!(
+            state,
+            json!({"package": "org.ei.pro100k.v1", "addons": {"org.ip.dedicated.v1": 2}})
+        );
+    }
+
+    #[test]
+    fn no_limit_is_null_credits() {
+        assert_eq!(limit_state(None), json!({"credits": null}));
+    }
+}

@@ -1,0 +1,163 @@
+//! An admin's corrections to the email matching: join a v2 customer with a v3 account, or
+//! keep a pair apart. Stored locally (nothing changes at SendGrid) and audited.
+
+use chrono::{SecondsFormat, Utc};
+use sqlx::SqlitePool;
+
+use super::{store, DirectoryError};
+use crate::services::audit::{self, NewEvent, Outcome};
+
+/// Joins `username` and `account_id`, replacing any link either had.
+#[tracing::instrument(skip(pool), fields(customer = %username))]
+pub async fn link(
+    pool: &SqlitePool,
+    operator: &str,
+    username: &str,
+    account_id: &str,
+    client_ip: Option<String>,
+) -> Result<(), DirectoryError> {
+    let mut tx = pool.begin().await?;
+    let username = known_username(&mut tx, username).await?;
+    let account_id = known_account(&mut tx, account_id).await?;
+    sqlx::query(
+        "DELETE FROM customer_links
+         WHERE (decision = 'link' AND (username = ? OR account_id = ?))
+            OR (username = ? AND account_id = ?)",
+    )
+    .bind(&username)
+    .bind(&account_id)
+    .bind(&username)
+    .bind(&account_id)
+    .execute(&mut *tx)
+    .await?;
+    decide(&mut tx, &username, &account_id, "link", operator).await?;
+    store::rebuild(&mut tx).await?;
+    tx.commit().await?;
+    record(
+        pool,
+        "directory.link",
+        operator,
+        &username,
+        &account_id,
+        client_ip,
+    )
+    .await
+}
+
+/// Separates a joined pair and keeps it apart in later syncs, even if the emails match.
+#[tracing::instrument(skip(pool), fields(customer = %username))]
+pub async fn unlink(
+    pool: &SqlitePool,
+    operator: &str,
+    username: &str,
+    account_id: &str,
+    client_ip: Option<String>,
+) -> Result<(), DirectoryError> {
+    let mut tx = pool.begin().await?;
+    let joined: Option<String> = sqlx::query_scalar(
+        "SELECT username FROM customers WHERE username = ? COLLATE NOCASE AND account_id = ?",
+    )
+    .bind(username)
+    .bind(account_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(username) = joined else {
+        return Err(DirectoryError::Conflict(format!(
+            "{username} and {account_id} are not linked in the directory."
+        )));
+    };
+    sqlx::query("DELETE FROM customer_links WHERE username = ? AND account_id = ?")
+        .bind(&username)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    decide(&mut tx, &username, account_id, "separate", operator).await?;
+    store::rebuild(&mut tx).await?;
+    tx.commit().await?;
+    record(
+        pool,
+        "directory.unlink",
+        operator,
+        &username,
+        account_id,
+        client_ip,
+    )
+    .await
+}
+
+async fn known_username(
+    tx: &mut sqlx::SqliteConnection,
+    username: &str,
+) -> Result<String, DirectoryError> {
+    sqlx::query_scalar("SELECT username FROM directory_v2 WHERE username = ? COLLATE NOCASE")
+        .bind(username.trim())
+        .fetch_optional(tx)
+        .await?
+        .ok_or_else(|| {
+            DirectoryError::NotFound(format!(
+                "No v2 customer {:?} in the directory.",
+                username.trim()
+            ))
+        })
+}
+
+async fn known_account(
+    tx: &mut sqlx::SqliteConnection,
+    account_id: &str,
+) -> Result<String, DirectoryError> {
+    sqlx::query_scalar("SELECT account_id FROM directory_v3 WHERE account_id = ?")
+        .bind(account_id.trim())
+        .fetch_optional(tx)
+        .await?
+        .ok_or_else(|| {
+            DirectoryError::NotFound(format!(
+                "No v3 account {:?} in the directory.",
+                account_id.trim()
+            ))
+        })
+}
+
+async fn decide(
+    tx: &mut sqlx::SqliteConnection,
+    username: &str,
+    account_id: &str,
+    decision: &str,
+    operator: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO customer_links (username, account_id, decision, operator, decided_at)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(username)
+    .bind(account_id)
+    .bind(decision)
+    .bind(operator)
+    .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true))
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Appends the audit event once the change is committed (the log's writer takes its own
+/// write lock, so it cannot share the transaction).
+async fn record(
+    pool: &SqlitePool,
+    action: &str,
+    operator: &str,
+    username: &str,
+    account_id: &str,
+    client_ip: Option<String>,
+) -> Result<(), DirectoryError> {
+    let mut event = NewEvent::event(
+        action,
+        Some(operator),
+        Outcome::Success,
+        serde_json::json!({"username": username, "account_id": account_id}),
+    )
+    .with_client_ip(client_ip);
+    event.customer = Some(username.to_string());
+    audit::append(pool, event).await.map(drop).map_err(|error| {
+        tracing::error!(%action, %error, "directory change saved but not audited");
+        DirectoryError::Audit(error.to_string())
+    })
+}

@@ -1,0 +1,195 @@
+//! Directory search: FTS5 prefix matching on username, email, name and company, filters on
+//! package and state, sorting by any column, pages of [`PAGE_SIZE`].
+
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+use crate::domain::directory::{
+    CustomerRow, DirectoryFacets, DirectoryPage, DirectoryQuery, Linkage, SortColumn, PAGE_SIZE,
+};
+
+/// The FTS5 expression for what the operator typed: every word must match the start of a
+/// word in some column ("anna ch" finds "Anna Chen"). Words are split on anything that is not
+/// a letter or digit, so FTS5 syntax typed into the box is never interpreted.
+pub fn match_expression(typed: &str) -> Option<String> {
+    let words: Vec<String> = typed
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+type Row = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+const COLUMNS: &str = "key, username, account_id, linkage, name, company, email, package, state";
+
+fn to_row(row: Row) -> CustomerRow {
+    let (key, username, account_id, linkage, name, company, email, package, state) = row;
+    CustomerRow {
+        key,
+        username,
+        account_id,
+        linkage: Linkage::parse(&linkage).unwrap_or(Linkage::V2Only),
+        name,
+        company,
+        email,
+        package,
+        state,
+    }
+}
+
+/// Appends the WHERE clause shared by the page and its count.
+fn push_filters<'a>(builder: &mut QueryBuilder<'a, Sqlite>, query: &'a DirectoryQuery) {
+    builder.push(" WHERE 1 = 1");
+    if let Some(expression) = match_expression(&query.q) {
+        builder
+            .push(" AND id IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ")
+            .push_bind(expression)
+            .push(")");
+    }
+    if !query.package.is_empty() {
+        builder
+            .push(" AND package = ")
+            .push_bind(query.package.as_str());
+    }
+    if !query.state.is_empty() {
+        builder
+            .push(" AND state = ")
+            .push_bind(query.state.as_str());
+    }
+}
+
+fn order_column(column: SortColumn) -> &'static str {
+    match column {
+        SortColumn::Name => "name",
+        SortColumn::Company => "company",
+        SortColumn::Username => "username",
+        SortColumn::Email => "email",
+        SortColumn::Package => "package",
+        SortColumn::State => "state",
+    }
+}
+
+pub async fn search(
+    pool: &SqlitePool,
+    query: &DirectoryQuery,
+) -> Result<DirectoryPage, sqlx::Error> {
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM customers");
+    push_filters(&mut count, query);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let total = total.max(0) as u64;
+    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1) as u32;
+    let page = query.page.clamp(1, pages);
+
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM customers"));
+    push_filters(&mut select, query);
+    // The column is one of a fixed set, never text from the request.
+    select.push(format!(
+        " ORDER BY {} COLLATE NOCASE {direction}, id {direction} LIMIT ",
+        order_column(query.sort)
+    ));
+    select.push_bind(i64::from(PAGE_SIZE));
+    select.push(" OFFSET ");
+    select.push_bind(i64::from(page - 1) * i64::from(PAGE_SIZE));
+    let rows = select
+        .build_query_as::<Row>()
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(to_row)
+        .collect();
+
+    Ok(DirectoryPage {
+        rows,
+        total,
+        page,
+        pages,
+    })
+}
+
+pub async fn facets(pool: &SqlitePool) -> Result<DirectoryFacets, sqlx::Error> {
+    Ok(DirectoryFacets {
+        packages: distinct(pool, "package").await?,
+        states: distinct(pool, "state").await?,
+    })
+}
+
+async fn distinct(pool: &SqlitePool, column: &'static str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "SELECT DISTINCT {column} FROM customers WHERE {column} IS NOT NULL
+         ORDER BY {column} COLLATE NOCASE"
+    ))
+    .fetch_all(pool)
+    .await
+}
+
+/// The entry `/customers/:user` names: a username (any case) or an account id.
+pub async fn find(
+    pool: &SqlitePool,
+    key: &str,
+) -> Result<Option<(CustomerRow, String)>, sqlx::Error> {
+    let found = sqlx::query_as::<
+        _,
+        (
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+        ),
+    >(&format!(
+        "SELECT {COLUMNS}, synced_at FROM customers
+             WHERE key = ?1 OR username = ?1 COLLATE NOCASE OR account_id = ?1
+             ORDER BY key = ?1 DESC LIMIT 1"
+    ))
+    .bind(key)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.map(|(a, b, c, d, e, f, g, h, i, synced_at)| {
+        (to_row((a, b, c, d, e, f, g, h, i)), synced_at)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::match_expression;
+
+    #[test]
+    fn every_word_becomes_a_quoted_prefix() {
+        assert_eq!(
+            match_expression("anna ch").as_deref(),
+            Some("\"anna\"* \"ch\"*")
+        );
+        assert_eq!(
+            match_expression("anna.chen@ex").as_deref(),
+            Some("\"anna\"* \"chen\"* \"ex\"*")
+        );
+        assert_eq!(match_expression("Zoë").as_deref(), Some("\"Zoë\"*"));
+    }
+
+    #[test]
+    fn fts_syntax_is_never_passed_through() {
+        assert_eq!(
+            match_expression("a\" OR name:* NEAR(").as_deref(),
+            Some("\"a\"* \"OR\"* \"name\"* \"NEAR\"*")
+        );
+        assert_eq!(match_expression("  -- '\" "), None);
+    }
+}

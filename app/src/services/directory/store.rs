@@ -1,0 +1,231 @@
+//! The directory's tables: reading the sources back, writing a sync's result in one
+//! transaction, and the sync bookkeeping row.
+
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use super::merge::{merge, Decision, Merged, V2Entry, V3Entry};
+use crate::domain::directory::SyncStatus;
+
+/// What the last good sync stored, and the admins' decisions.
+pub struct Sources {
+    pub v2: Vec<V2Entry>,
+    pub v3: Vec<V3Entry>,
+    pub decisions: Vec<Decision>,
+}
+
+pub async fn load_sources(conn: &mut sqlx::SqliteConnection) -> Result<Sources, sqlx::Error> {
+    let v2 = sqlx::query_as::<_, (String, String, String, String, i64, Option<String>)>(
+        "SELECT username, email, name, company, active, package FROM directory_v2 ORDER BY username",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(username, email, name, company, active, package)| V2Entry {
+        username,
+        email,
+        name,
+        company,
+        active: active != 0,
+        package,
+    })
+    .collect();
+    let v3 = sqlx::query_as::<_, (String, String, String, Option<String>, Option<String>)>(
+        "SELECT account_id, email, created_at, state, package FROM directory_v3
+         ORDER BY created_at, account_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(account_id, email, created_at, state, package)| V3Entry {
+        account_id,
+        email,
+        created_at,
+        state,
+        package,
+    })
+    .collect();
+    let decisions = load_decisions(conn).await?;
+    Ok(Sources { v2, v3, decisions })
+}
+
+async fn load_decisions(conn: &mut sqlx::SqliteConnection) -> Result<Vec<Decision>, sqlx::Error> {
+    Ok(sqlx::query_as::<_, (String, String, String)>(
+        "SELECT username, account_id, decision FROM customer_links ORDER BY username, account_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(username, account_id, decision)| Decision {
+        username,
+        account_id,
+        link: decision == "link",
+    })
+    .collect())
+}
+
+/// Replaces both source tables with what a sync read, then rebuilds the directory.
+pub async fn replace_sources(
+    tx: &mut Transaction<'_, Sqlite>,
+    v2: &[V2Entry],
+    v3: &[V3Entry],
+    synced_at: &str,
+) -> Result<usize, sqlx::Error> {
+    sqlx::query("DELETE FROM directory_v2")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM directory_v3")
+        .execute(&mut **tx)
+        .await?;
+    for c in v2 {
+        sqlx::query(
+            "INSERT INTO directory_v2 (username, email, name, company, active, package, synced_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&c.username)
+        .bind(&c.email)
+        .bind(&c.name)
+        .bind(&c.company)
+        .bind(i64::from(c.active))
+        .bind(&c.package)
+        .bind(synced_at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for a in v3 {
+        sqlx::query(
+            "INSERT INTO directory_v3 (account_id, email, created_at, state, package, synced_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&a.account_id)
+        .bind(&a.email)
+        .bind(&a.created_at)
+        .bind(&a.state)
+        .bind(&a.package)
+        .bind(synced_at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    rebuild(tx).await
+}
+
+/// Recomputes `customers` (and its search index) from the source tables and the admins'
+/// decisions. Returns the number of directory entries.
+pub async fn rebuild(tx: &mut Transaction<'_, Sqlite>) -> Result<usize, sqlx::Error> {
+    let sources = load_sources(tx).await?;
+    let merged = merge(&sources.v2, &sources.v3, &sources.decisions);
+    let synced: std::collections::HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
+        "SELECT username, synced_at FROM directory_v2
+         UNION ALL SELECT account_id, synced_at FROM directory_v3",
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
+    sqlx::query("DELETE FROM customers")
+        .execute(&mut **tx)
+        .await?;
+    for entry in &merged {
+        let synced_at = synced
+            .get(&entry.key)
+            .map(String::as_str)
+            .unwrap_or_default();
+        insert_customer(tx, entry, synced_at).await?;
+    }
+    // External-content FTS5 table: 'rebuild' re-reads `customers` in full (fast at 10,000).
+    sqlx::query("INSERT INTO customers_search (customers_search) VALUES ('rebuild')")
+        .execute(&mut **tx)
+        .await?;
+    Ok(merged.len())
+}
+
+async fn insert_customer(
+    tx: &mut Transaction<'_, Sqlite>,
+    entry: &Merged,
+    synced_at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO customers (key, username, account_id, linkage, name, company, email, package,
+            state, synced_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&entry.key)
+    .bind(&entry.username)
+    .bind(&entry.account_id)
+    .bind(entry.linkage.as_str())
+    .bind(&entry.name)
+    .bind(&entry.company)
+    .bind(&entry.email)
+    .bind(&entry.package)
+    .bind(&entry.state)
+    .bind(synced_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_start(pool: &SqlitePool, at: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE directory_sync SET last_started_at = ? WHERE id = 1")
+        .bind(at)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn record_success(
+    tx: &mut Transaction<'_, Sqlite>,
+    at: &str,
+    pages: u32,
+    accounts: u32,
+    notes: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE directory_sync SET last_success_at = ?, last_notes = ?, pages = ?, accounts = ?
+         WHERE id = 1",
+    )
+    .bind(at)
+    .bind(notes)
+    .bind(i64::from(pages))
+    .bind(i64::from(accounts))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_failure(pool: &SqlitePool, at: &str, message: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE directory_sync SET last_failure_at = ?, last_failure = ? WHERE id = 1")
+        .bind(at)
+        .bind(message)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The stored part of the status; the caller adds the running sync's progress.
+pub async fn status(pool: &SqlitePool) -> Result<SyncStatus, sqlx::Error> {
+    let (last_success_at, last_failure_at, last_failure, last_notes) = sqlx::query_as::<
+        _,
+        (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ),
+    >(
+        "SELECT last_success_at, last_failure_at, last_failure, last_notes
+             FROM directory_sync WHERE id = 1",
+    )
+    .fetch_optional(pool)
+    .await?
+    .unwrap_or_default();
+    let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(pool)
+        .await?;
+    Ok(SyncStatus {
+        last_success_at,
+        last_failure_at,
+        last_failure,
+        last_notes,
+        customers: customers.max(0) as u64,
+        running: None,
+    })
+}

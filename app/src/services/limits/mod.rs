@@ -1,0 +1,109 @@
+//! Credit limits of a customer and its subusers (API.md §3): read one, change one through the
+//! audit log. No upstream call lists a customer's subusers, so the ones checked here before
+//! are remembered ([`store`]).
+
+mod change;
+mod store;
+
+use sendgrid::Client;
+use sqlx::SqlitePool;
+
+use crate::domain::change::ChangeError;
+use crate::domain::limits::{CurrentLimit, LimitError, RememberedRule};
+use crate::services::clock::iso;
+use crate::services::outcome::unavailable;
+
+pub use change::{change, summary_of, LimitRequest};
+pub use store::{known_subusers, remember_subuser};
+
+/// The answer SendGrid gives for a (sub)user that does not exist, shown next to the field.
+pub const USER_NOT_FOUND: &str = "User not found";
+
+/// The longest (sub)user name accepted in the field.
+const MAX_NAME: usize = 255;
+
+pub fn current_limit(limit: &sendgrid::Limit) -> CurrentLimit {
+    CurrentLimit {
+        credit: limit.credit,
+        remaining: limit.credit_remain,
+        last_reset: limit.last_reset.and_then(iso),
+    }
+}
+
+/// What the Limits tab shows for one (sub)user of a customer.
+pub struct LimitsRead {
+    /// The customer first, then the subusers seen before.
+    pub targets: Vec<String>,
+    pub target: String,
+    /// `Some(None)`: no limit; `None`: not read (see `target_error` and `note`).
+    pub limit: Option<Option<CurrentLimit>>,
+    /// "User not found" when a typed name is unknown upstream.
+    pub target_error: Option<String>,
+    /// The recurring rule the console set, while a limit is in force.
+    pub rule: Option<RememberedRule>,
+    /// Why the limit could not be read, when SendGrid failed.
+    pub note: Option<String>,
+}
+
+/// Checks `target` (the customer itself when blank) with `task=retrieve` and remembers it
+/// when it is a subuser that exists.
+#[tracing::instrument(skip(pool, client))]
+pub async fn read(
+    pool: &SqlitePool,
+    client: &Client,
+    username: &str,
+    target: Option<&str>,
+) -> Result<LimitsRead, LimitError> {
+    let target = target
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or(username)
+        .to_string();
+    let mut read = LimitsRead {
+        targets: Vec::new(),
+        target: target.clone(),
+        limit: None,
+        target_error: None,
+        rule: None,
+        note: None,
+    };
+    if target.len() > MAX_NAME || target.chars().any(char::is_control) {
+        read.target_error = Some(USER_NOT_FOUND.to_string());
+    } else {
+        match client.retrieve_limit(&target).await {
+            Ok(limit) => {
+                if target != username {
+                    remember_subuser(pool, username, &target)
+                        .await
+                        .map_err(unavailable)?;
+                }
+                if limit.is_some() {
+                    read.rule = store::rule(pool, &target).await.map_err(unavailable)?;
+                }
+                read.limit = Some(limit.as_ref().map(current_limit));
+            }
+            Err(sendgrid::Error::NotFound { .. }) if target == username => {
+                return Err(ChangeError::NotFound(format!(
+                    "SendGrid has no v2 customer named {username:?}."
+                )));
+            }
+            Err(sendgrid::Error::NotFound { .. }) => {
+                read.target_error = Some(USER_NOT_FOUND.to_string());
+            }
+            Err(error) => {
+                read.note = Some(format!(
+                    "The limit of {target} could not be read from SendGrid: {error}"
+                ));
+            }
+        }
+    }
+    read.targets.push(username.to_string());
+    read.targets.extend(
+        known_subusers(pool, username)
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .filter(|name| name != username),
+    );
+    Ok(read)
+}

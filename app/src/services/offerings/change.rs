@@ -1,0 +1,252 @@
+//! Changing an account's offerings, now or at the end of the billing cycle, and cancelling a
+//! change held for later.
+
+use sendgrid::Client;
+use serde_json::{json, Value};
+use sqlx::SqlitePool;
+
+use super::run::{apply_offerings, UPDATE_OFFERINGS};
+use super::{catalog, describe_set, lines, scheduled};
+use crate::domain::change::{ChangeDone, ChangeError, FieldError};
+use crate::domain::offerings::{
+    check_catalog, decode_lines, diff, needs_confirmation, DiffChange, OfferingField, OfferingSet,
+    OfferingsError,
+};
+use crate::domain::schedule::{due_date, ChangeTiming};
+use crate::domain::IsoDate;
+use crate::services::audit::snapshot::offerings_state;
+use crate::services::audit::Mutation;
+use crate::services::clock::{iso, start_of, today};
+use crate::services::customer_keys::{self, CustomerKeys};
+use crate::services::outcome::{self, from_recorded, replay_of, unavailable};
+use crate::services::schedule::{self, CancelError, NewJob};
+
+/// A submitted offerings form, as the review step posts it.
+pub struct OfferingsRequest {
+    /// The customer page's key.
+    pub key: String,
+    /// The whole desired set, `package:NAME:1,addon:NAME:2` (see `OfferingSet::encode`).
+    pub offerings: String,
+    /// `now` or `end_of_cycle`.
+    pub timing: String,
+    /// The day to apply a later change when the customer has no v2 billing cycle.
+    pub apply_on: String,
+    /// The username or account id, typed when something is taken away.
+    pub confirm: String,
+    pub idempotency_key: String,
+}
+
+fn invalid(field: OfferingField, message: impl Into<String>) -> OfferingsError {
+    ChangeError::Invalid(vec![FieldError::new(field, message)])
+}
+
+/// The customer's v3 account id; v2-only customers have no offerings (API.md §5).
+pub(super) fn account_of(keys: &CustomerKeys) -> Result<String, OfferingsError> {
+    keys.account_id.clone().ok_or_else(|| {
+        ChangeError::NotFound(format!(
+            "{} has no v3 account, so it has no offerings or account state to change.",
+            keys.key
+        ))
+    })
+}
+
+/// The job already stored under this form's key: the same form submitted again.
+pub(super) async fn job_replay(
+    pool: &SqlitePool,
+    keys: &CustomerKeys,
+    action: &str,
+    key: &str,
+) -> Result<Option<ChangeDone>, OfferingsError> {
+    match schedule::by_key(pool, key).await.map_err(unavailable)? {
+        None => Ok(None),
+        Some(job) if job.customer == keys.key && job.action == action => {
+            Ok(Some(scheduled(&job, true)))
+        }
+        Some(_) => Err(ChangeError::Conflict(
+            "This form was already used for another change; reload the page and try again."
+                .to_string(),
+        )),
+    }
+}
+
+/// When a change held for later runs (see `domain::schedule::due_date`).
+pub(super) async fn due_for(
+    client: &Client,
+    keys: &CustomerKeys,
+    asked: &str,
+) -> Result<IsoDate, OfferingsError> {
+    let (end, process) = match keys.username.as_deref() {
+        Some(user) => {
+            let overview = client.overview(user).await.map_err(|error| {
+                ChangeError::Unavailable(format!(
+                    "The billing cycle could not be read, so nothing was scheduled: {error}"
+                ))
+            })?;
+            (
+                overview.billing_end_date.and_then(iso),
+                overview.billing_process_date.and_then(iso),
+            )
+        }
+        None => (None, None),
+    };
+    due_date(end, process, asked, today())
+        .map_err(|message| invalid(OfferingField::ApplyOn, message))
+}
+
+/// Holds a change for later. A key that already made a change now cannot also schedule one.
+pub(super) async fn hold(
+    pool: &SqlitePool,
+    job: NewJob,
+    client_ip: Option<String>,
+) -> Result<ChangeDone, OfferingsError> {
+    if outcome::earlier(pool, &job.customer, &job.idempotency_key)
+        .await
+        .map_err(unavailable)?
+        .is_some()
+    {
+        return Err(ChangeError::Conflict(
+            "This form was already used to make a change now; reload the page to schedule one."
+                .to_string(),
+        ));
+    }
+    let (job, inserted) = schedule::schedule(pool, job, client_ip)
+        .await
+        .map_err(unavailable)?;
+    Ok(scheduled(&job, !inserted))
+}
+
+fn confirmed(confirm: &str, keys: &CustomerKeys) -> bool {
+    let typed = confirm.trim();
+    !typed.is_empty()
+        && (keys.username.as_deref() == Some(typed) || keys.account_id.as_deref() == Some(typed))
+}
+
+/// Checks the whole desired set (one package of quantity 1, add-ons of at least 1, all in the
+/// catalog) before SendGrid sees it, then makes the change or holds it for later.
+#[tracing::instrument(skip(pool, client, request, client_ip), fields(customer = %request.key))]
+pub async fn update(
+    pool: &SqlitePool,
+    client: &Client,
+    operator: &str,
+    request: OfferingsRequest,
+    client_ip: Option<String>,
+) -> Result<ChangeDone, OfferingsError> {
+    let sent = decode_lines(&request.offerings).map_err(ChangeError::Invalid)?;
+    let set = OfferingSet::parse(&sent).map_err(ChangeError::Invalid)?;
+    let timing = ChangeTiming::parse(&request.timing).ok_or_else(|| {
+        invalid(
+            OfferingField::Timing,
+            "Choose now or the end of the billing cycle.",
+        )
+    })?;
+    let keys = customer_keys::resolve(pool, client, &request.key)
+        .await
+        .map_err(unavailable)?;
+    let account_id = account_of(&keys)?;
+    if let Some(done) = job_replay(pool, &keys, UPDATE_OFFERINGS, &request.idempotency_key).await? {
+        return Ok(done);
+    }
+    let catalog = catalog::cached(pool, client)
+        .await
+        .map_err(|error| ChangeError::Unavailable(format!("{error}; nothing was sent.")))?;
+    check_catalog(&set.lines(), &catalog.items).map_err(ChangeError::Invalid)?;
+    let current = client
+        .get_account_offerings(&account_id)
+        .await
+        .map_err(|error| {
+            ChangeError::Unavailable(format!(
+                "The offerings could not be read, so nothing was changed: {error}"
+            ))
+        })?;
+    let changes = diff(&lines(&current), &set);
+    let params = json!({ "account_id": account_id, "offerings": set.encode() });
+    let field = |name: &str| OfferingField::from_upstream(name, &set.lines());
+    let summary = format!(
+        "Set the offerings of {} to {}.",
+        keys.key,
+        describe_set(&set)
+    );
+    if changes.iter().all(|line| line.change == DiffChange::Kept) {
+        let first = outcome::earlier(pool, &keys.key, &request.idempotency_key)
+            .await
+            .map_err(unavailable)?;
+        return match first {
+            Some(first) => replay_of(first, UPDATE_OFFERINGS, &params, summary, field),
+            None => Err(invalid(
+                OfferingField::Offerings,
+                "Nothing would change: the account already holds exactly these offerings.",
+            )),
+        };
+    }
+    if needs_confirmation(&changes) && !confirmed(&request.confirm, &keys) {
+        return Err(invalid(
+            OfferingField::Confirm,
+            format!(
+                "Something is removed: type {} to confirm.",
+                [keys.username.as_deref(), keys.account_id.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        ));
+    }
+    match timing {
+        ChangeTiming::Now => {
+            let mutation = Mutation {
+                operator: operator.to_string(),
+                customer: keys.key.clone(),
+                action: UPDATE_OFFERINGS.to_string(),
+                params,
+                idempotency_key: request.idempotency_key,
+                before: Some(offerings_state(&current)),
+                client_ip,
+            };
+            let recorded = apply_offerings(pool, client, mutation, &account_id, &set).await;
+            from_recorded(recorded, summary, field)
+        }
+        ChangeTiming::Later => {
+            let due = due_for(client, &keys, &request.apply_on).await?;
+            let mut payload = params;
+            payload["scheduled_for"] = Value::String(due.to_string());
+            let job = NewJob {
+                due_at: start_of(due),
+                customer: keys.key.clone(),
+                action: UPDATE_OFFERINGS.to_string(),
+                payload,
+                summary,
+                idempotency_key: request.idempotency_key,
+                created_by: operator.to_string(),
+            };
+            hold(pool, job, client_ip).await
+        }
+    }
+}
+
+/// Cancels a change held for later (an audit event). Cancelling it twice answers the same.
+#[tracing::instrument(skip(pool, client, client_ip))]
+pub async fn cancel(
+    pool: &SqlitePool,
+    client: &Client,
+    operator: &str,
+    key: &str,
+    job_id: i64,
+    client_ip: Option<String>,
+) -> Result<ChangeDone, OfferingsError> {
+    let keys = customer_keys::resolve(pool, client, key)
+        .await
+        .map_err(unavailable)?;
+    match schedule::cancel(pool, operator, &keys.key, job_id, client_ip).await {
+        Ok((job, now)) => Ok(ChangeDone {
+            summary: format!("Cancelled the scheduled change: {}", job.summary),
+            attempt_id: None,
+            job_id: Some(job.id),
+            replayed: !now,
+        }),
+        Err(error @ CancelError::NotFound(_)) => Err(ChangeError::NotFound(error.to_string())),
+        Err(error @ CancelError::NotPending { .. }) => {
+            Err(ChangeError::Conflict(error.to_string()))
+        }
+        Err(CancelError::Database(error)) => Err(unavailable(error)),
+    }
+}

@@ -1,0 +1,177 @@
+//! Sending an offerings or state change through the audit log, now or when a scheduled job
+//! comes due. Both paths record the same action and parameters.
+
+use sendgrid::{Client, Offering, OfferingKind as WireKind};
+use serde_json::Value;
+use sqlx::SqlitePool;
+
+use crate::domain::offerings::{
+    decode_lines, OfferingKind, OfferingLine, OfferingSet, WritableState,
+};
+use crate::domain::schedule::JobStatus;
+use crate::services::audit::snapshot::{read_state, ActionFamily};
+use crate::services::audit::{run_mutation, AuditError, Mutation, MutationOutcome, Recorded};
+use crate::services::schedule::JobRow;
+
+pub const UPDATE_OFFERINGS: &str = "offerings.update";
+pub const UPDATE_STATE: &str = "state.update";
+
+fn wire(lines: &[OfferingLine]) -> Vec<Offering> {
+    lines
+        .iter()
+        .map(|l| match l.kind {
+            OfferingKind::Package => Offering::package(l.name.clone()),
+            OfferingKind::Addon => Offering {
+                name: l.name.clone(),
+                kind: WireKind::Addon,
+                quantity: Some(l.quantity),
+            },
+        })
+        .collect()
+}
+
+fn wire_state(state: WritableState) -> sendgrid::WritableState {
+    match state {
+        WritableState::Activated => sendgrid::WritableState::Activated,
+        WritableState::Deactivated => sendgrid::WritableState::Deactivated,
+    }
+}
+
+/// PUTs the whole set (API.md §5.7 overwrites) as `offerings.update`.
+pub async fn apply_offerings(
+    pool: &SqlitePool,
+    client: &Client,
+    mutation: Mutation,
+    account_id: &str,
+    set: &OfferingSet,
+) -> Result<Recorded, AuditError> {
+    let offerings = wire(&set.lines());
+    run_mutation(
+        pool,
+        mutation,
+        || async {
+            client
+                .update_account_offerings(account_id, &offerings)
+                .await
+                .map(drop)
+        },
+        || async {
+            read_state(client, ActionFamily::Offerings, account_id)
+                .await
+                .ok()
+        },
+    )
+    .await
+}
+
+/// PUTs the state (API.md §5.9) as `state.update`.
+pub async fn apply_state(
+    pool: &SqlitePool,
+    client: &Client,
+    mutation: Mutation,
+    account_id: &str,
+    state: WritableState,
+) -> Result<Recorded, AuditError> {
+    run_mutation(
+        pool,
+        mutation,
+        || client.update_account_state(account_id, wire_state(state)),
+        || async {
+            read_state(client, ActionFamily::State, account_id)
+                .await
+                .ok()
+        },
+    )
+    .await
+}
+
+/// How a scheduled job ended.
+pub struct JobRun {
+    pub status: JobStatus,
+    pub result: String,
+    pub attempt_id: Option<i64>,
+}
+
+impl JobRun {
+    fn failed(result: impl Into<String>) -> JobRun {
+        JobRun {
+            status: JobStatus::Failed,
+            result: result.into(),
+            attempt_id: None,
+        }
+    }
+}
+
+/// Runs a due job as the operator who scheduled it, with the key of the form that created it:
+/// a job interrupted and run again answers from the audit log instead of calling twice.
+#[tracing::instrument(skip_all, fields(job = job.id, customer = %job.customer, action = %job.action))]
+pub async fn run_job(pool: &SqlitePool, client: &Client, job: &JobRow) -> JobRun {
+    let payload = job.payload_json();
+    let text = |key: &str| payload.get(key).and_then(Value::as_str).map(str::to_string);
+    let Some(account_id) = text("account_id") else {
+        return JobRun::failed("The scheduled change names no account; nothing was sent.");
+    };
+    let family = match job.action.as_str() {
+        UPDATE_OFFERINGS => ActionFamily::Offerings,
+        UPDATE_STATE => ActionFamily::State,
+        other => {
+            return JobRun::failed(format!(
+                "Unknown scheduled action {other}; nothing was sent."
+            ))
+        }
+    };
+    let mutation = Mutation {
+        operator: job.created_by.clone(),
+        customer: job.customer.clone(),
+        action: job.action.clone(),
+        params: payload.clone(),
+        idempotency_key: job.idempotency_key.clone(),
+        before: read_state(client, family, &account_id).await.ok(),
+        client_ip: None,
+    };
+    let recorded = match family {
+        ActionFamily::Offerings => {
+            let set = decode_lines(&text("offerings").unwrap_or_default())
+                .ok()
+                .and_then(|lines| OfferingSet::parse(&lines).ok());
+            let Some(set) = set else {
+                return JobRun::failed(
+                    "The scheduled offerings are not a valid set; nothing was sent.",
+                );
+            };
+            apply_offerings(pool, client, mutation, &account_id, &set).await
+        }
+        _ => {
+            let Some(state) = text("state").as_deref().and_then(WritableState::parse) else {
+                return JobRun::failed(
+                    "The scheduled state is not one that can be set; nothing was sent.",
+                );
+            };
+            apply_state(pool, client, mutation, &account_id, state).await
+        }
+    };
+    match recorded {
+        Err(error) => JobRun::failed(format!("{error} It was not retried.")),
+        Ok(recorded) => {
+            let (status, result) = match recorded.outcome {
+                MutationOutcome::Success => {
+                    (JobStatus::Done, "SendGrid accepted the change.".to_string())
+                }
+                MutationOutcome::Failure { message, .. } => {
+                    (JobStatus::Failed, format!("SendGrid refused it: {message}"))
+                }
+                MutationOutcome::Unknown { message } => (
+                    JobStatus::Failed,
+                    format!(
+                        "Outcome unknown: reconcile it in History before trying again. {message}"
+                    ),
+                ),
+            };
+            JobRun {
+                status,
+                result,
+                attempt_id: Some(recorded.attempt_id),
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Activating or deactivating an account (API.md §5.9), now or at the end of the billing cycle.
+
+use sendgrid::Client;
+use serde_json::{json, Value};
+use sqlx::SqlitePool;
+
+use super::change::{account_of, due_for, hold, job_replay};
+use super::run::{apply_state, UPDATE_STATE};
+use crate::domain::change::{ChangeDone, ChangeError, FieldError};
+use crate::domain::offerings::{OfferingField, OfferingsError, WritableState};
+use crate::domain::schedule::ChangeTiming;
+use crate::services::audit::snapshot::account_state;
+use crate::services::audit::Mutation;
+use crate::services::clock::start_of;
+use crate::services::customer_keys;
+use crate::services::outcome::{self, from_recorded, replay_of, unavailable};
+use crate::services::schedule::NewJob;
+
+/// A submitted state change, as the confirmation step posts it.
+pub struct StateRequest {
+    pub key: String,
+    /// `activated` or `deactivated`, the only states a reseller may set.
+    pub state: String,
+    pub timing: String,
+    pub apply_on: String,
+    pub idempotency_key: String,
+}
+
+fn invalid(field: OfferingField, message: impl Into<String>) -> OfferingsError {
+    ChangeError::Invalid(vec![FieldError::new(field, message)])
+}
+
+#[tracing::instrument(skip(pool, client, request, client_ip), fields(customer = %request.key, state = %request.state))]
+pub async fn change_state(
+    pool: &SqlitePool,
+    client: &Client,
+    operator: &str,
+    request: StateRequest,
+    client_ip: Option<String>,
+) -> Result<ChangeDone, OfferingsError> {
+    let target = WritableState::parse(&request.state).ok_or_else(|| {
+        invalid(
+            OfferingField::State,
+            "Only activated or deactivated can be set; SendGrid sets the others.",
+        )
+    })?;
+    let timing = ChangeTiming::parse(&request.timing).ok_or_else(|| {
+        invalid(
+            OfferingField::Timing,
+            "Choose now or the end of the billing cycle.",
+        )
+    })?;
+    let keys = customer_keys::resolve(pool, client, &request.key)
+        .await
+        .map_err(unavailable)?;
+    let account_id = account_of(&keys)?;
+    if let Some(done) = job_replay(pool, &keys, UPDATE_STATE, &request.idempotency_key).await? {
+        return Ok(done);
+    }
+    let params = json!({ "account_id": account_id, "state": target.as_str() });
+    let summary = target.done(&keys.key);
+    match timing {
+        ChangeTiming::Now => {
+            let current = client
+                .get_account_state(&account_id)
+                .await
+                .map_err(|error| {
+                    ChangeError::Unavailable(format!(
+                        "The account state could not be read, so nothing was changed: {error}"
+                    ))
+                })?;
+            if super::state_name(current) == target.name() {
+                let first = outcome::earlier(pool, &keys.key, &request.idempotency_key)
+                    .await
+                    .map_err(unavailable)?;
+                return match first {
+                    Some(first) => replay_of(first, UPDATE_STATE, &params, summary, |_| None),
+                    None => Err(invalid(
+                        OfferingField::State,
+                        format!("The account is already {}.", target.as_str()),
+                    )),
+                };
+            }
+            let mutation = Mutation {
+                operator: operator.to_string(),
+                customer: keys.key.clone(),
+                action: UPDATE_STATE.to_string(),
+                params,
+                idempotency_key: request.idempotency_key,
+                before: Some(account_state(current)),
+                client_ip,
+            };
+            let recorded = apply_state(pool, client, mutation, &account_id, target).await;
+            from_recorded(recorded, summary, |name| {
+                (name == "state").then_some(OfferingField::State)
+            })
+        }
+        ChangeTiming::Later => {
+            let due = due_for(client, &keys, &request.apply_on).await?;
+            let mut payload = params;
+            payload["scheduled_for"] = Value::String(due.to_string());
+            let job = NewJob {
+                due_at: start_of(due),
+                customer: keys.key.clone(),
+                action: UPDATE_STATE.to_string(),
+                payload,
+                summary: format!("Set the state of {} to {}.", keys.key, target.as_str()),
+                idempotency_key: request.idempotency_key,
+                created_by: operator.to_string(),
+            };
+            hold(pool, job, client_ip).await
+        }
+    }
+}

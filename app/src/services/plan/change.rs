@@ -1,0 +1,223 @@
+//! Submitting a plan change or cancelling a scheduled one, through the audit log.
+
+use sendgrid::{Client, IpPlacement, PlanChange, Timing};
+use serde_json::{json, Value};
+use sqlx::SqlitePool;
+
+use super::{read, recorded};
+use crate::domain::plan::{
+    check, check_confirmation, done_summary, task_name, Placement, PlanAction, PlanDone, PlanError,
+    PlanField, PlanForm, PlanTiming, ValidPlanChange,
+};
+use crate::services::audit::snapshot::{read_state, ActionFamily};
+use crate::services::audit::{run_mutation, AuditError, Mutation, MutationOutcome, Recorded};
+
+/// A submitted plan form.
+pub struct ChangeRequest {
+    pub user: String,
+    pub form: PlanForm,
+    /// The username as typed to confirm a downgrade or close.
+    pub confirm: String,
+    /// Minted when the form was rendered.
+    pub idempotency_key: String,
+}
+
+/// The audit parameters: a function of the form alone, so a repeated submission of the same
+/// form matches its first attempt (and a different one with the same key is refused).
+fn params(form: &PlanForm) -> Value {
+    let list = |value: &str| {
+        let value = value.trim();
+        if value.is_empty() {
+            json!([])
+        } else {
+            json!([value])
+        }
+    };
+    json!({
+        "package": form.package.trim(),
+        "ip": list(&form.ip),
+        "ip_group": list(&form.ip_group),
+    })
+}
+
+fn to_upstream(user: &str, change: &ValidPlanChange) -> PlanChange {
+    let timing = match change.timing {
+        PlanTiming::Now => Timing::Immediate,
+        PlanTiming::EndOfCycle => Timing::Scheduled,
+    };
+    let package = change
+        .target
+        .as_ref()
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    let placement = match &change.placement {
+        Placement::Unchanged => IpPlacement::None,
+        Placement::Ip(ip) => IpPlacement::Ips(vec![ip.clone()]),
+        Placement::IpGroup(group) => IpPlacement::IpGroups(vec![group.clone()]),
+    };
+    let user = user.to_string();
+    match change.action {
+        PlanAction::Upgrade => PlanChange::Upgrade {
+            timing,
+            user,
+            package,
+            placement,
+        },
+        PlanAction::Downgrade => PlanChange::Downgrade {
+            timing,
+            user,
+            package,
+            placement,
+        },
+        PlanAction::Close => PlanChange::Close {
+            timing,
+            user,
+            ip_groups: match &change.placement {
+                Placement::IpGroup(group) => vec![group.clone()],
+                _ => Vec::new(),
+            },
+        },
+    }
+}
+
+/// Checks the form against SendGrid's current state and, if it passes, makes the change
+/// (attempt, call, result). A form submitted before answers with its first outcome: through
+/// `run_mutation` while the form still passes the rules, from the log once the change itself
+/// has made it invalid (an upgrade to Silver cannot be checked again once on Silver).
+#[tracing::instrument(skip(pool, client, request, client_ip), fields(customer = %request.user))]
+pub async fn change(
+    pool: &SqlitePool,
+    client: &Client,
+    operator: &str,
+    request: ChangeRequest,
+    client_ip: Option<String>,
+) -> Result<PlanDone, PlanError> {
+    let user = request.user.trim().to_string();
+    let plan = read(client, &user).await?;
+    let valid = match check(&request.form, &plan.state) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let action = PlanAction::parse(&request.form.action)
+                .zip(PlanTiming::parse(&request.form.timing))
+                .map(|(action, timing)| format!("plan.{}", task_name(action, timing)));
+            let first = match action {
+                Some(action) => {
+                    earlier(
+                        pool,
+                        &user,
+                        &request.idempotency_key,
+                        &action,
+                        &params(&request.form),
+                    )
+                    .await?
+                }
+                None => None,
+            };
+            return first.unwrap_or(Err(PlanError::Invalid(errors)));
+        }
+    };
+    check_confirmation(valid.action, &user, &request.confirm)
+        .map_err(|error| PlanError::Invalid(vec![error]))?;
+    let upstream = to_upstream(&user, &valid);
+    let target = valid.target.as_ref().map(|t| t.name.clone());
+    let summary = done_summary(&user, valid.action, valid.timing, target.as_deref());
+    let mutation = Mutation {
+        operator: operator.to_string(),
+        customer: user.clone(),
+        action: format!("plan.{}", task_name(valid.action, valid.timing)),
+        params: params(&request.form),
+        idempotency_key: request.idempotency_key,
+        before: Some(plan.before),
+        client_ip,
+    };
+    let recorded = run_mutation(
+        pool,
+        mutation,
+        || client.change_plan(&upstream),
+        || async { read_state(client, ActionFamily::Plan, &user).await.ok() },
+    )
+    .await;
+    outcome(recorded, summary)
+}
+
+/// The recorded outcome of an earlier submission of this form, if there was one. The same key
+/// with another action or other values is refused, as `run_mutation` does.
+async fn earlier(
+    pool: &SqlitePool,
+    user: &str,
+    key: &str,
+    action: &str,
+    params: &Value,
+) -> Result<Option<Result<PlanDone, PlanError>>, PlanError> {
+    match recorded(pool, user, key).await {
+        None => Ok(None),
+        Some(first) if first.action == action && &first.params == params => Ok(Some(first.outcome)),
+        Some(_) => Err(PlanError::Conflict(AuditError::KeyReuse.to_string())),
+    }
+}
+
+/// Cancels the customer's scheduled change (`reseller.pending task=delete`, §2.6).
+#[tracing::instrument(skip(pool, client, idempotency_key, client_ip))]
+pub async fn cancel_pending(
+    pool: &SqlitePool,
+    client: &Client,
+    operator: &str,
+    user: &str,
+    idempotency_key: &str,
+    client_ip: Option<String>,
+) -> Result<PlanDone, PlanError> {
+    const ACTION: &str = "pending.delete";
+    let user = user.trim();
+    let plan = read(client, user).await?;
+    if plan.state.pending.is_none() {
+        let first = earlier(pool, user, idempotency_key, ACTION, &json!({})).await?;
+        return first.unwrap_or_else(|| {
+            Err(PlanError::NotFound(format!(
+                "No change is scheduled for {user}; there is nothing to cancel."
+            )))
+        });
+    }
+    let mutation = Mutation {
+        operator: operator.to_string(),
+        customer: user.to_string(),
+        action: ACTION.to_string(),
+        params: json!({}),
+        idempotency_key: idempotency_key.to_string(),
+        before: Some(plan.before),
+        client_ip,
+    };
+    let recorded = run_mutation(
+        pool,
+        mutation,
+        || client.delete_pending(user),
+        || async { read_state(client, ActionFamily::Plan, user).await.ok() },
+    )
+    .await;
+    outcome(
+        recorded,
+        format!("Cancelled the scheduled change of {user}."),
+    )
+}
+
+fn outcome(recorded: Result<Recorded, AuditError>, summary: String) -> Result<PlanDone, PlanError> {
+    let recorded = recorded.map_err(|error| match error {
+        AuditError::KeyReuse => PlanError::Conflict(error.to_string()),
+        other => PlanError::Unavailable(other.to_string()),
+    })?;
+    match recorded.outcome {
+        MutationOutcome::Success => Ok(PlanDone {
+            summary,
+            attempt_id: recorded.attempt_id,
+            replayed: recorded.replayed,
+        }),
+        MutationOutcome::Failure { message, field } => Err(PlanError::Failed {
+            message,
+            field: field.as_deref().and_then(PlanField::from_upstream),
+            attempt_id: recorded.attempt_id,
+        }),
+        MutationOutcome::Unknown { message } => Err(PlanError::Unknown {
+            message,
+            attempt_id: recorded.attempt_id,
+        }),
+    }
+}

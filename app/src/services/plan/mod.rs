@@ -1,0 +1,138 @@
+//! Plan changes of one v2 customer (API.md §2): read what the rules need, check the form,
+//! send the change through the audit log, and answer a repeated form from the log.
+
+mod change;
+mod recorded;
+
+use sendgrid::{Client, Overview, Package, PendingChange, PendingQuery};
+use serde_json::Value;
+
+use crate::domain::plan::{BillingCycle, PackageInfo, PendingInfo, PlanError, PlanState, Usage};
+use crate::domain::{Cents, IsoDate};
+use crate::services::audit::snapshot::plan_state;
+
+pub use change::{cancel_pending, change, ChangeRequest};
+pub use recorded::{recorded, Earlier};
+
+/// A customer's plan as SendGrid reports it now, and the same as the audit log's `before`.
+pub struct PlanRead {
+    pub state: PlanState,
+    pub usage: Usage,
+    pub before: Value,
+    /// Set when scheduled changes could not be read (that API was removed from the v2 docs in
+    /// 2017, §2.6, so it may be missing upstream); everything else is still usable.
+    pub note: Option<String>,
+}
+
+/// Reads overview, packages, free IPs and pending changes at once. All but the pending list
+/// are needed; an unknown customer is [`PlanError::NotFound`].
+#[tracing::instrument(skip(client))]
+pub async fn read(client: &Client, user: &str) -> Result<PlanRead, PlanError> {
+    let pending_query = PendingQuery {
+        username: Some(user.to_string()),
+        kind: None,
+    };
+    let (overview, packages, free_ips, pending) = tokio::join!(
+        client.overview(user),
+        client.list_packages(),
+        client.list_free_ips(),
+        client.list_pending(&pending_query),
+    );
+    let overview = overview.map_err(|error| read_error(user, error))?;
+    let packages = packages.map_err(|error| read_error(user, error))?;
+    let free_ips = free_ips.map_err(|error| read_error(user, error))?;
+    let (pending, note) = match pending {
+        // The filter is a substring match (simulator README choice 11): keep exact ones.
+        Ok(list) => (
+            list.into_iter()
+                .filter(|change| change.username == user)
+                .collect::<Vec<_>>(),
+            None,
+        ),
+        Err(error) => (
+            Vec::new(),
+            Some(format!("Scheduled changes could not be read: {error}")),
+        ),
+    };
+    Ok(PlanRead {
+        before: plan_state(&overview, &pending),
+        usage: Usage {
+            credits_allowed: overview.credits_allowed,
+            credits_used: overview.credits_used,
+            credits_remain: overview.credits_remain,
+            credits_overage: overview.credits_overage,
+            reputation: overview.reputation,
+        },
+        state: PlanState {
+            username: user.to_string(),
+            package: overview.package.clone(),
+            cycle: cycle_of(&overview),
+            pending: pending.first().map(pending_info),
+            packages: packages.iter().map(package_info).collect(),
+            free_ips,
+        },
+        note,
+    })
+}
+
+/// The v2 username `key` names: as the directory spells it, or `key` itself when the directory
+/// has not seen it. A v3-only account has none.
+pub async fn username_for(pool: &sqlx::SqlitePool, key: &str) -> Result<String, PlanError> {
+    let key = key.trim();
+    match crate::services::directory::find(pool, key).await {
+        Ok(Some((row, _))) => row.username.ok_or(PlanError::V3Only),
+        Ok(None) => Ok(key.to_string()),
+        Err(error) => Err(PlanError::Unavailable(format!(
+            "The console's database failed: {error}"
+        ))),
+    }
+}
+
+fn read_error(user: &str, error: sendgrid::Error) -> PlanError {
+    match error {
+        sendgrid::Error::NotFound { .. } => {
+            PlanError::NotFound(format!("SendGrid has no v2 customer named {user:?}."))
+        }
+        other => PlanError::Unavailable(format!(
+            "The plan could not be read, so nothing was changed: {other}"
+        )),
+    }
+}
+
+pub fn package_info(package: &Package) -> PackageInfo {
+    PackageInfo {
+        name: package.name.clone(),
+        price: Cents::from_dollars(package.price),
+        credits: package.credits,
+        has_ip: package.has_ip,
+    }
+}
+
+fn iso(date: chrono::NaiveDate) -> Option<IsoDate> {
+    IsoDate::parse(&date.format("%Y-%m-%d").to_string()).ok()
+}
+
+pub fn cycle_of(overview: &Overview) -> Option<BillingCycle> {
+    Some(BillingCycle {
+        start: iso(overview.billing_start_date?)?,
+        end: iso(overview.billing_end_date?)?,
+        process: overview.billing_process_date.and_then(iso),
+    })
+}
+
+pub fn pending_info(change: &PendingChange) -> PendingInfo {
+    PendingInfo {
+        kind: change.kind.clone(),
+        current: change.current.clone(),
+        update: change.update.clone(),
+        date: change.date.and_then(iso),
+        ips: change.ips.clone(),
+        ip_groups: change.ip_groups.clone(),
+    }
+}
+
+/// Today in UTC, for estimates.
+pub fn today() -> IsoDate {
+    iso(chrono::Utc::now().date_naive())
+        .unwrap_or_else(|| IsoDate::parse("1970-01-01").expect("a valid constant date"))
+}

@@ -1,0 +1,91 @@
+//! The background worker: wakes every `poll` (or at the next due time, if sooner), claims
+//! each due job and runs it through the audit log as the operator who scheduled it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+
+use super::store;
+use crate::services::offerings;
+
+/// What time it is for the worker; tests move it forward instead of waiting.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+#[derive(Clone)]
+pub struct Worker {
+    pool: SqlitePool,
+    client: sendgrid::Client,
+    poll: Duration,
+    clock: Clock,
+}
+
+impl Worker {
+    pub fn new(pool: SqlitePool, client: sendgrid::Client, poll: Duration) -> Worker {
+        Worker {
+            pool,
+            client,
+            poll: poll.max(Duration::from_millis(100)),
+            clock: Arc::new(Utc::now),
+        }
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Worker {
+        self.clock = clock;
+        self
+    }
+
+    /// Runs until the process ends. Jobs a stopped console left running are queued again
+    /// first: their idempotency key makes a second run answer from the audit log.
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            match store::requeue_interrupted(&self.pool).await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(
+                    jobs = n,
+                    "re-queued scheduled changes interrupted by a stop"
+                ),
+                Err(error) => {
+                    tracing::error!(%error, "could not re-queue interrupted scheduled changes")
+                }
+            }
+            loop {
+                self.run_due().await;
+                tokio::time::sleep(self.pause().await).await;
+            }
+        })
+    }
+
+    /// Runs every job due now, one after another; answers how many ran.
+    pub async fn run_due(&self) -> usize {
+        let mut ran = 0;
+        loop {
+            let job = match store::claim_due(&self.pool, (self.clock)()).await {
+                Ok(Some(job)) => job,
+                Ok(None) => return ran,
+                Err(error) => {
+                    tracing::error!(%error, "could not read the scheduled changes");
+                    return ran;
+                }
+            };
+            let run = offerings::run_job(&self.pool, &self.client, &job).await;
+            tracing::info!(job = job.id, action = %job.action, status = run.status.as_str(), "scheduled change ran");
+            if let Err(error) =
+                store::finish(&self.pool, job.id, run.status, &run.result, run.attempt_id).await
+            {
+                tracing::error!(job = job.id, %error, "could not record how a scheduled change ended");
+            }
+            ran += 1;
+        }
+    }
+
+    /// Until the next due job or the next poll, whichever is sooner.
+    async fn pause(&self) -> Duration {
+        let next = store::next_due(&self.pool).await.ok().flatten();
+        let until_next = next
+            .map(|at| (at - (self.clock)()).to_std().unwrap_or(Duration::ZERO))
+            .unwrap_or(self.poll);
+        until_next.clamp(Duration::from_millis(100), self.poll)
+    }
+}

@@ -1,0 +1,485 @@
+//! Plan changes over HTTP against the simulator: every action x timing, each rule the form
+//! enforces, SendGrid's refusals and failures, idempotency, pending changes and roles.
+
+#[path = "support/customers.rs"]
+mod customers_support;
+mod support;
+
+use customers_support::{audit_rows, fault, Change, Customers};
+use serde_json::Value;
+
+const CUSTOMERS: usize = 40;
+
+fn free_ip(plan: &Value) -> String {
+    plan["state"]["free_ips"][0]
+        .as_str()
+        .expect("a free IP")
+        .to_string()
+}
+
+/// The field names of an `Invalid` answer.
+fn invalid_fields(body: &Value) -> Vec<String> {
+    body["Invalid"]
+        .as_array()
+        .unwrap_or_else(|| panic!("expected Invalid, got {body}"))
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn immediate_and_scheduled_upgrades() {
+    let t = Customers::start(CUSTOMERS).await;
+    let now_user = t.customer_on("Basic Package", &[]).await;
+    let ip = free_ip(&t.plan(&now_user).await);
+    let change = Change {
+        package: "Silver Package",
+        ip: &ip,
+        ..Change::new(&now_user, "upgrade", "now", "key-up-now")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["replayed"], false);
+    assert!(
+        body["summary"].as_str().unwrap().contains("Silver Package"),
+        "{body}"
+    );
+    let sim = t.sim_customer(&now_user).await;
+    assert_eq!(sim["v2"]["package"], "Silver Package");
+    assert!(sim["v2"]["ips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i == ip.as_str()));
+    assert_eq!(
+        audit_rows(&t.console.pool, &now_user).await,
+        [
+            ("attempt".into(), "plan.immediate_upgrade".into(), None),
+            (
+                "result".into(),
+                "plan.immediate_upgrade".into(),
+                Some("success".into())
+            ),
+        ]
+    );
+
+    let later_user = t.customer_on("Basic Package", &[&now_user]).await;
+    let ip = free_ip(&t.plan(&later_user).await);
+    let change = Change {
+        package: "Gold Package",
+        ip: &ip,
+        ..Change::new(&later_user, "upgrade", "end_of_cycle", "key-up-later")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 200, "{body}");
+    let sim = t.sim_customer(&later_user).await;
+    assert_eq!(
+        sim["v2"]["package"], "Basic Package",
+        "not before the cycle ends"
+    );
+    assert_eq!(sim["v2"]["scheduled_change"]["package"], "Gold Package");
+    let plan = t.plan(&later_user).await;
+    assert_eq!(plan["state"]["pending"]["update"], "Gold Package");
+
+    // The end of the cycle applies it.
+    t.sim_post("/_sim/clock/advance", serde_json::json!({"days": 31}))
+        .await;
+    assert_eq!(
+        t.sim_customer(&later_user).await["v2"]["package"],
+        "Gold Package"
+    );
+    t.console.stop().await;
+}
+
+#[tokio::test]
+async fn immediate_and_scheduled_downgrades_need_the_username_typed() {
+    let t = Customers::start(CUSTOMERS).await;
+    let now_user = t.customer_on("Gold Package", &[]).await;
+    let mut change = Change {
+        package: "Basic Package",
+        ip_group: "Reseller Group",
+        ..Change::new(&now_user, "downgrade", "now", "key-down-now")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(invalid_fields(&body), ["Confirm"]);
+    assert!(t.plan_calls(&now_user).await.is_empty(), "nothing sent");
+
+    change.confirm = &now_user;
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 200, "{body}");
+    let sim = t.sim_customer(&now_user).await;
+    assert_eq!(sim["v2"]["package"], "Basic Package");
+    assert_eq!(sim["v2"]["ip_groups"][0], "Reseller Group");
+
+    let later_user = t.customer_on("Silver Package", &[]).await;
+    let change = Change {
+        package: "Basic Package",
+        confirm: &later_user,
+        ..Change::new(&later_user, "downgrade", "end_of_cycle", "key-down-later")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 200, "{body}");
+    let sim = t.sim_customer(&later_user).await;
+    assert_eq!(sim["v2"]["package"], "Silver Package");
+    assert_eq!(sim["v2"]["scheduled_change"]["package"], "Basic Package");
+    t.console.stop().await;
+}
+
+#[tokio::test]
+async fn immediate_and_scheduled_closes() {
+    let t = Customers::start(CUSTOMERS).await;
+    let now_user = t.customer_on("Basic Package", &[]).await;
+    let change = Change {
+        confirm: &now_user,
+        ..Change::new(&now_user, "close", "now", "key-close-now")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        t.sim_customer(&now_user).await["v2"]["package"],
+        "Free Package"
+    );
+
+    let later_user = t.customer_on("Gold Package", &[]).await;
+    let change = Change {
+        confirm: &later_user,
+        ..Change::new(&later_user, "close", "end_of_cycle", "key-close-later")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 200, "{body}");
+    let sim = t.sim_customer(&later_user).await;
+    assert_eq!(sim["v2"]["package"], "Gold Package");
+    assert!(!sim["v2"]["scheduled_change"].is_null(), "{sim}");
+    let rows = audit_rows(&t.console.pool, &later_user).await;
+    assert_eq!(rows[0].1, "plan.scheduled_close");
+    t.console.stop().await;
+}
+
+#[tokio::test]
+async fn a_form_submitted_twice_changes_once_and_answers_the_first_result() {
+    let t = Customers::start(CUSTOMERS).await;
+    let user = t.customer_on("Basic Package", &[]).await;
+    let ip = free_ip(&t.plan(&user).await);
+    let change = Change {
+        package: "Silver Package",
+        ip: &ip,
+        ..Change::new(&user, "upgrade", "now", "key-twice")
+    };
+    let (first, _) = t.call(&t.manager, "change_plan", &change.args()).await;
+    let (second, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!((first, second), (200, 200));
+    assert_eq!(body["replayed"], true, "{body}");
+    assert_eq!(
+        t.plan_calls(&user).await.len(),
+        1,
+        "one upgrade reached SendGrid"
+    );
+
+    // The same key with other values is refused, and nothing is sent.
+    let other = Change {
+        package: "Gold Package",
+        ..change
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &other.args()).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["Conflict"]
+            .as_str()
+            .unwrap()
+            .contains("different values"),
+        "{body}"
+    );
+    assert_eq!(t.plan_calls(&user).await.len(), 1);
+
+    // get_plan with the form's key finds the recorded outcome (the page after a no-JS post).
+    let (_, plan) = t
+        .call(
+            &t.manager,
+            "get_plan",
+            &[("user", &user), ("key", "key-twice")],
+        )
+        .await;
+    assert!(
+        plan["earlier"]["Ok"]["summary"].as_str().is_some(),
+        "{plan}"
+    );
+    t.console.stop().await;
+}
+
+#[tokio::test]
+async fn rule_violations_are_refused_before_anything_is_sent() {
+    let t = Customers::start(CUSTOMERS).await;
+    let basic = t.customer_on("Basic Package", &[]).await;
+    let free = t.customer_on("Free Package", &[]).await;
+    let taken_ip = t
+        .sim_customers()
+        .await
+        .into_iter()
+        .find_map(|c| c["v2"]["ips"][0].as_str().map(str::to_string));
+    let taken_ip = taken_ip.expect("someone holds an IP");
+
+    let cases: Vec<(Change, &str)> = vec![
+        (
+            Change {
+                package: "Diamond Package",
+                ip_group: "Reseller Group",
+                ..Change::new(&basic, "upgrade", "now", "k1")
+            },
+            "Package",
+        ),
+        (
+            Change {
+                package: "Silver Package",
+                ip: &taken_ip,
+                ..Change::new(&basic, "upgrade", "now", "k2")
+            },
+            "Ip",
+        ),
+        (
+            Change {
+                package: "Silver Package",
+                ..Change::new(&basic, "upgrade", "now", "k3")
+            },
+            "Ip",
+        ),
+        (
+            Change {
+                package: "Basic Package",
+                ..Change::new(&free, "upgrade", "now", "k4")
+            },
+            "IpGroup",
+        ),
+        (
+            Change {
+                package: "Free Package",
+                confirm: &free,
+                ..Change::new(&free, "downgrade", "now", "k5")
+            },
+            "Action",
+        ),
+        (
+            Change {
+                package: "Free Package",
+                ip_group: "G",
+                ..Change::new(&basic, "upgrade", "now", "k6")
+            },
+            "Package",
+        ),
+        (Change::new(&basic, "upgrade", "someday", "k7"), "Timing"),
+    ];
+    for (change, field) in cases {
+        let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+        assert_eq!(status, 400, "{field}: {body}");
+        assert!(
+            invalid_fields(&body).contains(&field.to_string()),
+            "{field}: {body}"
+        );
+    }
+    assert!(t.plan_calls(&basic).await.is_empty());
+    assert!(t.plan_calls(&free).await.is_empty());
+    assert!(
+        audit_rows(&t.console.pool, &basic).await.is_empty(),
+        "nothing was attempted"
+    );
+
+    let unknown = Change {
+        package: "Silver Package",
+        ..Change::new("nobody-at-all", "upgrade", "now", "k8")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &unknown.args()).await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body["NotFound"].is_string(), "{body}");
+    t.console.stop().await;
+}
+
+#[tokio::test]
+async fn sendgrid_refusals_land_next_to_their_field_and_are_recorded() {
+    let t = Customers::start(CUSTOMERS).await;
+    let user = t.customer_on("Free Package", &[]).await;
+    let change = Change {
+        package: "Basic Package",
+        ip_group: "No Such Group",
+        ..Change::new(&user, "upgrade", "now", "key-group")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["Failed"]["field"], "IpGroup", "{body}");
+    assert!(body["Failed"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("No Such Group"));
+    let rows = audit_rows(&t.console.pool, &user).await;
+    assert_eq!(
+        rows[1],
+        (
+            "result".into(),
+            "plan.immediate_upgrade".into(),
+            Some("failure".into())
+        )
+    );
+    t.console.stop().await;
+}
+
+#[tokio::test]
+async fn upstream_failures_and_unknown_outcomes() {
+    let t = Customers::start(CUSTOMERS).await;
+    let user = t.customer_on("Free Package", &[]).await;
+    // The first reseller.account call (the overview read before the change) passes; the
+    // change itself then gets a 503.
+    t.sim_post("/_sim/faults", fault("/apiv2/reseller.account", None, 1))
+        .await;
+    t.sim_post(
+        "/_sim/faults",
+        fault("/apiv2/reseller.account", Some(503), 1),
+    )
+    .await;
+    let change = Change {
+        package: "Basic Package",
+        ip_group: "Reseller Group",
+        ..Change::new(&user, "upgrade", "now", "key-503")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["Failed"]["message"].as_str().unwrap().contains("503"),
+        "{body}"
+    );
+    assert_eq!(t.sim_customer(&user).await["v2"]["package"], "Free Package");
+
+    // A gateway error after sending: SendGrid may have applied it.
+    t.sim_post("/_sim/faults", fault("/apiv2/reseller.account", None, 1))
+        .await;
+    t.sim_post(
+        "/_sim/faults",
+        fault("/apiv2/reseller.account", Some(504), 1),
+    )
+    .await;
+    let change = Change {
+        key: "key-504",
+        ..change
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 502, "{body}");
+    assert!(body["Unknown"]["message"].is_string(), "{body}");
+    let outcomes: Vec<Option<String>> = audit_rows(&t.console.pool, &user)
+        .await
+        .into_iter()
+        .filter(|r| r.0 == "result")
+        .map(|r| r.2)
+        .collect();
+    assert_eq!(outcomes, [Some("failure".into()), Some("unknown".into())]);
+    t.console.stop().await;
+}
+
+#[tokio::test]
+async fn pending_changes_are_listed_and_cancelled() {
+    let t = Customers::start(CUSTOMERS).await;
+    let user = t.customer_on("Silver Package", &[]).await;
+    let change = Change {
+        package: "Basic Package",
+        confirm: &user,
+        ..Change::new(&user, "downgrade", "end_of_cycle", "key-schedule")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 200, "{body}");
+
+    // While it waits, no other change is offered or accepted.
+    let ip = free_ip(&t.plan(&user).await);
+    let blocked = Change {
+        package: "Gold Package",
+        ip: &ip,
+        ..Change::new(&user, "upgrade", "now", "key-blocked")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &blocked.args()).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(invalid_fields(&body), ["Action"]);
+
+    let (status, body) = t
+        .call(
+            &t.manager,
+            "cancel_pending_change",
+            &[("user", &user), ("idempotency_key", "key-cancel")],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(t.sim_customer(&user).await["v2"]["scheduled_change"].is_null());
+    assert!(t.plan(&user).await["state"]["pending"].is_null());
+    let actions: Vec<String> = audit_rows(&t.console.pool, &user)
+        .await
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    assert!(
+        actions.contains(&"pending.delete".to_string()),
+        "{actions:?}"
+    );
+
+    // The same cancel form again answers its first result; a new one finds nothing to cancel.
+    let (status, body) = t
+        .call(
+            &t.manager,
+            "cancel_pending_change",
+            &[("user", &user), ("idempotency_key", "key-cancel")],
+        )
+        .await;
+    assert_eq!(
+        (status, body["replayed"].clone()),
+        (200, Value::Bool(true)),
+        "{body}"
+    );
+    let (status, body) = t
+        .call(
+            &t.manager,
+            "cancel_pending_change",
+            &[("user", &user), ("idempotency_key", "key-cancel-2")],
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
+    t.console.stop().await;
+}
+
+#[tokio::test]
+async fn support_reads_plans_but_cannot_change_them() {
+    let t = Customers::start(CUSTOMERS).await;
+    let user = t.customer_on("Basic Package", &[]).await;
+    let (status, plan) = t.call(&t.support, "get_plan", &[("user", &user)]).await;
+    assert_eq!(status, 200, "{plan}");
+    assert_eq!(plan["can_change"], false);
+    assert_eq!(plan["state"]["package"], "Basic Package");
+    assert_eq!(t.plan(&user).await["can_change"], true);
+
+    let change = Change {
+        confirm: &user,
+        ..Change::new(&user, "close", "now", "key-support")
+    };
+    let (status, body) = t.call(&t.support, "change_plan", &change.args()).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body["Denied"].is_string(), "{body}");
+    let (status, _) = t
+        .call(
+            &t.support,
+            "cancel_pending_change",
+            &[("user", &user), ("idempotency_key", "k")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert!(t.plan_calls(&user).await.is_empty());
+    t.console.stop().await;
+}
+
+#[tokio::test]
+async fn v3_only_accounts_have_no_plan() {
+    let t = Customers::start(CUSTOMERS).await;
+    t.sync().await;
+    let account = t
+        .sim_customers()
+        .await
+        .into_iter()
+        .find(|c| c["v2"].is_null())
+        .and_then(|c| c["v3"]["id"].as_str().map(str::to_string))
+        .expect("a v3-only account");
+    let (status, body) = t.call(&t.manager, "get_plan", &[("user", &account)]).await;
+    assert_eq!((status, body), (404, Value::String("V3Only".into())));
+    t.console.stop().await;
+}

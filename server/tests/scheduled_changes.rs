@@ -1,0 +1,238 @@
+//! Offerings and state changes held by the console for the end of the billing cycle (the v3
+//! API cannot schedule): stored as jobs, listed, run through the audit log when due (by a
+//! worker whose clock the test sets, and by the console's own worker), and cancelled.
+
+#[path = "support/customers.rs"]
+mod customers_support;
+#[path = "support/limits.rs"]
+mod limits_support;
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::services::schedule::Worker;
+use limits_support::{audit_params, days_after, invalid_fields, Harness};
+use sendgrid::Offering;
+use sqlx::types::chrono::{DateTime, NaiveDate, Utc};
+
+const CUSTOMERS: usize = 30;
+const PRO: &str = "org.ei.pro100k.v1";
+const FREE: &str = "org.ei.free.v1";
+const MC: &str = "org.mc.basic.v1";
+
+/// A worker on the test's console whose clock reads `at`.
+fn worker_at(h: &Harness, at: DateTime<Utc>) -> Worker {
+    Worker::new(
+        h.t.console.pool.clone(),
+        h.t.upstream(),
+        Duration::from_secs(30),
+    )
+    .with_clock(Arc::new(move || at))
+}
+
+fn midnight(day: &str, minutes: u32) -> DateTime<Utc> {
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .unwrap()
+        .and_hms_opt(0, minutes, 0)
+        .unwrap()
+        .and_utc()
+}
+
+#[tokio::test]
+async fn an_offerings_change_for_the_end_of_the_cycle_runs_when_due() {
+    let h = Harness::start(CUSTOMERS, 30).await;
+    let (user, id) = h.linked_customer(&[]).await;
+    let t = &h.t;
+    t.sync().await;
+    h.set_offerings(&id, &[Offering::package(FREE), Offering::addon(MC, 1)])
+        .await;
+    let puts_before = h.puts(&id, "offerings").await;
+    let cycle_end = t.sim_customer(&user).await["v2"]["billing_end_date"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let due_day = days_after(&cycle_end, 1);
+
+    let set = format!("package:{PRO}:1,addon:{MC}:1");
+    let form = [
+        ("user", user.as_str()),
+        ("offerings", set.as_str()),
+        ("timing", "end_of_cycle"),
+        // The free package goes: the account's name confirms it.
+        ("confirm", user.as_str()),
+        ("idempotency_key", "k-later"),
+    ];
+    let (status, body) = t.call(&t.manager, "update_offerings", &form).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["attempt_id"].is_null());
+    let job_id = body["job_id"].as_i64().expect("a job");
+    assert!(
+        body["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("Scheduled for {due_day}")),
+        "{body}"
+    );
+    let (status, again) = t.call(&t.manager, "update_offerings", &form).await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(
+        (again["job_id"].as_i64(), again["replayed"].as_bool()),
+        (Some(job_id), Some(true))
+    );
+    assert_eq!(
+        h.puts(&id, "offerings").await,
+        puts_before,
+        "nothing sent yet"
+    );
+
+    let (_, view) = t
+        .call(&t.support, "get_offerings", &[("user", &user)])
+        .await;
+    let jobs = view["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), 1, "{view}");
+    assert_eq!(jobs[0]["status"], "Pending");
+    assert_eq!(jobs[0]["due_at"], format!("{due_day}T00:00:00Z"));
+    assert_eq!(jobs[0]["created_by"], "manager@example.com");
+
+    assert_eq!(
+        worker_at(&h, midnight(&cycle_end, 0)).run_due().await,
+        0,
+        "not due yet"
+    );
+    assert_eq!(worker_at(&h, midnight(&due_day, 1)).run_due().await, 1);
+    h.wait_for_job(job_id, "done").await;
+    let offerings = h.sim_offerings(&id).await;
+    assert!(
+        offerings.contains(&("package".into(), PRO.into(), 1)),
+        "{offerings:?}"
+    );
+    assert!(
+        offerings.contains(&("addon".into(), MC.into(), 1)),
+        "{offerings:?}"
+    );
+
+    // Scheduling is an event; the run is an attempt and a result as the scheduling operator,
+    // under the form's key.
+    let rows = audit_params(&t.console.pool, &user).await;
+    let kinds: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|(k, a, _)| (k.as_str(), a.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("event", "schedule.create"),
+            ("attempt", "offerings.update"),
+            ("result", "offerings.update"),
+        ]
+    );
+    let (operator, key): (String, String) = sqlx::query_as(
+        "SELECT operator, idempotency_key FROM audit_events WHERE kind = 'attempt' AND customer = ?",
+    )
+    .bind(&user)
+    .fetch_one(&t.console.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (operator.as_str(), key.as_str()),
+        ("manager@example.com", "k-later")
+    );
+    assert_eq!(rows[1].2["scheduled_for"], due_day.as_str());
+}
+
+#[tokio::test]
+async fn a_state_change_held_for_a_chosen_day_runs_by_itself() {
+    let h = Harness::start(CUSTOMERS, 1).await;
+    let id = h.v3_only().await;
+    let t = &h.t;
+    t.sync().await;
+    let today = h.sim_today().await;
+    let yesterday = days_after(&today, -1);
+    let call = |apply_on: String, key: &'static str| {
+        let args = [
+            ("user", id.clone()),
+            ("state", "deactivated".to_string()),
+            ("timing", "end_of_cycle".to_string()),
+            ("apply_on", apply_on),
+            ("idempotency_key", key.to_string()),
+        ];
+        async move {
+            let pairs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            t.call(&t.manager, "change_account_state", &pairs).await
+        }
+    };
+    // No v2 billing cycle: the operator names the day, which may not be past.
+    let (status, body) = call(String::new(), "k-none").await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(invalid_fields(&body), ["ApplyOn"]);
+    let (status, body) = call(yesterday, "k-past").await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(invalid_fields(&body), ["ApplyOn"]);
+
+    let (status, body) = call(today.clone(), "k-today").await;
+    assert_eq!(status, 200, "{body}");
+    let job_id = body["job_id"].as_i64().expect("a job");
+    let (_, result) = h.wait_for_job(job_id, "done").await;
+    assert_eq!(result.as_deref(), Some("SendGrid accepted the change."));
+    assert_eq!(h.sim_state(&id).await, "deactivated");
+    let (_, view) = t.call(&t.support, "get_offerings", &[("user", &id)]).await;
+    assert_eq!(view["jobs"][0]["status"], "Done", "{view}");
+    assert!(view["jobs"][0]["attempt_id"].is_i64());
+}
+
+#[tokio::test]
+async fn cancelling_a_scheduled_change_stops_it() {
+    let h = Harness::start(CUSTOMERS, 30).await;
+    let (user, id) = h.linked_customer(&[]).await;
+    let t = &h.t;
+    t.sync().await;
+    let form = [
+        ("user", user.as_str()),
+        ("state", "deactivated"),
+        ("timing", "end_of_cycle"),
+        ("idempotency_key", "k-cancel-me"),
+    ];
+    let (status, body) = t.call(&t.manager, "change_account_state", &form).await;
+    assert_eq!(status, 200, "{body}");
+    let job_id = body["job_id"].as_i64().unwrap().to_string();
+
+    let cancel = [("user", user.as_str()), ("job_id", job_id.as_str())];
+    let (status, body) = t.call(&t.admin, "cancel_scheduled_change", &cancel).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("Cancelled the scheduled change"));
+    let (status, again) = t.call(&t.admin, "cancel_scheduled_change", &cancel).await;
+    assert_eq!((status, again["replayed"].as_bool()), (200, Some(true)));
+    let (status, _) = t
+        .call(
+            &t.admin,
+            "cancel_scheduled_change",
+            &[("user", user.as_str()), ("job_id", "999")],
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    let far = midnight(&days_after(&h.sim_today().await, 400), 0);
+    assert_eq!(worker_at(&h, far).run_due().await, 0);
+    assert_eq!(h.sim_state(&id).await, "activated");
+    assert_eq!(h.puts(&id, "state").await, 0);
+
+    let (_, view) = t
+        .call(&t.support, "get_offerings", &[("user", &user)])
+        .await;
+    assert_eq!(view["jobs"][0]["status"], "Cancelled", "{view}");
+    let rows = audit_params(&t.console.pool, &user).await;
+    let events: Vec<&str> = rows.iter().map(|(_, a, _)| a.as_str()).collect();
+    assert_eq!(events, ["schedule.create", "schedule.cancel"]);
+    let (operator,): (String,) = sqlx::query_as(
+        "SELECT operator FROM audit_events WHERE action = 'schedule.cancel' AND customer = ?",
+    )
+    .bind(&user)
+    .fetch_one(&t.console.pool)
+    .await
+    .unwrap();
+    assert_eq!(operator, "admin@example.com");
+}
