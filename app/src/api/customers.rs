@@ -144,8 +144,8 @@ pub async fn get_customer(key: String) -> Result<Option<CustomerSummary>, Server
 fn directory_error(error: crate::services::directory::DirectoryError) -> ServerFnError {
     use crate::services::directory::DirectoryError;
     match error {
-        DirectoryError::NotFound(_) => super::status::refuse_form_safe(404, error.to_string()),
-        DirectoryError::Conflict(_) => super::status::refuse_form_safe(409, error.to_string()),
+        DirectoryError::NotFound(_) => super::refuse(404, error.to_string()),
+        DirectoryError::Conflict(_) => super::refuse(409, error.to_string()),
         other => ServerFnError::new(other.to_string()),
     }
 }

@@ -39,10 +39,8 @@ pub fn client_ip() -> Option<String> {
 /// A refusal with its HTTP status (400 bad input, 404 unknown, 409 conflict...), so the
 /// browser and API clients see a 4xx with a clear message rather than a 500.
 pub fn refuse(status: u16, message: impl Into<String>) -> ServerFnError {
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(
-            http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_REQUEST),
-        );
-    }
+    // A form posted without JavaScript is answered with a redirect back to it; a 4xx there
+    // would replace the redirect and strand the browser, so that case keeps the redirect.
+    super::status::set_status_unless_form(status);
     ServerFnError::new(message.into())
 }

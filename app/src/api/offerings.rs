@@ -101,7 +101,7 @@ pub async fn refresh_catalog() -> Result<String, ServerFnError> {
     catalog::refresh(&state.pool, &state.upstream)
         .await
         .map(|catalog| catalog.fetched_at)
-        .map_err(|error| super::status::refuse_form_safe(502, error.to_string()))
+        .map_err(|error| super::refuse(502, error.to_string()))
 }
 
 /// Replaces the account's offerings with the whole set in `offerings`

@@ -24,12 +24,6 @@ pub fn set_status_unless_form(status: u16) {
     }
 }
 
-/// A refusal with its status (400 bad input, 404 unknown, 409 conflict...).
-pub fn refuse_form_safe(status: u16, message: impl Into<String>) -> ServerFnError {
-    set_status_unless_form(status);
-    ServerFnError::new(message.into())
-}
-
 /// The message of a refusal, without the framework's prefix.
 pub fn message_of(error: &ServerFnError) -> String {
     match error {
