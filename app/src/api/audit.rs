@@ -144,7 +144,8 @@ pub async fn reconcile_attempt(
             ),
         ));
     };
-    let found = audit::read_state(&state.upstream, family, customer)
+    let subject = audit::snapshot::reconcile_subject(family, customer, &attempt.params);
+    let found = audit::read_state(&state.upstream, family, &subject)
         .await
         .map_err(|error| {
             super::refuse(

@@ -169,3 +169,50 @@ mod tests {
         assert_eq!(limit_state(None), json!({"credits": null}));
     }
 }
+
+/// Whom to read back when reconciling: the change's own target from its parameters (a
+/// subuser for limits, the v3 account id for offerings and state), falling back to the
+/// customer key the attempt is filed under (a username for a linked customer).
+pub fn reconcile_subject(family: ActionFamily, customer: &str, params: &str) -> String {
+    let key = match family {
+        ActionFamily::Limits => "user",
+        ActionFamily::Offerings | ActionFamily::State => "account_id",
+        ActionFamily::Plan => return customer.to_string(),
+    };
+    serde_json::from_str::<serde_json::Value>(params)
+        .ok()
+        .and_then(|value| value.get(key).and_then(|v| v.as_str()).map(str::to_string))
+        .filter(|target| !target.is_empty())
+        .unwrap_or_else(|| customer.to_string())
+}
+
+#[cfg(test)]
+mod reconcile_subject_tests {
+    use super::*;
+
+    #[test]
+    fn the_change_target_wins_over_the_filing_key() {
+        let subuser = r#"{"user":"acme-sub1","task":"total"}"#;
+        assert_eq!(
+            reconcile_subject(ActionFamily::Limits, "acme", subuser),
+            "acme-sub1"
+        );
+        let linked = r#"{"account_id":"sg123","state":"deactivated"}"#;
+        assert_eq!(
+            reconcile_subject(ActionFamily::State, "acme", linked),
+            "sg123"
+        );
+        assert_eq!(
+            reconcile_subject(ActionFamily::Offerings, "acme", linked),
+            "sg123"
+        );
+        assert_eq!(
+            reconcile_subject(ActionFamily::Plan, "acme", linked),
+            "acme"
+        );
+        assert_eq!(
+            reconcile_subject(ActionFamily::Limits, "acme", "{}"),
+            "acme"
+        );
+    }
+}
