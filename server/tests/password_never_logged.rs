@@ -1,6 +1,7 @@
 //! Passwords typed at sign-in never reach the logs, even at the most verbose level.
 //! Its own test binary: it installs the process-wide tracing subscriber.
 
+#[path = "console/support/mod.rs"]
 mod support;
 
 use std::io::Write;

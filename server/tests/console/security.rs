@@ -1,6 +1,6 @@
 //! Sign-in, sessions and the HTTP-level defences, over real HTTP.
 
-mod support;
+use crate::support;
 
 use app::domain::Role;
 use support::{TestConsole, PASSWORD};

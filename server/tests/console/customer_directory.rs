@@ -2,9 +2,7 @@
 //! joined by email in any case), a failed sync keeping the last good data, progress, search,
 //! filters, sort, pages, admin links, and the pages themselves.
 
-#[path = "support/customers.rs"]
-mod customers_support;
-mod support;
+use crate::{customers_support, support};
 
 use std::collections::HashMap;
 

@@ -1,8 +1,7 @@
 //! Reading the log back: keyset pagination, filters, time windows, and query plans that use
 //! indexes (so pages stay fast at a million rows).
 
-#[path = "support/audit.rs"]
-mod audit_support;
+use crate::audit_support;
 
 use app::domain::audit::{Outcome, Status};
 use app::domain::audit_filter::Cursor;

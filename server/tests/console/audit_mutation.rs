@@ -1,8 +1,7 @@
 //! `run_mutation` against the simulator: attempt and result rows, outcomes, idempotency
 //! counted at the simulator, and before -> after diffs.
 
-#[path = "support/audit.rs"]
-mod audit_support;
+use crate::audit_support;
 
 use app::services::audit::{
     self, detail, history, ActionFamily, AuditError, Mutation, MutationOutcome, StoredEvent,

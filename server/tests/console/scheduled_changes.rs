@@ -2,11 +2,7 @@
 //! API cannot schedule): stored as jobs, listed, run through the audit log when due (by a
 //! worker whose clock the test sets, and by the console's own worker), and cancelled.
 
-#[path = "support/customers.rs"]
-mod customers_support;
-#[path = "support/limits.rs"]
-mod limits_support;
-mod support;
+use crate::limits_support;
 
 use std::sync::Arc;
 use std::time::Duration;

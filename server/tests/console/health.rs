@@ -1,6 +1,6 @@
 //! `/healthz` over real HTTP: a real SQLite file in a temp dir and the embedded simulator.
 
-mod support;
+use crate::support;
 
 use support::TestConsole;
 

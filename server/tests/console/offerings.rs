@@ -2,11 +2,7 @@
 //! catalog, whole-set updates, removals that need a typed confirmation, sets refused before
 //! SendGrid sees them, the diff the review step renders, and activate / deactivate.
 
-#[path = "support/customers.rs"]
-mod customers_support;
-#[path = "support/limits.rs"]
-mod limits_support;
-mod support;
+use crate::limits_support;
 
 use limits_support::{audit_params, invalid_fields, Harness};
 use sendgrid::Offering;

@@ -1,8 +1,7 @@
 //! The audit log's chain over a real SQLite file: append-only triggers, tamper detection by the
 //! real `audit verify` binary, and one chain under concurrent writers.
 
-#[path = "support/audit.rs"]
-mod audit_support;
+use crate::audit_support;
 
 use app::services::audit::{self, Outcome, StoredEvent, Verification};
 use audit_support::{bulk_append, console_cli, event, temp_db};

@@ -1,9 +1,7 @@
 //! Plan changes over HTTP against the simulator: every action x timing, each rule the form
 //! enforces, SendGrid's refusals and failures, idempotency, pending changes and roles.
 
-#[path = "support/customers.rs"]
-mod customers_support;
-mod support;
+use crate::customers_support;
 
 use customers_support::{audit_rows, fault, Change, Customers};
 use serde_json::Value;

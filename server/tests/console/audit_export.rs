@@ -1,9 +1,7 @@
 //! Exports of 100,000 events: `/audit/export.csv` streamed over HTTP, and `audit export` as
 //! CSV and JSON lines, with customer names that need quoting.
 
-#[path = "support/audit.rs"]
-mod audit_support;
-mod support;
+use crate::{audit_support, support};
 
 use app::domain::Role;
 use app::services::audit::export::COLUMNS;

@@ -3,11 +3,7 @@
 //! mapped to fields, a recurring reset after the simulator's clock moves, idempotency and
 //! subusers typed in by hand.
 
-#[path = "support/customers.rs"]
-mod customers_support;
-#[path = "support/limits.rs"]
-mod limits_support;
-mod support;
+use crate::limits_support;
 
 use limits_support::{audit_params, days_after, invalid_fields, Harness, LimitForm};
 

@@ -1,9 +1,7 @@
 //! The audit screens over real HTTP: who may open them, the filters as query parameters, the
 //! detail view, and the outcome-unknown panel with its reconcile, across a restart.
 
-#[path = "support/audit.rs"]
-mod audit_support;
-mod support;
+use crate::{audit_support, support};
 
 use app::domain::Role;
 use app::services::audit::{self, Outcome, Verification};

@@ -1,6 +1,6 @@
 //! Every guarded route and server function x every role, over real HTTP.
 
-mod support;
+use crate::support;
 
 use app::domain::Role;
 use support::TestConsole;
