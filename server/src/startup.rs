@@ -95,6 +95,13 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
+    // Jobs a stop left running are settled from the audit log before anything new starts.
+    match app::services::bulk::recover(&pool).await {
+        Ok(0) => {}
+        Ok(jobs) => tracing::warn!(jobs, "bulk changes interrupted by a stop; resume them from /bulk"),
+        Err(error) => tracing::error!(%error, "could not settle interrupted bulk changes"),
+    }
+    let bulk = app::services::bulk::BulkRunner::new(pool.clone(), upstream.client.clone());
     let state = AppState {
         leptos_options,
         pool,
@@ -106,6 +113,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
             absolute: Duration::from_secs(args.session_absolute_hours * 3600),
         },
         directory: Default::default(),
+        bulk,
     };
     let sessions = SqliteStore::new(state.pool.clone());
     sessions.migrate().await.map_err(StartupError::Sessions)?;
@@ -202,6 +210,7 @@ fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<Sqlit
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/audit/export.csv", get(routes::audit_export::export_csv))
+        .route("/bulk/{id}/events", get(routes::bulk_events::bulk_events))
         .route("/login", post(routes::login::sign_in))
         .route("/logout", post(routes::login::sign_out))
         .route(
