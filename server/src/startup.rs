@@ -59,6 +59,7 @@ pub struct Running {
     task: tokio::task::JoinHandle<Result<(), StartupError>>,
     /// The in-process simulator when `--upstream embedded`; stops with the console.
     pub simulator: Option<simulator::Running>,
+    bulk: std::sync::Arc<app::services::bulk::BulkRunner>,
 }
 
 impl Running {
@@ -72,6 +73,8 @@ impl Running {
         if let Some(trigger) = self.shutdown.take() {
             let _ = trigger.send(());
         }
+        // Bulk changes under way finish their current calls and are left interrupted.
+        self.bulk.shutdown().await;
         (&mut self.task).await.unwrap_or(Ok(()))
     }
 }
@@ -98,7 +101,10 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
     // Jobs a stop left running are settled from the audit log before anything new starts.
     match app::services::bulk::recover(&pool).await {
         Ok(0) => {}
-        Ok(jobs) => tracing::warn!(jobs, "bulk changes interrupted by a stop; resume them from /bulk"),
+        Ok(jobs) => tracing::warn!(
+            jobs,
+            "bulk changes interrupted by a stop; resume them from /bulk"
+        ),
         Err(error) => tracing::error!(%error, "could not settle interrupted bulk changes"),
     }
     let bulk = app::services::bulk::BulkRunner::new(pool.clone(), upstream.client.clone());
@@ -147,6 +153,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         Duration::from_secs(args.scheduled_jobs_poll_seconds),
     )
     .spawn();
+    let bulk_runner = state.bulk.clone();
     let router = router(state, &args, session_layer);
 
     let (trigger, signal) = oneshot::channel::<()>();
@@ -172,6 +179,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         shutdown: Some(trigger),
         task,
         simulator: upstream.embedded,
+        bulk: bulk_runner,
     })
 }
 

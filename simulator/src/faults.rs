@@ -28,6 +28,11 @@ pub struct Fault {
     /// Raw body to answer with, e.g. an HTML error page or truncated JSON.
     pub body: Option<String>,
     pub content_type: Option<String>,
+    /// Only every Nth matching request (20: 5% of them); omitted: every one.
+    pub every: Option<u32>,
+    /// Matching requests seen so far, for `every`.
+    #[serde(default, skip_deserializing)]
+    pub seen: u32,
 }
 
 impl Fault {
@@ -39,6 +44,7 @@ impl Fault {
             {
                 Err(format!("status {status} is not an HTTP status"))
             }
+            _ if self.every == Some(0) => Err("every must be at least 1".to_string()),
             _ => Ok(()),
         }
     }
@@ -47,9 +53,13 @@ impl Fault {
 /// The first fault that matches `path`, counting one use of it.
 fn take(shared: &Shared, path: &str) -> Option<Fault> {
     let mut faults = shared.faults();
-    let index = faults
-        .iter()
-        .position(|f| path.starts_with(&f.path_prefix))?;
+    let index = faults.iter_mut().position(|f| {
+        if !path.starts_with(&f.path_prefix) {
+            return false;
+        }
+        f.seen = f.seen.wrapping_add(1);
+        f.every.is_none_or(|n| n > 0 && f.seen % n == 0)
+    })?;
     let fault = faults[index].clone();
     match &mut faults[index].times {
         Some(1) => {

@@ -48,9 +48,10 @@ pub async fn bulk_events(
         .keep_alive(KeepAlive::default())
         .into_response();
     // Compression would hold events back until a buffer fills.
-    response
-        .headers_mut()
-        .insert(header::CONTENT_ENCODING, HeaderValue::from_static("identity"));
+    response.headers_mut().insert(
+        header::CONTENT_ENCODING,
+        HeaderValue::from_static("identity"),
+    );
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -103,7 +104,9 @@ fn events(state: AppState, id: i64, since: i64) -> impl Stream<Item = Result<Eve
             cursor.quiet_ticks = 0;
             if !progress.status.is_active() {
                 // The last progress goes out now; the next poll of the stream sends `end`.
-                if cursor.last.as_ref().is_some_and(|l| !l.status.is_active()) && progress.items.is_empty() {
+                if cursor.last.as_ref().is_some_and(|l| !l.status.is_active())
+                    && progress.items.is_empty()
+                {
                     cursor.ended = true;
                     return Some((Ok(Event::default().event("end").data("")), cursor));
                 }
@@ -113,7 +116,11 @@ fn events(state: AppState, id: i64, since: i64) -> impl Stream<Item = Result<Eve
                 .event("progress")
                 .id(progress.seq.to_string())
                 .json_data(&progress)
-                .unwrap_or_else(|_| Event::default().event("error").data("progress could not be encoded"));
+                .unwrap_or_else(|_| {
+                    Event::default()
+                        .event("error")
+                        .data("progress could not be encoded")
+                });
             cursor.last = Some(progress);
             return Some((Ok(event), cursor));
         }

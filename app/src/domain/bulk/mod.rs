@@ -63,11 +63,11 @@ pub struct PlannedItem {
     /// "Package free; add-ons: none" → "Package free; add-ons: ip_addon ×1".
     pub before: String,
     pub after: String,
-    pub effect: Effect,
+    pub effect: PlanEffect,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Effect {
+pub enum PlanEffect {
     Change,
     /// Already as asked: it will be skipped.
     NoChange,

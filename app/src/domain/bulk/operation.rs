@@ -225,19 +225,27 @@ impl OperationForm {
                 let name = name()?;
                 let quantity = match self.quantity.trim() {
                     "" => 1,
-                    text => text.parse::<u32>().ok().filter(|q| (1..=1000).contains(q)).ok_or_else(|| {
-                        vec![FieldError::new(
-                            BulkField::Quantity,
-                            "Enter a quantity from 1 to 1,000.",
-                        )]
-                    })?,
+                    text => text
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|q| (1..=1000).contains(q))
+                        .ok_or_else(|| {
+                            vec![FieldError::new(
+                                BulkField::Quantity,
+                                "Enter a quantity from 1 to 1,000.",
+                            )]
+                        })?,
                 };
                 Ok(BulkOperation::AddAddon { name, quantity })
             }
             "remove_addon" => Ok(BulkOperation::RemoveAddon { name: name()? }),
             "set_package" => Ok(BulkOperation::SetPackage { name: name()? }),
-            "limit_total" => Ok(BulkOperation::LimitTotal { credits: credits()? }),
-            "limit_increment" => Ok(BulkOperation::LimitIncrement { credits: credits()? }),
+            "limit_total" => Ok(BulkOperation::LimitTotal {
+                credits: credits()?,
+            }),
+            "limit_increment" => Ok(BulkOperation::LimitIncrement {
+                credits: credits()?,
+            }),
             "limit_none" => Ok(BulkOperation::LimitNone),
             "state" => WritableState::parse(&self.state)
                 .map(|state| BulkOperation::State { state })

@@ -173,7 +173,11 @@ pub struct Progress {
 
 impl Progress {
     /// Rate and estimate from the run's elapsed seconds and how many it finished.
-    pub fn estimate(counts: &Counts, finished_this_run: u32, elapsed: f64) -> (Option<f64>, Option<u64>) {
+    pub fn estimate(
+        counts: &Counts,
+        finished_this_run: u32,
+        elapsed: f64,
+    ) -> (Option<f64>, Option<u64>) {
         if finished_this_run == 0 || elapsed <= 0.0 {
             return (None, None);
         }

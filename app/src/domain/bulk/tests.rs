@@ -96,11 +96,26 @@ fn operation_fields_are_checked() {
     );
     let field_of = |form: OperationForm| form.parse().unwrap_err()[0].field;
     assert_eq!(field_of(op("add_addon", "", "", "", "")), BulkField::Name);
-    assert_eq!(field_of(op("add_addon", "x", "0", "", "")), BulkField::Quantity);
-    assert_eq!(field_of(op("limit_total", "", "", "-5", "")), BulkField::Credits);
-    assert_eq!(field_of(op("limit_total", "", "", "99999999999", "")), BulkField::Credits);
-    assert_eq!(field_of(op("state", "", "", "", "suspended")), BulkField::State);
-    assert_eq!(field_of(op("drop_tables", "", "", "", "")), BulkField::Operation);
+    assert_eq!(
+        field_of(op("add_addon", "x", "0", "", "")),
+        BulkField::Quantity
+    );
+    assert_eq!(
+        field_of(op("limit_total", "", "", "-5", "")),
+        BulkField::Credits
+    );
+    assert_eq!(
+        field_of(op("limit_total", "", "", "99999999999", "")),
+        BulkField::Credits
+    );
+    assert_eq!(
+        field_of(op("state", "", "", "", "suspended")),
+        BulkField::State
+    );
+    assert_eq!(
+        field_of(op("drop_tables", "", "", "", "")),
+        BulkField::Operation
+    );
     assert_eq!(
         op("limit_total", "", "", "5,000", "").parse(),
         Ok(BulkOperation::LimitTotal { credits: 5000 })

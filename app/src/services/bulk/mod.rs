@@ -13,8 +13,8 @@ use sqlx::SqlitePool;
 
 use crate::domain::audit::Outcome;
 use crate::domain::bulk::{
-    BulkError, BulkField, BulkForm, BulkOperation, BulkReview, Effect, ItemStatus, JobStatus,
-    JobSummary, JobView, Needs, Progress, Selection, MAX_CUSTOMERS,
+    BulkError, BulkField, BulkForm, BulkOperation, BulkReview, ItemStatus, JobStatus, JobSummary,
+    JobView, Needs, PlanEffect, Progress, Selection, MAX_CUSTOMERS,
 };
 use crate::domain::change::{ChangeError, FieldError};
 use crate::domain::directory::{CustomerRow, DirectoryQuery};
@@ -126,7 +126,7 @@ pub async fn review(
                         name: row.display_name().to_string(),
                         before: format!("Could not be read: {error}"),
                         after: "Tried when the job runs".to_string(),
-                        effect: Effect::NotApplicable,
+                        effect: PlanEffect::NotApplicable,
                     },
                 }
             }
@@ -134,7 +134,10 @@ pub async fn review(
         .buffered(REVIEW_READS)
         .collect()
         .await;
-    let changes = items.iter().filter(|i| i.effect == Effect::Change).count() as u32;
+    let changes = items
+        .iter()
+        .filter(|i| i.effect == PlanEffect::Change)
+        .count() as u32;
     Ok(BulkReview {
         summary: operation.summary(),
         items,
@@ -172,7 +175,10 @@ pub async fn start(
     let (selection, operation, concurrency) = checked(form)?;
     let (rows, unknown) = resolve(pool, &selection).await?;
     if rows.is_empty() {
-        return Err(invalid(BulkField::Customers, "No customer of the directory is chosen."));
+        return Err(invalid(
+            BulkField::Customers,
+            "No customer of the directory is chosen.",
+        ));
     }
     if operation.removes() && confirm.trim() != rows.len().to_string() {
         return Err(invalid(
@@ -248,10 +254,17 @@ async fn record(
 ) -> Result<(), BulkError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
     if let Some(status) = status {
-        store::set_status(&mut tx, id, status).await.map_err(database)?;
+        store::set_status(&mut tx, id, status)
+            .await
+            .map_err(database)?;
     }
-    let event = NewEvent::event(action, Some(operator), Outcome::Success, json!({ "bulk_job": id }))
-        .with_client_ip(client_ip);
+    let event = NewEvent::event(
+        action,
+        Some(operator),
+        Outcome::Success,
+        json!({ "bulk_job": id }),
+    )
+    .with_client_ip(client_ip);
     append_in(&mut tx, event).await.map_err(database)?;
     tx.commit().await.map_err(database)
 }
@@ -276,7 +289,11 @@ pub async fn cancel(
         }
     }
     let running_here = runner.is_running(id);
-    let status = if running_here { JobStatus::Cancelling } else { JobStatus::Cancelled };
+    let status = if running_here {
+        JobStatus::Cancelling
+    } else {
+        JobStatus::Cancelled
+    };
     record(pool, "bulk.cancel", operator, id, Some(status), client_ip).await?;
     runner.cancel(id);
     Ok(())
@@ -294,20 +311,30 @@ pub async fn run_again(
 ) -> Result<(), BulkError> {
     let job = job_or_404(pool, id).await?;
     if job.status().is_active() || runner.is_running(id) {
-        return Err(ChangeError::Conflict(format!("Bulk change #{id} is still running.")));
+        return Err(ChangeError::Conflict(format!(
+            "Bulk change #{id} is still running."
+        )));
     }
     let counts = store::counts(pool, id).await.map_err(database)?;
     let (from, wanted, nothing) = if resume {
         (vec![], counts.pending, "No customer is left to start.")
     } else {
-        (vec![ItemStatus::Failed], counts.failed, "No customer failed: there is nothing to retry.")
+        (
+            vec![ItemStatus::Failed],
+            counts.failed,
+            "No customer failed: there is nothing to retry.",
+        )
     };
     if wanted == 0 {
         return Err(ChangeError::Conflict(nothing.to_string()));
     }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
     store::restart(&mut tx, id, &from).await.map_err(database)?;
-    let action = if resume { "bulk.resume" } else { "bulk.retry_failed" };
+    let action = if resume {
+        "bulk.resume"
+    } else {
+        "bulk.retry_failed"
+    };
     let event = NewEvent::event(
         action,
         Some(operator),
@@ -327,7 +354,11 @@ pub async fn progress(pool: &SqlitePool, id: i64, since: i64) -> Result<Progress
     progress_of(pool, &job, since).await
 }
 
-async fn progress_of(pool: &SqlitePool, job: &store::JobRow, since: i64) -> Result<Progress, BulkError> {
+async fn progress_of(
+    pool: &SqlitePool,
+    job: &store::JobRow,
+    since: i64,
+) -> Result<Progress, BulkError> {
     let counts = store::counts(pool, job.id).await.map_err(database)?;
     let items: Vec<_> = store::items_since(pool, job.id, since)
         .await
@@ -366,11 +397,13 @@ pub async fn view(pool: &SqlitePool, id: i64, can_change: bool) -> Result<JobVie
         .iter()
         .map(ItemRow::view)
         .collect();
-    let seq = sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) FROM bulk_items WHERE job_id = ?")
-        .bind(id)
-        .fetch_one(pool)
-        .await
-        .map_err(database)?;
+    let seq = sqlx::query_scalar::<_, i64>(
+        "SELECT COALESCE(MAX(seq), 0) FROM bulk_items WHERE job_id = ?",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .map_err(database)?;
     Ok(JobView {
         id,
         summary: job.summary.clone(),

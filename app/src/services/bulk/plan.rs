@@ -5,7 +5,7 @@
 use sendgrid::{Client, LimitChange};
 use serde_json::{json, Value};
 
-use crate::domain::bulk::{BulkOperation, Effect, Needs, PlannedItem};
+use crate::domain::bulk::{BulkOperation, Needs, PlanEffect, PlannedItem};
 use crate::domain::change::group_thousands;
 use crate::domain::offerings::{OfferingKind, OfferingLine, OfferingSet, WritableState};
 use crate::services::audit::snapshot::{account_state, limit_state, offerings_state};
@@ -14,9 +14,18 @@ use crate::services::offerings::{lines, state_name};
 /// The change to send for one customer.
 #[derive(Clone, Debug)]
 pub enum Call {
-    Offerings { account_id: String, set: OfferingSet },
-    State { account_id: String, state: WritableState },
-    Limit { user: String, change: LimitChange },
+    Offerings {
+        account_id: String,
+        set: OfferingSet,
+    },
+    State {
+        account_id: String,
+        state: WritableState,
+    },
+    Limit {
+        user: String,
+        change: LimitChange,
+    },
 }
 
 impl Call {
@@ -56,9 +65,13 @@ pub enum Plan {
 impl Plan {
     pub fn planned(&self, customer: &str, name: &str) -> PlannedItem {
         let (before, after, effect) = match self {
-            Plan::Send { before, after, .. } => (before.clone(), after.clone(), Effect::Change),
-            Plan::NoChange(now) => (now.clone(), "No change".to_string(), Effect::NoChange),
-            Plan::NotApplicable(why) => (why.clone(), "Skipped".to_string(), Effect::NotApplicable),
+            Plan::Send { before, after, .. } => (before.clone(), after.clone(), PlanEffect::Change),
+            Plan::NoChange(now) => (now.clone(), "No change".to_string(), PlanEffect::NoChange),
+            Plan::NotApplicable(why) => (
+                why.clone(),
+                "Skipped".to_string(),
+                PlanEffect::NotApplicable,
+            ),
         };
         PlannedItem {
             customer: customer.to_string(),
@@ -94,8 +107,8 @@ fn describe_limit(limit: Option<&sendgrid::Limit>) -> String {
         None => "No limit".to_string(),
         Some(limit) => format!(
             "{} credits ({} left)",
-            group_thousands(limit.credit as i64),
-            group_thousands(limit.credit_remain as i64)
+            group_thousands(limit.credit),
+            group_thousands(limit.credit_remain)
         ),
     }
 }
@@ -162,6 +175,12 @@ pub async fn plan(
             let before = describe_limit(limit.as_ref());
             let change = match operation {
                 BulkOperation::LimitTotal { credits } => LimitChange::Total(*credits),
+                // SendGrid refuses to add credits to a user without a limit (API.md §3).
+                BulkOperation::LimitIncrement { .. } if limit.is_none() => {
+                    return Ok(Plan::NotApplicable(
+                        "No limit to add credits to: set a total first".to_string(),
+                    ))
+                }
                 BulkOperation::LimitIncrement { credits } => LimitChange::Increment(*credits),
                 _ if limit.is_none() => return Ok(Plan::NoChange(before)),
                 _ => LimitChange::Remove,
@@ -170,12 +189,9 @@ pub async fn plan(
                 (LimitChange::Total(n), _) => format!("{} credits", group_thousands(*n as i64)),
                 (LimitChange::Increment(n), Some(l)) => format!(
                     "{} credits ({} left)",
-                    group_thousands(l.credit as i64 + *n as i64),
-                    group_thousands(l.credit_remain as i64 + *n as i64)
+                    group_thousands(l.credit),
+                    group_thousands(l.credit_remain + *n as i64)
                 ),
-                (LimitChange::Increment(n), None) => {
-                    format!("{} credits", group_thousands(*n as i64))
-                }
                 _ => "No limit".to_string(),
             };
             Ok(Plan::Send {

@@ -28,7 +28,11 @@ pub async fn recover(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
         };
         let mut conn = pool.acquire().await?;
         store::set_status(&mut conn, job.id, status).await?;
-        tracing::warn!(job = job.id, status = status.as_str(), "a bulk change was stopped by a restart");
+        tracing::warn!(
+            job = job.id,
+            status = status.as_str(),
+            "a bulk change was stopped by a restart"
+        );
     }
     Ok(jobs.len())
 }
@@ -57,7 +61,10 @@ async fn settle(pool: &SqlitePool, item: &ItemRow) -> Result<(), sqlx::Error> {
     .await?;
     let (status, message) = match result {
         Some((outcome, message)) => match outcome.as_deref().and_then(Outcome::parse) {
-            Some(Outcome::Success) => (ItemStatus::Done, "Done (recorded before the restart).".to_string()),
+            Some(Outcome::Success) => (
+                ItemStatus::Done,
+                "Done (recorded before the restart).".to_string(),
+            ),
             Some(Outcome::Failure) | Some(Outcome::Refused) => {
                 (ItemStatus::Failed, message.unwrap_or_default())
             }

@@ -31,6 +31,10 @@ pub struct BulkRunner {
     client: Client,
     /// Jobs running in this process, with their cancel flag.
     running: Mutex<HashMap<i64, Arc<AtomicBool>>>,
+    /// Set when the console stops: jobs end as interrupted rather than cancelled.
+    stopping: AtomicBool,
+    /// Signalled each time a job's run ends, for [`BulkRunner::shutdown`].
+    ended: tokio::sync::Notify,
 }
 
 /// What a failed call means for the customer's turn.
@@ -56,6 +60,8 @@ impl BulkRunner {
             pool,
             client,
             running: Mutex::new(HashMap::new()),
+            stopping: AtomicBool::new(false),
+            ended: tokio::sync::Notify::new(),
         })
     }
 
@@ -69,6 +75,9 @@ impl BulkRunner {
 
     /// Starts the job's run in the background, unless it already runs here.
     pub fn spawn(self: &Arc<Self>, job_id: i64) {
+        if self.stopping.load(Ordering::SeqCst) {
+            return;
+        }
         let cancel = Arc::new(AtomicBool::new(false));
         {
             let mut running = self.running();
@@ -83,7 +92,27 @@ impl BulkRunner {
                 tracing::error!(job = job_id, %error, "a bulk change stopped on a database error");
             }
             runner.running().remove(&job_id);
+            runner.ended.notify_waiters();
         });
+    }
+
+    /// For a graceful stop: starts no customer any more, lets calls under way finish and be
+    /// recorded, and leaves each job interrupted, to be resumed after the restart.
+    pub async fn shutdown(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        loop {
+            let ended = self.ended.notified();
+            {
+                let running = self.running();
+                if running.is_empty() {
+                    return;
+                }
+                for flag in running.values() {
+                    flag.store(true, Ordering::SeqCst);
+                }
+            }
+            ended.await;
+        }
     }
 
     /// Asks the job to start nothing new; answers whether it was running here.
@@ -97,7 +126,11 @@ impl BulkRunner {
         }
     }
 
-    async fn run(self: &Arc<Self>, job_id: i64, cancel: Arc<AtomicBool>) -> Result<(), sqlx::Error> {
+    async fn run(
+        self: &Arc<Self>,
+        job_id: i64,
+        cancel: Arc<AtomicBool>,
+    ) -> Result<(), sqlx::Error> {
         let Some(job) = store::job(&self.pool, job_id).await? else {
             return Ok(());
         };
@@ -132,7 +165,9 @@ impl BulkRunner {
         }
         while workers.join_next().await.is_some() {}
 
-        let status = if cancel.load(Ordering::SeqCst) {
+        let status = if self.stopping.load(Ordering::SeqCst) {
+            JobStatus::Interrupted
+        } else if cancel.load(Ordering::SeqCst) {
             JobStatus::Cancelled
         } else {
             JobStatus::Finished
@@ -142,7 +177,11 @@ impl BulkRunner {
         drop(conn);
         let counts = store::counts(&self.pool, job_id).await?;
         let event = NewEvent::event(
-            if status == JobStatus::Cancelled { "bulk.cancelled" } else { "bulk.finish" },
+            if status == JobStatus::Cancelled {
+                "bulk.cancelled"
+            } else {
+                "bulk.finish"
+            },
             Some(&job.created_by),
             Outcome::Success,
             json!({
@@ -156,24 +195,53 @@ impl BulkRunner {
             }),
         );
         append(&self.pool, event).await?;
-        tracing::info!(job = job_id, status = status.as_str(), done = counts.done, failed = counts.failed, "bulk change ended");
+        tracing::info!(
+            job = job_id,
+            status = status.as_str(),
+            done = counts.done,
+            failed = counts.failed,
+            "bulk change ended"
+        );
         Ok(())
     }
 
     /// One customer's turn, to its end; a database error leaves it running (and so listed
     /// as interrupted after a restart) rather than guessed.
-    async fn run_item(&self, job: &JobRow, operation: &BulkOperation, gate: &RateGate, mut item: ItemRow) {
+    async fn run_item(
+        &self,
+        job: &JobRow,
+        operation: &BulkOperation,
+        gate: &RateGate,
+        mut item: ItemRow,
+    ) {
         let mut server_errors = 0;
         let mut rate_waits = 0;
         let finished = loop {
             gate.wait().await;
-            let planned = plan(&self.client, operation, item.username.as_deref(), item.account_id.as_deref()).await;
+            let planned = plan(
+                &self.client,
+                operation,
+                item.username.as_deref(),
+                item.account_id.as_deref(),
+            )
+            .await;
             let (before, after, before_state, call) = match planned {
-                Ok(Plan::Send { before, after, before_state, call }) => (before, after, before_state, call),
+                Ok(Plan::Send {
+                    before,
+                    after,
+                    before_state,
+                    call,
+                }) => (before, after, before_state, call),
                 Ok(Plan::NoChange(now)) => {
-                    break (ItemStatus::Skipped, format!("Already as asked: {now}."), None)
+                    break (
+                        ItemStatus::Skipped,
+                        format!("Already as asked: {now}."),
+                        None,
+                    )
                 }
-                Ok(Plan::NotApplicable(why)) => break (ItemStatus::Skipped, format!("{why}."), None),
+                Ok(Plan::NotApplicable(why)) => {
+                    break (ItemStatus::Skipped, format!("{why}."), None)
+                }
                 Err(error) => match classify(&error) {
                     Failure::RateLimited(reset) if rate_waits < RATE_LIMIT_WAITS => {
                         rate_waits += 1;
@@ -188,7 +256,9 @@ impl BulkRunner {
                     _ => {
                         break (
                             ItemStatus::Failed,
-                            format!("Its current state could not be read, so nothing was sent: {error}"),
+                            format!(
+                                "Its current state could not be read, so nothing was sent: {error}"
+                            ),
                             None,
                         )
                     }
@@ -214,7 +284,11 @@ impl BulkRunner {
                     }
                     answer
                 },
-                || async { read_state(&self.client, family(&call), target(&call)).await.ok() },
+                || async {
+                    read_state(&self.client, family(&call), target(&call))
+                        .await
+                        .ok()
+                },
             )
             .await;
             let recorded = match recorded {
@@ -224,8 +298,12 @@ impl BulkRunner {
             let attempt = Some(recorded.attempt_id);
             let failure = seen.into_inner().unwrap_or_else(|e| e.into_inner());
             match recorded.outcome {
-                MutationOutcome::Success => break (ItemStatus::Done, format!("{before} → {after}"), attempt),
-                MutationOutcome::Unknown { message } => break (ItemStatus::Unknown, message, attempt),
+                MutationOutcome::Success => {
+                    break (ItemStatus::Done, format!("{before} → {after}"), attempt)
+                }
+                MutationOutcome::Unknown { message } => {
+                    break (ItemStatus::Unknown, message, attempt)
+                }
                 MutationOutcome::Failure { message, .. } => {
                     let again = match failure {
                         Some(Failure::RateLimited(reset)) if rate_waits < RATE_LIMIT_WAITS => {
@@ -269,7 +347,9 @@ impl BulkRunner {
                 .await
                 .map(drop),
             Call::State { account_id, state } => {
-                self.client.update_account_state(account_id, wire_state(*state)).await
+                self.client
+                    .update_account_state(account_id, wire_state(*state))
+                    .await
             }
             Call::Limit { user, change } => self.client.change_limit(user, change).await,
         }

@@ -206,12 +206,14 @@ pub async fn set_status(
     status: JobStatus,
 ) -> Result<(), sqlx::Error> {
     let finished = (!status.is_active() && status != JobStatus::Interrupted).then(now);
-    sqlx::query("UPDATE bulk_jobs SET status = ?, finished_at = COALESCE(?, finished_at) WHERE id = ?")
-        .bind(status.as_str())
-        .bind(finished)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE bulk_jobs SET status = ?, finished_at = COALESCE(?, finished_at) WHERE id = ?",
+    )
+    .bind(status.as_str())
+    .bind(finished)
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -250,12 +252,11 @@ pub async fn restart(
 }
 
 pub async fn counts(pool: &SqlitePool, id: i64) -> Result<Counts, sqlx::Error> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT status, COUNT(*) FROM bulk_items WHERE job_id = ? GROUP BY status",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?;
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, COUNT(*) FROM bulk_items WHERE job_id = ? GROUP BY status")
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
     let mut counts = Counts::default();
     for (status, n) in rows {
         if let Some(status) = ItemStatus::parse(&status) {
@@ -266,7 +267,11 @@ pub async fn counts(pool: &SqlitePool, id: i64) -> Result<Counts, sqlx::Error> {
 }
 
 /// The items changed after `seq`, in the order they changed.
-pub async fn items_since(pool: &SqlitePool, id: i64, seq: i64) -> Result<Vec<ItemRow>, sqlx::Error> {
+pub async fn items_since(
+    pool: &SqlitePool,
+    id: i64,
+    seq: i64,
+) -> Result<Vec<ItemRow>, sqlx::Error> {
     sqlx::query_as("SELECT * FROM bulk_items WHERE job_id = ? AND seq > ? ORDER BY seq")
         .bind(id)
         .bind(seq)
