@@ -7,6 +7,8 @@ mod customers_support;
 #[path = "support/limits.rs"]
 mod limits_support;
 mod support;
+#[path = "support/upstream.rs"]
+mod upstream_support;
 
 mod access_matrix;
 mod audit_export;
@@ -19,5 +21,6 @@ mod customer_directory;
 mod health;
 mod offerings;
 mod plan_changes;
+mod request_limits;
 mod scheduled_changes;
 mod security;
