@@ -19,6 +19,7 @@ mod audit_query;
 mod credit_limits;
 mod customer_directory;
 mod health;
+mod hostile_input;
 mod offerings;
 mod plan_changes;
 mod request_limits;
