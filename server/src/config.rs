@@ -257,7 +257,11 @@ pub struct SimulatorArgs {
 #[derive(Debug, Clone, Args)]
 pub struct BackupArgs {
     /// Where to write the copy; must not exist yet.
-    pub path: PathBuf,
+    #[arg(conflicts_with = "to")]
+    pub path: Option<PathBuf>,
+    /// The same as PATH, as a flag.
+    #[arg(long, value_name = "PATH")]
+    pub to: Option<PathBuf>,
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
     pub database_url: String,
 }

@@ -16,6 +16,7 @@ mod audit_log;
 mod audit_mutation;
 mod audit_pages;
 mod audit_query;
+mod backup;
 mod credit_limits;
 mod customer_directory;
 mod health;
