@@ -62,6 +62,9 @@ pub async fn record(State(shared): State<Shared>, request: Request, next: Next) 
         path,
         status: 0,
     };
+    // Faults may match on the method and the legacy task.
+    let mut parts = parts;
+    parts.extensions.insert(call.clone());
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
