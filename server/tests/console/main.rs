@@ -26,3 +26,4 @@ mod plan_changes;
 mod request_limits;
 mod scheduled_changes;
 mod security;
+mod upstream_faults;
