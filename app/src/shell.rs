@@ -8,8 +8,9 @@ use leptos_router::{
 use crate::components::{Footer, Header, Me};
 use crate::domain::Theme;
 use crate::pages::{
-    AuditDetailPage, AuditPage, ChangePasswordPage, CustomerPage, CustomersPage, HistoryTab,
-    HomePage, LimitsTab, LoginPage, NotFoundPage, OfferingsTab, OperatorsPage, PlanTab,
+    AuditDetailPage, AuditPage, BulkJobPage, BulkPage, ChangePasswordPage, CustomerPage,
+    CustomersPage, HistoryTab, HomePage, LimitsTab, LoginPage, NotFoundPage, OfferingsTab,
+    OperatorsPage, PlanTab,
 };
 
 /// The HTML document around the app. Rendered on the server only; the theme comes from the
@@ -125,6 +126,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/audit/:id") view=AuditDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/customers") view=CustomersPage ssr=SsrMode::Async />
+                    <Route path=path!("/bulk") view=BulkPage ssr=SsrMode::Async />
+                    <Route path=path!("/bulk/:id") view=BulkJobPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/customers/:user") view=CustomerPage ssr=SsrMode::Async>
                         <Route path=path!("") view=PlanTab />
                         <Route path=path!("plan") view=PlanTab />

@@ -64,6 +64,7 @@ pub struct Running {
     task: tokio::task::JoinHandle<Result<(), StartupError>>,
     /// The in-process simulator when `--upstream embedded`; stops with the console.
     pub simulator: Option<simulator::Running>,
+    bulk: std::sync::Arc<app::services::bulk::BulkRunner>,
 }
 
 impl Running {
@@ -77,6 +78,8 @@ impl Running {
         if let Some(trigger) = self.shutdown.take() {
             let _ = trigger.send(());
         }
+        // Bulk changes under way finish their current calls and are left interrupted.
+        self.bulk.shutdown().await;
         (&mut self.task).await.unwrap_or(Ok(()))
     }
 }
@@ -100,6 +103,16 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
+    // Jobs a stop left running are settled from the audit log before anything new starts.
+    match app::services::bulk::recover(&pool).await {
+        Ok(0) => {}
+        Ok(jobs) => tracing::warn!(
+            jobs,
+            "bulk changes interrupted by a stop; resume them from /bulk"
+        ),
+        Err(error) => tracing::error!(%error, "could not settle interrupted bulk changes"),
+    }
+    let bulk = app::services::bulk::BulkRunner::new(pool.clone(), upstream.client.clone());
     let state = AppState {
         leptos_options,
         pool,
@@ -111,6 +124,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
             absolute: Duration::from_secs(args.session_absolute_hours * 3600),
         },
         directory: Default::default(),
+        bulk,
     };
     let sessions = SqliteStore::new(state.pool.clone());
     sessions.migrate().await.map_err(StartupError::Sessions)?;
@@ -144,6 +158,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         Duration::from_secs(args.scheduled_jobs_poll_seconds),
     )
     .spawn();
+    let bulk_runner = state.bulk.clone();
     let router = router(state, &args, session_layer);
 
     let (trigger, signal) = oneshot::channel::<()>();
@@ -169,6 +184,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         shutdown: Some(trigger),
         task,
         simulator: upstream.embedded,
+        bulk: bulk_runner,
     })
 }
 
@@ -204,6 +220,7 @@ fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<Sqlit
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/audit/export.csv", get(routes::audit_export::export_csv))
+        .route("/bulk/{id}/events", get(routes::bulk_events::bulk_events))
         .route("/login", post(routes::login::sign_in))
         .route("/logout", post(routes::login::sign_out))
         .route(

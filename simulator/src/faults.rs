@@ -35,6 +35,11 @@ pub struct Fault {
     pub task: Option<String>,
     /// Extra headers on the canned answer, e.g. `{"Retry-After": "1"}` with a 429.
     pub headers: Option<std::collections::BTreeMap<String, String>>,
+    /// Only every Nth matching request (20: 5% of them); omitted: every one.
+    pub every: Option<u32>,
+    /// Matching requests seen so far, for `every`.
+    #[serde(default, skip_deserializing)]
+    pub seen: u32,
 }
 
 impl Fault {
@@ -46,6 +51,7 @@ impl Fault {
             {
                 Err(format!("status {status} is not an HTTP status"))
             }
+            _ if self.every == Some(0) => Err("every must be at least 1".to_string()),
             _ => Ok(()),
         }
     }
@@ -68,7 +74,13 @@ impl Fault {
 /// The first fault that matches the request, counting one use of it.
 fn take(shared: &Shared, path: &str, call: Option<&Call>) -> Option<Fault> {
     let mut faults = shared.faults();
-    let index = faults.iter().position(|f| f.matches(path, call))?;
+    let index = faults.iter_mut().position(|f| {
+        if !f.matches(path, call) {
+            return false;
+        }
+        f.seen = f.seen.wrapping_add(1);
+        f.every.is_none_or(|n| n > 0 && f.seen % n == 0)
+    })?;
     let fault = faults[index].clone();
     match &mut faults[index].times {
         Some(1) => {

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod bulk;
 mod change;
 pub mod customers;
 pub mod limits;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod audit_filter;
+pub mod bulk;
 pub mod change;
 pub mod customer;
 pub mod date;

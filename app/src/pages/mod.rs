@@ -2,6 +2,7 @@
 
 pub mod account;
 mod audit;
+mod bulk;
 mod customer;
 mod customers;
 mod home;
@@ -11,6 +12,7 @@ mod operators;
 
 pub use account::ChangePasswordPage;
 pub use audit::{AuditDetailPage, AuditPage};
+pub use bulk::{BulkJobPage, BulkPage};
 pub use customer::{CustomerPage, HistoryTab, LimitsTab, OfferingsTab, PlanTab};
 pub use customers::CustomersPage;
 pub use home::HomePage;

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod clock;
 pub mod customer_keys;
 pub mod customers;

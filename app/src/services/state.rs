@@ -5,6 +5,7 @@ use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 
 use super::auth::SessionLimits;
+use super::bulk::BulkRunner;
 use super::directory::DirectorySync;
 use super::throttle::LoginThrottle;
 use super::upstream_health::UpstreamHealth;
@@ -20,4 +21,6 @@ pub struct AppState {
     pub session_limits: SessionLimits,
     /// The customer directory's sync: one at a time, its progress shared with every page.
     pub directory: Arc<DirectorySync>,
+    /// Bulk changes running in this process.
+    pub bulk: Arc<BulkRunner>,
 }

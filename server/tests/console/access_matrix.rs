@@ -57,6 +57,7 @@ fn expected_page(path: &str, who: Who) -> u16 {
     let Who::As(role) = who else { return 303 };
     match path {
         "/operators" if role != Role::Admin => 403,
+        "/bulk" if !matches!(role, Role::Admin | Role::Manager) => 403,
         _ => 200,
     }
 }
@@ -66,7 +67,7 @@ async fn pages_by_role() {
     let console = console_with_everyone().await;
     for who in EVERYONE {
         let client = client_for(&console, who).await;
-        for path in ["/", "/operators", "/account/password"] {
+        for path in ["/", "/operators", "/account/password", "/bulk"] {
             let response = client
                 .get(format!("{}{path}", console.url()))
                 .send()
@@ -112,6 +113,12 @@ async fn server_functions_by_role() {
             &[("email", "nobody@example.com")],
             &[Role::Admin],
         ),
+        ("list_bulk_jobs", &[], &[Role::Admin, Role::Manager]),
+        (
+            "cancel_bulk",
+            &[("id", "999")],
+            &[Role::Admin, Role::Manager],
+        ),
     ];
     for who in EVERYONE {
         let client = client_for(&console, who).await;
@@ -131,7 +138,7 @@ async fn server_functions_by_role() {
                 Who::Anonymous | Who::Disabled => 401,
                 Who::As(role) if allowed.contains(&role) => {
                     // Allowed: the function ran (disable of an unknown email is a handled error).
-                    if *endpoint == "disable_operator" {
+                    if matches!(*endpoint, "disable_operator" | "cancel_bulk") {
                         404
                     } else {
                         200

@@ -17,6 +17,7 @@ mod audit_mutation;
 mod audit_pages;
 mod audit_query;
 mod backup;
+mod bulk;
 mod credit_limits;
 mod customer_directory;
 mod health;

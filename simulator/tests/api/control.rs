@@ -340,3 +340,34 @@ async fn linked_account(sim: &crate::helpers::TestSim) -> (String, String) {
         })
         .expect("a linked customer")
 }
+
+#[tokio::test]
+async fn an_every_fault_answers_only_every_nth_matching_request() {
+    let sim = spawn().await;
+    let (status, _) = sim
+        .control(
+            Method::POST,
+            "/_sim/faults",
+            Some(json!({"path_prefix": "/v3/partners/offerings", "status": 503, "every": 3})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        statuses.push(
+            sim.v3(Method::GET, "/v3/partners/offerings", None)
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(statuses, [200, 200, 503, 200, 200, 503, 200]);
+    let (status, body) = sim
+        .control(
+            Method::POST,
+            "/_sim/faults",
+            Some(json!({"path_prefix": "/v3/", "status": 503, "every": 0})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}

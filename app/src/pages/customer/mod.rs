@@ -4,7 +4,7 @@
 mod header;
 mod limits;
 mod offerings;
-mod outcome;
+pub(crate) mod outcome;
 mod plan;
 mod tabs;
 

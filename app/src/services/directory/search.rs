@@ -119,6 +119,30 @@ pub async fn search(
     })
 }
 
+/// Every customer the query's filters match (its sort and page aside), in name order, up to
+/// `limit`; with the total count, so a caller can tell "more than `limit`".
+pub async fn all_matching(
+    pool: &SqlitePool,
+    query: &DirectoryQuery,
+    limit: u32,
+) -> Result<(Vec<CustomerRow>, u64), sqlx::Error> {
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM customers");
+    push_filters(&mut count, query);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM customers"));
+    push_filters(&mut select, query);
+    select.push(" ORDER BY name COLLATE NOCASE, id LIMIT ");
+    select.push_bind(i64::from(limit));
+    let rows = select
+        .build_query_as::<Row>()
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(to_row)
+        .collect();
+    Ok((rows, total.max(0) as u64))
+}
+
 pub async fn facets(pool: &SqlitePool) -> Result<DirectoryFacets, sqlx::Error> {
     Ok(DirectoryFacets {
         packages: distinct(pool, "package").await?,

@@ -16,7 +16,7 @@ use crate::services::schedule::JobRow;
 pub const UPDATE_OFFERINGS: &str = "offerings.update";
 pub const UPDATE_STATE: &str = "state.update";
 
-fn wire(lines: &[OfferingLine]) -> Vec<Offering> {
+pub fn wire_offerings(lines: &[OfferingLine]) -> Vec<Offering> {
     lines
         .iter()
         .map(|l| match l.kind {
@@ -30,7 +30,7 @@ fn wire(lines: &[OfferingLine]) -> Vec<Offering> {
         .collect()
 }
 
-fn wire_state(state: WritableState) -> sendgrid::WritableState {
+pub fn wire_state(state: WritableState) -> sendgrid::WritableState {
     match state {
         WritableState::Activated => sendgrid::WritableState::Activated,
         WritableState::Deactivated => sendgrid::WritableState::Deactivated,
@@ -45,7 +45,7 @@ pub async fn apply_offerings(
     account_id: &str,
     set: &OfferingSet,
 ) -> Result<Recorded, AuditError> {
-    let offerings = wire(&set.lines());
+    let offerings = wire_offerings(&set.lines());
     run_mutation(
         pool,
         mutation,

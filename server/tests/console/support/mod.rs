@@ -59,6 +59,14 @@ impl TestConsole {
         self.running.stop().await.expect("clean shutdown");
     }
 
+    /// Stops the console and keeps its folder (the SQLite file), for a restart on the same data.
+    pub async fn stop_keeping_files(self) -> std::path::PathBuf {
+        let Self { running, pool, dir } = self;
+        pool.close().await;
+        running.stop().await.expect("clean shutdown");
+        dir.keep()
+    }
+
     /// Creates an operator with [`PASSWORD`] who need not change it.
     pub async fn add_operator(&self, email: &str, role: Role) {
         let email = OperatorEmail::parse(email).unwrap();

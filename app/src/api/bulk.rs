@@ -1,0 +1,208 @@
+//! Bulk changes (`ChangeAccounts`): count a filter's customers, review an operation for every
+//! chosen customer, start it, and cancel, retry the failed or resume a job. Progress itself
+//! streams from `GET /bulk/:id/events`.
+
+// `start_bulk` takes the form's fields one by one so a plain HTML form can post it; the
+// code the server macro generates for it repeats them, out of reach of an item-level allow.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+
+use crate::domain::bulk::{BulkError, BulkForm, BulkReview, JobSummary, JobView};
+
+#[cfg(feature = "ssr")]
+fn denied(error: ServerFnError) -> BulkError {
+    super::change::denied(error)
+}
+
+#[cfg(feature = "ssr")]
+fn unavailable(error: ServerFnError) -> BulkError {
+    super::change::unavailable(error)
+}
+
+/// A plain form post (no JavaScript) that failed goes back to `page` with the message in
+/// its URL, since the framework's redirect to the referring page would lose it.
+#[cfg(feature = "ssr")]
+fn back_with_error(page: &str, error: &BulkError) {
+    use crate::domain::directory::encode_component;
+    let plain_form = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if plain_form {
+        let join = if page.contains('?') { '&' } else { '?' };
+        leptos_axum::redirect(&format!(
+            "{page}{join}error={}",
+            encode_component(&error.to_string())
+        ));
+    }
+}
+
+#[server(endpoint = "count_bulk_matching")]
+pub async fn count_bulk_matching(
+    q: String,
+    package: String,
+    account_state: String,
+) -> Result<u64, BulkError> {
+    use crate::domain::directory::DirectoryQuery;
+    use crate::domain::Permission;
+
+    super::require(Permission::ChangeAccounts).map_err(denied)?;
+    let state = super::app_state().map_err(unavailable)?;
+    let query = DirectoryQuery {
+        q: q.trim().chars().take(200).collect(),
+        package: package.trim().to_string(),
+        state: account_state.trim().to_string(),
+        ..DirectoryQuery::default()
+    };
+    crate::services::bulk::count_matching(&state.pool, &query)
+        .await
+        .map_err(super::change::with_status)
+}
+
+#[server(endpoint = "review_bulk")]
+pub async fn review_bulk(form: BulkForm) -> Result<BulkReview, BulkError> {
+    use crate::domain::Permission;
+
+    super::require(Permission::ChangeAccounts).map_err(denied)?;
+    let state = super::app_state().map_err(unavailable)?;
+    crate::services::bulk::review(&state.pool, &state.upstream, &form)
+        .await
+        .map_err(super::change::with_status)
+}
+
+/// Starts the reviewed bulk change and goes to its progress page.
+#[server(endpoint = "start_bulk")]
+pub async fn start_bulk(
+    by: String,
+    q: Option<String>,
+    package: Option<String>,
+    account_state: Option<String>,
+    count: Option<String>,
+    pasted: Option<String>,
+    op: String,
+    name: Option<String>,
+    quantity: Option<String>,
+    credits: Option<String>,
+    state: Option<String>,
+    concurrency: Option<String>,
+    confirm: Option<String>,
+    idempotency_key: String,
+) -> Result<i64, BulkError> {
+    use crate::domain::bulk::{OperationForm, SelectionForm};
+    use crate::domain::Permission;
+
+    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
+    let app = super::app_state().map_err(unavailable)?;
+    let form = BulkForm {
+        selection: SelectionForm {
+            by,
+            q: q.unwrap_or_default(),
+            package: package.unwrap_or_default(),
+            account_state: account_state.unwrap_or_default(),
+            count: count.unwrap_or_default(),
+            pasted: pasted.unwrap_or_default(),
+        },
+        operation: OperationForm {
+            op,
+            name: name.unwrap_or_default(),
+            quantity: quantity.unwrap_or_default(),
+            credits: credits.unwrap_or_default(),
+            state: state.unwrap_or_default(),
+        },
+        concurrency: concurrency.unwrap_or_default(),
+    };
+    let started = crate::services::bulk::start(
+        &app.pool,
+        &app.bulk,
+        &me.email,
+        &form,
+        &confirm.unwrap_or_default(),
+        &idempotency_key,
+        super::client_ip(),
+    )
+    .await;
+    match started {
+        Ok(id) => {
+            leptos_axum::redirect(&format!("/bulk/{id}"));
+            Ok(id)
+        }
+        Err(error) => {
+            let mut pairs = form.query_pairs();
+            pairs.push(("step".into(), "review".into()));
+            let query = pairs
+                .iter()
+                .map(|(k, v)| format!("{k}={}", crate::domain::directory::encode_component(v)))
+                .collect::<Vec<_>>()
+                .join("&");
+            back_with_error(&format!("/bulk?{query}"), &error);
+            Err(super::change::with_status(error))
+        }
+    }
+}
+
+#[server(endpoint = "list_bulk_jobs")]
+pub async fn list_bulk_jobs() -> Result<Vec<JobSummary>, BulkError> {
+    use crate::domain::Permission;
+
+    super::require(Permission::ChangeAccounts).map_err(denied)?;
+    let state = super::app_state().map_err(unavailable)?;
+    crate::services::bulk::recent(&state.pool)
+        .await
+        .map_err(super::change::with_status)
+}
+
+#[server(endpoint = "get_bulk_job")]
+pub async fn get_bulk_job(id: i64) -> Result<JobView, BulkError> {
+    use crate::domain::Permission;
+
+    super::require(Permission::ChangeAccounts).map_err(denied)?;
+    let state = super::app_state().map_err(unavailable)?;
+    crate::services::bulk::view(&state.pool, id, true)
+        .await
+        .map_err(super::change::with_status)
+}
+
+#[server(endpoint = "cancel_bulk")]
+pub async fn cancel_bulk(id: i64) -> Result<(), BulkError> {
+    use crate::domain::Permission;
+
+    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
+    let state = super::app_state().map_err(unavailable)?;
+    crate::services::bulk::cancel(&state.pool, &state.bulk, &me.email, id, super::client_ip())
+        .await
+        .inspect_err(|error| back_with_error(&format!("/bulk/{id}"), error))
+        .map_err(super::change::with_status)
+}
+
+/// `what` is "failed" (retry the failed customers) or "resume" (start the ones not started).
+#[server(endpoint = "rerun_bulk")]
+pub async fn rerun_bulk(id: i64, what: String) -> Result<(), BulkError> {
+    use crate::domain::Permission;
+
+    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
+    let state = super::app_state().map_err(unavailable)?;
+    let resume = match what.as_str() {
+        "failed" => false,
+        "resume" => true,
+        _ => {
+            return Err(super::change::with_status(BulkError::Conflict(
+                "Choose to retry the failed customers or resume the job.".to_string(),
+            )))
+        }
+    };
+    crate::services::bulk::run_again(
+        &state.pool,
+        &state.bulk,
+        &me.email,
+        id,
+        resume,
+        super::client_ip(),
+    )
+    .await
+    .inspect_err(|error| back_with_error(&format!("/bulk/{id}"), error))
+    .map_err(super::change::with_status)
+}

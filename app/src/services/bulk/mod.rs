@@ -1,0 +1,434 @@
+//! Bulk changes (issue 7): choose customers, review what would change for each, then run one
+//! audited change per customer in the background, with progress kept in SQLite.
+
+mod gate;
+mod plan;
+mod recover;
+mod runner;
+mod store;
+
+use futures::{stream, StreamExt};
+use serde_json::json;
+use sqlx::SqlitePool;
+
+use crate::domain::audit::Outcome;
+use crate::domain::bulk::{
+    BulkError, BulkField, BulkForm, BulkOperation, BulkReview, ItemStatus, JobStatus, JobSummary,
+    JobView, Needs, PlanEffect, Progress, Selection, MAX_CUSTOMERS,
+};
+use crate::domain::change::{ChangeError, FieldError};
+use crate::domain::directory::{CustomerRow, DirectoryQuery};
+use crate::services::audit::{append_in, new_idempotency_key, NewEvent};
+use crate::services::directory;
+
+pub use recover::recover;
+pub use runner::BulkRunner;
+pub use store::ItemRow;
+
+/// Customers read at once while building the review.
+const REVIEW_READS: usize = 8;
+
+fn database(error: sqlx::Error) -> BulkError {
+    tracing::error!(%error, "bulk change: database error");
+    ChangeError::Unavailable(format!("The console's database failed: {error}"))
+}
+
+fn invalid(field: BulkField, message: impl Into<String>) -> BulkError {
+    ChangeError::Invalid(vec![FieldError::new(field, message)])
+}
+
+/// The chosen customers as the directory knows them, and pasted entries it does not know.
+async fn resolve(
+    pool: &SqlitePool,
+    selection: &Selection,
+) -> Result<(Vec<CustomerRow>, Vec<String>), BulkError> {
+    match selection {
+        Selection::Filter {
+            q,
+            package,
+            account_state,
+            expected,
+        } => {
+            let query = DirectoryQuery {
+                q: q.clone(),
+                package: package.clone(),
+                state: account_state.clone(),
+                ..DirectoryQuery::default()
+            };
+            let (rows, total) = directory::all_matching(pool, &query, MAX_CUSTOMERS as u32)
+                .await
+                .map_err(database)?;
+            if total != *expected {
+                return Err(ChangeError::Conflict(format!(
+                    "The filter now matches {total} customers, not the {expected} you selected: \
+                     count and select them again."
+                )));
+            }
+            Ok((rows, Vec::new()))
+        }
+        Selection::Pasted(entries) => {
+            let mut rows: Vec<CustomerRow> = Vec::new();
+            let mut unknown = Vec::new();
+            for entry in entries {
+                match directory::find(pool, entry).await.map_err(database)? {
+                    Some((row, _)) if !rows.iter().any(|r| r.key == row.key) => rows.push(row),
+                    Some(_) => {}
+                    None => unknown.push(entry.clone()),
+                }
+            }
+            Ok((rows, unknown))
+        }
+    }
+}
+
+/// How many customers a directory filter matches, for the "select all N" step.
+pub async fn count_matching(pool: &SqlitePool, query: &DirectoryQuery) -> Result<u64, BulkError> {
+    directory::all_matching(pool, query, 0)
+        .await
+        .map(|(_, total)| total)
+        .map_err(database)
+}
+
+fn checked(form: &BulkForm) -> Result<(Selection, BulkOperation, u32), BulkError> {
+    form.parse().map_err(ChangeError::Invalid)
+}
+
+/// Reads every chosen customer's state and shows what the operation would change for each.
+/// Sends nothing.
+pub async fn review(
+    pool: &SqlitePool,
+    client: &sendgrid::Client,
+    form: &BulkForm,
+) -> Result<BulkReview, BulkError> {
+    let (selection, operation, concurrency) = checked(form)?;
+    let (rows, unknown) = resolve(pool, &selection).await?;
+    if rows.is_empty() {
+        return Err(invalid(
+            BulkField::Customers,
+            "None of these customers is in the directory: check the names or refresh the directory.",
+        ));
+    }
+    let items: Vec<_> = stream::iter(rows)
+        .map(|row| {
+            let (client, operation) = (client.clone(), operation.clone());
+            async move {
+                let planned = plan::plan(
+                    &client,
+                    &operation,
+                    row.username.as_deref(),
+                    row.account_id.as_deref(),
+                )
+                .await;
+                match planned {
+                    Ok(plan) => plan.planned(&row.key, row.display_name()),
+                    Err(error) => crate::domain::bulk::PlannedItem {
+                        customer: row.key.clone(),
+                        name: row.display_name().to_string(),
+                        before: format!("Could not be read: {error}"),
+                        after: "Tried when the job runs".to_string(),
+                        effect: PlanEffect::NotApplicable,
+                    },
+                }
+            }
+        })
+        .buffered(REVIEW_READS)
+        .collect()
+        .await;
+    let changes = items
+        .iter()
+        .filter(|i| i.effect == PlanEffect::Change)
+        .count() as u32;
+    Ok(BulkReview {
+        summary: operation.summary(),
+        items,
+        unknown,
+        changes,
+        needs_confirmation: operation.removes(),
+        concurrency,
+        key: new_idempotency_key(),
+    })
+}
+
+/// Stores the job and its customers (with `bulk.start` in the same transaction) and starts
+/// it. The same start form posted again answers the job it started the first time.
+pub async fn start(
+    pool: &SqlitePool,
+    runner: &std::sync::Arc<BulkRunner>,
+    operator: &str,
+    form: &BulkForm,
+    confirm: &str,
+    key: &str,
+    client_ip: Option<String>,
+) -> Result<i64, BulkError> {
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(ChangeError::Conflict(
+            "This form has no key: reload the review and start again.".to_string(),
+        ));
+    }
+    {
+        let mut conn = pool.acquire().await.map_err(database)?;
+        if let Some(job) = store::by_key(&mut conn, key).await.map_err(database)? {
+            return Ok(job.id);
+        }
+    }
+    let (selection, operation, concurrency) = checked(form)?;
+    let (rows, unknown) = resolve(pool, &selection).await?;
+    if rows.is_empty() {
+        return Err(invalid(
+            BulkField::Customers,
+            "No customer of the directory is chosen.",
+        ));
+    }
+    if operation.removes() && confirm.trim() != rows.len().to_string() {
+        return Err(invalid(
+            BulkField::Confirm,
+            format!(
+                "This takes something away from {} customers: type {} to confirm.",
+                rows.len(),
+                rows.len()
+            ),
+        ));
+    }
+    let items: Vec<store::NewItem> = rows
+        .iter()
+        .map(|row| {
+            let missing = match operation.needs() {
+                Needs::Account if row.account_id.is_none() => {
+                    Some("No v3 account: offerings and state need one.".to_string())
+                }
+                Needs::Username if row.username.is_none() => {
+                    Some("No v2 username: credit limits need one.".to_string())
+                }
+                _ => None,
+            };
+            store::NewItem {
+                customer: row.key.clone(),
+                username: row.username.clone(),
+                account_id: row.account_id.clone(),
+                name: row.display_name().to_string(),
+                skipped: missing,
+            }
+        })
+        .collect();
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
+    if let Some(job) = store::by_key(&mut tx, key).await.map_err(database)? {
+        return Ok(job.id);
+    }
+    let id = store::insert(&mut tx, operator, &operation, concurrency, key, &items)
+        .await
+        .map_err(database)?;
+    let event = NewEvent::event(
+        "bulk.start",
+        Some(operator),
+        Outcome::Success,
+        json!({
+            "bulk_job": id,
+            "operation": operation.summary(),
+            "customers": items.len(),
+            "not_in_directory": unknown,
+            "concurrency": concurrency,
+        }),
+    )
+    .with_client_ip(client_ip);
+    append_in(&mut tx, event).await.map_err(database)?;
+    tx.commit().await.map_err(database)?;
+    runner.spawn(id);
+    Ok(id)
+}
+
+async fn job_or_404(pool: &SqlitePool, id: i64) -> Result<store::JobRow, BulkError> {
+    store::job(pool, id)
+        .await
+        .map_err(database)?
+        .ok_or_else(|| ChangeError::NotFound(format!("There is no bulk change #{id}.")))
+}
+
+async fn record(
+    pool: &SqlitePool,
+    action: &str,
+    operator: &str,
+    id: i64,
+    status: Option<JobStatus>,
+    client_ip: Option<String>,
+) -> Result<(), BulkError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
+    if let Some(status) = status {
+        store::set_status(&mut tx, id, status)
+            .await
+            .map_err(database)?;
+    }
+    let event = NewEvent::event(
+        action,
+        Some(operator),
+        Outcome::Success,
+        json!({ "bulk_job": id }),
+    )
+    .with_client_ip(client_ip);
+    append_in(&mut tx, event).await.map_err(database)?;
+    tx.commit().await.map_err(database)
+}
+
+/// Stops starting customers; calls under way finish and are recorded.
+pub async fn cancel(
+    pool: &SqlitePool,
+    runner: &BulkRunner,
+    operator: &str,
+    id: i64,
+    client_ip: Option<String>,
+) -> Result<(), BulkError> {
+    let job = job_or_404(pool, id).await?;
+    match job.status() {
+        JobStatus::Running => {}
+        JobStatus::Cancelling => return Ok(()),
+        other => {
+            return Err(ChangeError::Conflict(format!(
+                "Bulk change #{id} is {} and cannot be cancelled.",
+                other.as_str()
+            )))
+        }
+    }
+    let running_here = runner.is_running(id);
+    let status = if running_here {
+        JobStatus::Cancelling
+    } else {
+        JobStatus::Cancelled
+    };
+    record(pool, "bulk.cancel", operator, id, Some(status), client_ip).await?;
+    runner.cancel(id);
+    Ok(())
+}
+
+/// Runs the failed customers again (each a new try with a new key), or, with `resume`, the
+/// ones not started of an interrupted or cancelled job.
+pub async fn run_again(
+    pool: &SqlitePool,
+    runner: &std::sync::Arc<BulkRunner>,
+    operator: &str,
+    id: i64,
+    resume: bool,
+    client_ip: Option<String>,
+) -> Result<(), BulkError> {
+    let job = job_or_404(pool, id).await?;
+    if job.status().is_active() || runner.is_running(id) {
+        return Err(ChangeError::Conflict(format!(
+            "Bulk change #{id} is still running."
+        )));
+    }
+    let counts = store::counts(pool, id).await.map_err(database)?;
+    let (from, wanted, nothing) = if resume {
+        (vec![], counts.pending, "No customer is left to start.")
+    } else {
+        (
+            vec![ItemStatus::Failed],
+            counts.failed,
+            "No customer failed: there is nothing to retry.",
+        )
+    };
+    if wanted == 0 {
+        return Err(ChangeError::Conflict(nothing.to_string()));
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
+    store::restart(&mut tx, id, &from).await.map_err(database)?;
+    let action = if resume {
+        "bulk.resume"
+    } else {
+        "bulk.retry_failed"
+    };
+    let event = NewEvent::event(
+        action,
+        Some(operator),
+        Outcome::Success,
+        json!({ "bulk_job": id, "customers": wanted }),
+    )
+    .with_client_ip(client_ip);
+    append_in(&mut tx, event).await.map_err(database)?;
+    tx.commit().await.map_err(database)?;
+    runner.spawn(id);
+    Ok(())
+}
+
+/// The job's counts, rate, estimate and the customers changed after `since`.
+pub async fn progress(pool: &SqlitePool, id: i64, since: i64) -> Result<Progress, BulkError> {
+    let job = job_or_404(pool, id).await?;
+    progress_of(pool, &job, since).await
+}
+
+async fn progress_of(
+    pool: &SqlitePool,
+    job: &store::JobRow,
+    since: i64,
+) -> Result<Progress, BulkError> {
+    let counts = store::counts(pool, job.id).await.map_err(database)?;
+    let items: Vec<_> = store::items_since(pool, job.id, since)
+        .await
+        .map_err(database)?
+        .iter()
+        .map(ItemRow::view)
+        .collect();
+    let seq = items.iter().map(|i| i.seq).max().unwrap_or(since);
+    let end = job
+        .finished_at
+        .as_deref()
+        .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+        .map(|at| at.with_timezone(&chrono::Utc))
+        .unwrap_or_else(chrono::Utc::now);
+    let elapsed = chrono::DateTime::parse_from_rfc3339(&job.started_at)
+        .map(|start| (end - start.with_timezone(&chrono::Utc)).num_milliseconds() as f64 / 1000.0)
+        .unwrap_or(0.0);
+    let this_run = counts.finished().saturating_sub(job.finished_before as u32);
+    let (rate, eta_seconds) = Progress::estimate(&counts, this_run, elapsed);
+    Ok(Progress {
+        status: job.status(),
+        counts,
+        rate,
+        eta_seconds: eta_seconds.filter(|_| job.status().is_active()),
+        items,
+        seq,
+    })
+}
+
+pub async fn view(pool: &SqlitePool, id: i64, can_change: bool) -> Result<JobView, BulkError> {
+    let job = job_or_404(pool, id).await?;
+    let progress = progress_of(pool, &job, i64::MAX).await?;
+    let all_items = store::items(pool, id)
+        .await
+        .map_err(database)?
+        .iter()
+        .map(ItemRow::view)
+        .collect();
+    let seq = sqlx::query_scalar::<_, i64>(
+        "SELECT COALESCE(MAX(seq), 0) FROM bulk_items WHERE job_id = ?",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .map_err(database)?;
+    Ok(JobView {
+        id,
+        summary: job.summary.clone(),
+        created_by: job.created_by.clone(),
+        created_at: job.created_at.clone(),
+        finished_at: job.finished_at.clone(),
+        concurrency: job.concurrency as u32,
+        progress: Progress { seq, ..progress },
+        all_items,
+        can_change,
+    })
+}
+
+pub async fn recent(pool: &SqlitePool) -> Result<Vec<JobSummary>, BulkError> {
+    let jobs = store::recent(pool, 50).await.map_err(database)?;
+    let mut summaries = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        summaries.push(JobSummary {
+            id: job.id,
+            counts: store::counts(pool, job.id).await.map_err(database)?,
+            status: job.status(),
+            summary: job.summary,
+            created_by: job.created_by,
+            created_at: job.created_at,
+        });
+    }
+    Ok(summaries)
+}

@@ -1,0 +1,376 @@
+//! Runs bulk jobs: at most `concurrency` customers at a time, each through the audit log with
+//! its own idempotency key, a shared pause on 429, bounded retries of what is safe to repeat,
+//! and cancel that starts nothing new while letting calls under way finish.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sendgrid::Client;
+use serde_json::json;
+use sqlx::SqlitePool;
+use tokio::task::JoinSet;
+
+use super::gate::RateGate;
+use super::plan::{plan, Call, Plan};
+use super::store::{self, ItemRow, JobRow};
+use crate::domain::audit::Outcome;
+use crate::domain::bulk::{BulkOperation, ItemStatus, JobStatus};
+use crate::services::audit::snapshot::{read_state, ActionFamily};
+use crate::services::audit::{append, run_mutation, Mutation, MutationOutcome, NewEvent};
+use crate::services::offerings::{wire_offerings, wire_state};
+
+/// Tries of one customer after a server error, for operations safe to repeat.
+const SERVER_ERROR_TRIES: u32 = 3;
+/// Waits for a rate limit's reset before a customer is reported failed.
+const RATE_LIMIT_WAITS: u32 = 10;
+
+pub struct BulkRunner {
+    pool: SqlitePool,
+    client: Client,
+    /// Jobs running in this process, with their cancel flag.
+    running: Mutex<HashMap<i64, Arc<AtomicBool>>>,
+    /// Set when the console stops: jobs end as interrupted rather than cancelled.
+    stopping: AtomicBool,
+    /// Signalled each time a job's run ends, for [`BulkRunner::shutdown`].
+    ended: tokio::sync::Notify,
+}
+
+/// What a failed call means for the customer's turn.
+#[derive(Clone, Copy)]
+enum Failure {
+    RateLimited(Option<chrono::DateTime<chrono::Utc>>),
+    /// 5xx, no connection, or a read that timed out: nothing changed.
+    Transient,
+    Final,
+}
+
+fn classify(error: &sendgrid::Error) -> Failure {
+    match error {
+        sendgrid::Error::RateLimited { reset_at, .. } => Failure::RateLimited(*reset_at),
+        e if e.is_retryable() && e.outcome_known() => Failure::Transient,
+        _ => Failure::Final,
+    }
+}
+
+impl BulkRunner {
+    pub fn new(pool: SqlitePool, client: Client) -> Arc<BulkRunner> {
+        Arc::new(BulkRunner {
+            pool,
+            client,
+            running: Mutex::new(HashMap::new()),
+            stopping: AtomicBool::new(false),
+            ended: tokio::sync::Notify::new(),
+        })
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<AtomicBool>>> {
+        self.running.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn is_running(&self, job_id: i64) -> bool {
+        self.running().contains_key(&job_id)
+    }
+
+    /// Starts the job's run in the background, unless it already runs here.
+    pub fn spawn(self: &Arc<Self>, job_id: i64) {
+        if self.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        {
+            let mut running = self.running();
+            if running.contains_key(&job_id) {
+                return;
+            }
+            running.insert(job_id, cancel.clone());
+        }
+        let runner = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = runner.run(job_id, cancel).await {
+                tracing::error!(job = job_id, %error, "a bulk change stopped on a database error");
+            }
+            runner.running().remove(&job_id);
+            runner.ended.notify_waiters();
+        });
+    }
+
+    /// For a graceful stop: starts no customer any more, lets calls under way finish and be
+    /// recorded, and leaves each job interrupted, to be resumed after the restart.
+    pub async fn shutdown(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        loop {
+            let ended = self.ended.notified();
+            {
+                let running = self.running();
+                if running.is_empty() {
+                    return;
+                }
+                for flag in running.values() {
+                    flag.store(true, Ordering::SeqCst);
+                }
+            }
+            ended.await;
+        }
+    }
+
+    /// Asks the job to start nothing new; answers whether it was running here.
+    pub fn cancel(&self, job_id: i64) -> bool {
+        match self.running().get(&job_id) {
+            Some(flag) => {
+                flag.store(true, Ordering::SeqCst);
+                true
+            }
+            None => false,
+        }
+    }
+
+    async fn run(
+        self: &Arc<Self>,
+        job_id: i64,
+        cancel: Arc<AtomicBool>,
+    ) -> Result<(), sqlx::Error> {
+        let Some(job) = store::job(&self.pool, job_id).await? else {
+            return Ok(());
+        };
+        let operation = match job.operation() {
+            Ok(operation) => operation,
+            Err(error) => {
+                tracing::error!(job = job_id, %error, "a bulk job's operation cannot be read");
+                let mut conn = self.pool.acquire().await?;
+                store::set_status(&mut conn, job_id, JobStatus::Interrupted).await?;
+                return Ok(());
+            }
+        };
+        let job = Arc::new(job);
+        let operation = Arc::new(operation);
+        let gate = Arc::new(RateGate::default());
+        let concurrency = job.concurrency.clamp(1, 16) as usize;
+        let mut workers = JoinSet::new();
+        loop {
+            while workers.len() >= concurrency {
+                workers.join_next().await;
+            }
+            gate.wait().await;
+            if cancel.load(Ordering::SeqCst) {
+                break;
+            }
+            let Some(item) = store::claim_next(&self.pool, job_id).await? else {
+                break;
+            };
+            let runner = self.clone();
+            let (job, operation, gate) = (job.clone(), operation.clone(), gate.clone());
+            workers.spawn(async move { runner.run_item(&job, &operation, &gate, item).await });
+        }
+        while workers.join_next().await.is_some() {}
+
+        let status = if self.stopping.load(Ordering::SeqCst) {
+            JobStatus::Interrupted
+        } else if cancel.load(Ordering::SeqCst) {
+            JobStatus::Cancelled
+        } else {
+            JobStatus::Finished
+        };
+        let mut conn = self.pool.acquire().await?;
+        store::set_status(&mut conn, job_id, status).await?;
+        drop(conn);
+        let counts = store::counts(&self.pool, job_id).await?;
+        let event = NewEvent::event(
+            if status == JobStatus::Cancelled {
+                "bulk.cancelled"
+            } else {
+                "bulk.finish"
+            },
+            Some(&job.created_by),
+            Outcome::Success,
+            json!({
+                "bulk_job": job_id,
+                "operation": job.summary,
+                "done": counts.done,
+                "skipped": counts.skipped,
+                "failed": counts.failed,
+                "unknown": counts.unknown,
+                "not_started": counts.pending,
+            }),
+        );
+        append(&self.pool, event).await?;
+        tracing::info!(
+            job = job_id,
+            status = status.as_str(),
+            done = counts.done,
+            failed = counts.failed,
+            "bulk change ended"
+        );
+        Ok(())
+    }
+
+    /// One customer's turn, to its end; a database error leaves it running (and so listed
+    /// as interrupted after a restart) rather than guessed.
+    async fn run_item(
+        &self,
+        job: &JobRow,
+        operation: &BulkOperation,
+        gate: &RateGate,
+        mut item: ItemRow,
+    ) {
+        let mut server_errors = 0;
+        let mut rate_waits = 0;
+        let finished = loop {
+            gate.wait().await;
+            let planned = plan(
+                &self.client,
+                operation,
+                item.username.as_deref(),
+                item.account_id.as_deref(),
+            )
+            .await;
+            let (before, after, before_state, call) = match planned {
+                Ok(Plan::Send {
+                    before,
+                    after,
+                    before_state,
+                    call,
+                }) => (before, after, before_state, call),
+                Ok(Plan::NoChange(now)) => {
+                    break (
+                        ItemStatus::Skipped,
+                        format!("Already as asked: {now}."),
+                        None,
+                    )
+                }
+                Ok(Plan::NotApplicable(why)) => {
+                    break (ItemStatus::Skipped, format!("{why}."), None)
+                }
+                Err(error) => match classify(&error) {
+                    Failure::RateLimited(reset) if rate_waits < RATE_LIMIT_WAITS => {
+                        rate_waits += 1;
+                        gate.pause(reset);
+                        continue;
+                    }
+                    Failure::Transient if server_errors + 1 < SERVER_ERROR_TRIES => {
+                        server_errors += 1;
+                        backoff(server_errors).await;
+                        continue;
+                    }
+                    _ => {
+                        break (
+                            ItemStatus::Failed,
+                            format!(
+                                "Its current state could not be read, so nothing was sent: {error}"
+                            ),
+                            None,
+                        )
+                    }
+                },
+            };
+            let mutation = Mutation {
+                operator: job.created_by.clone(),
+                customer: item.customer.clone(),
+                action: operation.action().to_string(),
+                params: call.params(job.id),
+                idempotency_key: item.key(),
+                before: Some(before_state),
+                client_ip: None,
+            };
+            let seen = Mutex::new(None);
+            let recorded = run_mutation(
+                &self.pool,
+                mutation,
+                || async {
+                    let answer = self.send(&call).await;
+                    if let Err(error) = &answer {
+                        *seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(classify(error));
+                    }
+                    answer
+                },
+                || async {
+                    read_state(&self.client, family(&call), target(&call))
+                        .await
+                        .ok()
+                },
+            )
+            .await;
+            let recorded = match recorded {
+                Ok(recorded) => recorded,
+                Err(error) => break (ItemStatus::Failed, error.to_string(), None),
+            };
+            let attempt = Some(recorded.attempt_id);
+            let failure = seen.into_inner().unwrap_or_else(|e| e.into_inner());
+            match recorded.outcome {
+                MutationOutcome::Success => {
+                    break (ItemStatus::Done, format!("{before} → {after}"), attempt)
+                }
+                MutationOutcome::Unknown { message } => {
+                    break (ItemStatus::Unknown, message, attempt)
+                }
+                MutationOutcome::Failure { message, .. } => {
+                    let again = match failure {
+                        Some(Failure::RateLimited(reset)) if rate_waits < RATE_LIMIT_WAITS => {
+                            rate_waits += 1;
+                            gate.pause(reset);
+                            true
+                        }
+                        Some(Failure::Transient)
+                            if operation.idempotent() && server_errors + 1 < SERVER_ERROR_TRIES =>
+                        {
+                            server_errors += 1;
+                            backoff(server_errors).await;
+                            true
+                        }
+                        _ => false,
+                    };
+                    if !again {
+                        break (ItemStatus::Failed, message, attempt);
+                    }
+                    match store::next_try(&self.pool, &item).await {
+                        Ok(next) => item = next,
+                        Err(error) => {
+                            tracing::error!(job = job.id, position = item.position, %error, "could not start another try");
+                            return;
+                        }
+                    }
+                }
+            }
+        };
+        let (status, message, attempt) = finished;
+        if let Err(error) = store::finish_item(&self.pool, &item, status, &message, attempt).await {
+            tracing::error!(job = job.id, position = item.position, %error, "could not record a customer's outcome");
+        }
+    }
+
+    async fn send(&self, call: &Call) -> Result<(), sendgrid::Error> {
+        match call {
+            Call::Offerings { account_id, set } => self
+                .client
+                .update_account_offerings(account_id, &wire_offerings(&set.lines()))
+                .await
+                .map(drop),
+            Call::State { account_id, state } => {
+                self.client
+                    .update_account_state(account_id, wire_state(*state))
+                    .await
+            }
+            Call::Limit { user, change } => self.client.change_limit(user, change).await,
+        }
+    }
+}
+
+fn family(call: &Call) -> ActionFamily {
+    match call {
+        Call::Offerings { .. } => ActionFamily::Offerings,
+        Call::State { .. } => ActionFamily::State,
+        Call::Limit { .. } => ActionFamily::Limits,
+    }
+}
+
+fn target(call: &Call) -> &str {
+    match call {
+        Call::Offerings { account_id, .. } | Call::State { account_id, .. } => account_id,
+        Call::Limit { user, .. } => user,
+    }
+}
+
+async fn backoff(tries: u32) {
+    tokio::time::sleep(Duration::from_millis(250 * 2u64.pow(tries.min(4)))).await;
+}

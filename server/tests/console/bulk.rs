@@ -1,0 +1,371 @@
+//! Bulk changes over HTTP against the simulator: 200 customers through injected 503s, the
+//! progress stream reaching 100%, one audit result per change; review without sending;
+//! removals needing the count typed; a stop in the middle leaving an exact record that a
+//! resume completes without doing anyone twice.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::customers_support::Customers;
+
+/// Signs the manager's client in and syncs the directory.
+async fn harness(customers: usize) -> Customers {
+    let t = Customers::start(customers).await;
+    t.sync().await;
+    t
+}
+
+async fn v2_usernames(t: &Customers, n: usize) -> Vec<String> {
+    usernames_where(t, n, |_| true).await
+}
+
+/// The first `n` v2 customers whose simulator state passes `keep`.
+async fn usernames_where(t: &Customers, n: usize, keep: impl Fn(&Value) -> bool) -> Vec<String> {
+    let names: Vec<String> = t
+        .sim_customers()
+        .await
+        .into_iter()
+        .filter(|c| !c["v2"].is_null() && keep(c))
+        .filter_map(|c| c["username"].as_str().map(str::to_string))
+        .take(n)
+        .collect();
+    assert_eq!(names.len(), n, "the simulator seeded enough v2 customers");
+    names
+}
+
+fn start_args<'a>(
+    pasted: &'a str,
+    op: &'a str,
+    credits: &'a str,
+    key: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("by", "paste"),
+        ("pasted", pasted),
+        ("op", op),
+        ("credits", credits),
+        ("concurrency", "4"),
+        ("idempotency_key", key),
+    ]
+}
+
+async fn start(t: &Customers, args: &[(&str, &str)]) -> i64 {
+    let (status, body) = t.call(&t.manager, "start_bulk", args).await;
+    assert_eq!(status, 200, "{body}");
+    body.as_i64().expect("the job id")
+}
+
+async fn job(t: &Customers, id: i64) -> Value {
+    let (status, body) = t
+        .call(&t.manager, "get_bulk_job", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn wait_until_ended(t: &Customers, id: i64) -> Value {
+    let started = Instant::now();
+    loop {
+        let body = job(t, id).await;
+        let status = body["progress"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if !matches!(status.as_str(), "Running" | "Cancelling") {
+            return body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "bulk change never ended: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Reads the job's event stream to its `end` and answers the last progress it carried.
+async fn stream_to_end(t: &Customers, id: i64) -> Value {
+    let mut response = t
+        .manager
+        .get(format!("{}/bulk/{id}/events", t.console.url()))
+        .send()
+        .await
+        .expect("the stream opens");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut text = String::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !text.contains("event: end") {
+        assert!(Instant::now() < deadline, "the stream never ended: {text}");
+        match tokio::time::timeout(Duration::from_secs(30), response.chunk()).await {
+            Ok(Ok(Some(chunk))) => text.push_str(&String::from_utf8_lossy(&chunk)),
+            other => panic!("the stream broke off: {other:?}\n{text}"),
+        }
+    }
+    let last = text
+        .split("\n\n")
+        .filter(|event| event.contains("event: progress"))
+        .filter_map(|event| event.lines().find_map(|l| l.strip_prefix("data: ")))
+        .last()
+        .expect("progress events came");
+    serde_json::from_str(last).expect("progress is JSON")
+}
+
+async fn results_of(t: &Customers, id: i64) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT customer, outcome FROM audit_events
+         WHERE kind = 'result' AND json_extract(
+             (SELECT params FROM audit_events a WHERE a.id = audit_events.attempt_id), '$.bulk_job') = ?",
+    )
+    .bind(id)
+    .fetch_all(&t.console.pool)
+    .await
+    .expect("results read")
+}
+
+#[tokio::test]
+async fn two_hundred_customers_get_through_injected_503s() {
+    let t = harness(200).await;
+    let users = v2_usernames(&t, 200).await;
+    // One request in twenty to the limits API fails with 503.
+    t.sim_post(
+        "/_sim/faults",
+        json!({"path_prefix": "/apiv2/reseller.subuserManage", "status": 503, "every": 20}),
+    )
+    .await;
+    let pasted = users.join("\n");
+    let id = start(&t, &start_args(&pasted, "limit_total", "777", "bulk-200")).await;
+    let last = stream_to_end(&t, id).await;
+    assert_eq!(last["counts"]["total"], 200);
+    assert_eq!(last["counts"]["done"], 200, "{last}");
+
+    let body = wait_until_ended(&t, id).await;
+    assert_eq!(body["progress"]["status"], "Finished");
+    let items = body["all_items"].as_array().unwrap();
+    assert_eq!(items.len(), 200);
+    assert!(
+        items.iter().all(|i| i["status"] == "Done"),
+        "every customer done"
+    );
+    for user in &users {
+        let state = t.sim_customer(user).await;
+        assert_eq!(state["v2"]["limit"]["credit"], 777, "{user}: {state}");
+    }
+    let results = results_of(&t, id).await;
+    let successes = results.iter().filter(|(_, o)| o == "success").count();
+    assert_eq!(successes, 200, "one success result per customer");
+    let mut succeeded: Vec<&str> = results
+        .iter()
+        .filter(|(_, o)| o == "success")
+        .map(|(c, _)| c.as_str())
+        .collect();
+    succeeded.sort();
+    succeeded.dedup();
+    assert_eq!(succeeded.len(), 200, "no customer changed twice");
+    assert!(
+        results.len() > 200,
+        "the injected 503s were recorded as failed tries: {}",
+        results.len()
+    );
+}
+
+#[tokio::test]
+async fn review_sends_nothing_and_removals_need_the_count_typed() {
+    let t = harness(20).await;
+    let users = v2_usernames(&t, 3).await;
+    let pasted = users.join(", ");
+    let calls_before = t.sim_get("/_sim/calls").await["calls"]
+        .as_array()
+        .map(Vec::len);
+    let (status, review) = t
+        .call(
+            &t.manager,
+            "review_bulk",
+            &[
+                ("form[selection][by]", "paste"),
+                ("form[selection][q]", ""),
+                ("form[selection][package]", ""),
+                ("form[selection][account_state]", ""),
+                ("form[selection][count]", ""),
+                ("form[selection][pasted]", &format!("{pasted}, nobody-here")),
+                ("form[operation][op]", "limit_none"),
+                ("form[operation][name]", ""),
+                ("form[operation][quantity]", ""),
+                ("form[operation][credits]", ""),
+                ("form[operation][state]", ""),
+                ("form[concurrency]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{review}");
+    assert_eq!(review["items"].as_array().unwrap().len(), 3);
+    assert_eq!(review["unknown"], json!(["nobody-here"]));
+    assert_eq!(review["needs_confirmation"], true);
+    let changes_after: usize = t.sim_get("/_sim/calls").await["calls"]
+        .as_array()
+        .map(|calls| calls.iter().filter(|c| c["task"] == "none").count())
+        .unwrap_or(0);
+    assert_eq!(
+        changes_after, 0,
+        "the review changed nothing (calls before: {calls_before:?})"
+    );
+
+    let mut args = start_args(&pasted, "limit_none", "", "bulk-none");
+    let (status, body) = t.call(&t.manager, "start_bulk", &args).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("type 3 to confirm"), "{body}");
+    args.push(("confirm", "3"));
+    let id = start(&t, &args).await;
+    let ended = wait_until_ended(&t, id).await;
+    assert_eq!(ended["progress"]["counts"]["total"], 3);
+
+    let (status, body) = t.call(&t.support, "list_bulk_jobs", &[]).await;
+    assert_eq!(status, 403, "support cannot see bulk changes: {body}");
+    let (status, _) = t
+        .call(
+            &t.manager,
+            "start_bulk",
+            &start_args("../../etc", "limit_total", "5", "k2"),
+        )
+        .await;
+    assert_eq!(
+        status, 400,
+        "hostile names are refused before anything is read"
+    );
+}
+
+#[tokio::test]
+async fn a_stop_mid_job_leaves_an_exact_record_and_resume_does_no_one_twice() {
+    let t = harness(150).await;
+    // Credits can only be added to an existing limit.
+    let users = usernames_where(&t, 24, |c| !c["v2"]["limit"].is_null()).await;
+    // Every limits call takes 150 ms (an increment adds to the credits left), so the job is still running when the console stops.
+    t.sim_post(
+        "/_sim/faults",
+        json!({"path_prefix": "/apiv2/reseller.subuserManage", "latency_ms": 150}),
+    )
+    .await;
+    let pasted = users.join("\n");
+    let mut args = start_args(&pasted, "limit_increment", "5", "bulk-stop");
+    args.retain(|(k, _)| *k != "concurrency");
+    args.push(("concurrency", "2"));
+    let before: Vec<i64> = {
+        let mut credits = Vec::new();
+        for user in &users {
+            credits.push(
+                t.sim_customer(user).await["v2"]["limit"]["credit_remain"]
+                    .as_i64()
+                    .unwrap_or(0),
+            );
+        }
+        credits
+    };
+    let id = start(&t, &args).await;
+    let started = Instant::now();
+    loop {
+        let body = job(&t, id).await;
+        if body["progress"]["counts"]["done"].as_u64().unwrap_or(0) >= 4 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no progress: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let Customers { console, sim, .. } = t;
+    // A graceful stop: calls under way finish and are recorded, nothing new starts.
+    let kept = console.stop_keeping_files().await;
+
+    let base = sim.base_url();
+    let database_url = format!("sqlite://{}/console.db", kept.display());
+    let console = crate::support::TestConsole::start_with(|args| {
+        args.directory_sync_minutes = 0;
+        args.database_url = database_url.clone();
+        args.upstream.base = base.clone();
+        args.upstream.api_key = Some(sendgrid::Secret::new(
+            crate::customers_support::SIM_KEY.to_string(),
+        ));
+    })
+    .await;
+    console
+        .add_operator("again@example.com", app::domain::Role::Manager)
+        .await;
+    let manager = console.signed_in("again@example.com").await;
+    let get = |id: i64| {
+        let (console, manager) = (&console, &manager);
+        async move {
+            let response = console
+                .call(manager, "get_bulk_job", &[("id", &id.to_string())])
+                .await;
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let body = get(id).await;
+    assert_eq!(body["progress"]["status"], "Interrupted", "{body}");
+    let items = body["all_items"].as_array().unwrap();
+    let done: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i["status"] == "Done")
+        .map(|(n, _)| n)
+        .collect();
+    let not_started = items.iter().filter(|i| i["status"] == "Pending").count();
+    assert!(done.len() >= 4, "{body}");
+    assert_eq!(
+        done.len() + not_started,
+        24,
+        "every customer is done or not started: {body}"
+    );
+    for (n, user) in users.iter().enumerate() {
+        let now = reqwest::get(format!("{base}/_sim/customers/{user}"))
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()["v2"]["limit"]["credit_remain"]
+            .as_i64()
+            .unwrap_or(0);
+        let expected = if done.contains(&n) {
+            before[n] + 5
+        } else {
+            before[n]
+        };
+        assert_eq!(now, expected, "{user}: done ones once, the rest not at all");
+    }
+
+    let response = console
+        .call(
+            &manager,
+            "rerun_bulk",
+            &[("id", &id.to_string()), ("what", "resume")],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let started = Instant::now();
+    let body = loop {
+        let body = get(id).await;
+        if body["progress"]["status"] == "Finished" {
+            break body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "resume never ended: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(body["progress"]["counts"]["done"], 24, "{body}");
+    for (n, user) in users.iter().enumerate() {
+        let now = reqwest::get(format!("{base}/_sim/customers/{user}"))
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()["v2"]["limit"]["credit_remain"]
+            .as_i64()
+            .unwrap_or(0);
+        assert_eq!(now, before[n] + 5, "{user}: incremented exactly once");
+    }
+    drop(sim);
+}
