@@ -6,6 +6,8 @@ mod audit_support;
 mod customers_support;
 #[path = "support/limits.rs"]
 mod limits_support;
+#[path = "support/process.rs"]
+mod process_support;
 mod support;
 #[path = "support/upstream.rs"]
 mod upstream_support;
@@ -18,6 +20,7 @@ mod audit_pages;
 mod audit_query;
 mod backup;
 mod bulk;
+mod crash;
 mod credit_limits;
 mod customer_directory;
 mod health;
