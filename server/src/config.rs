@@ -137,6 +137,15 @@ pub struct ServeArgs {
     #[arg(long, env = "SCHEDULED_JOBS_POLL_SECONDS", default_value_t = 30)]
     pub scheduled_jobs_poll_seconds: u64,
 
+    /// Server-function calls an operator (or an anonymous client IP) may make per minute on
+    /// average; past it the console answers 429 with Retry-After. 0 turns the limit off.
+    #[arg(long, env = "API_RATE_PER_MINUTE", default_value_t = 300)]
+    pub api_rate_per_minute: u32,
+
+    /// Calls allowed at once before the per-minute rate applies.
+    #[arg(long, env = "API_BURST", default_value_t = 100)]
+    pub api_burst: u32,
+
     #[command(flatten)]
     pub upstream: UpstreamArgs,
 }
@@ -248,7 +257,11 @@ pub struct SimulatorArgs {
 #[derive(Debug, Clone, Args)]
 pub struct BackupArgs {
     /// Where to write the copy; must not exist yet.
-    pub path: PathBuf,
+    #[arg(conflicts_with = "to")]
+    pub path: Option<PathBuf>,
+    /// The same as PATH, as a flag.
+    #[arg(long, value_name = "PATH")]
+    pub to: Option<PathBuf>,
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
     pub database_url: String,
 }

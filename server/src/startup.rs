@@ -28,7 +28,12 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::config::ServeArgs;
 use crate::middleware::{
-    authenticate::authenticate, same_origin::same_origin, security_headers::security_headers,
+    authenticate::authenticate,
+    body_limit::{self, BODY_LIMIT},
+    rate_limit::{rate_limit, RateLimiter},
+    same_origin::same_origin,
+    security_headers::security_headers,
+    server_fns::server_fns,
 };
 use crate::upstream::{self, UpstreamError};
 use crate::{first_admin, routes};
@@ -207,9 +212,6 @@ fn data_dir(database_url: &str) -> std::path::PathBuf {
         .unwrap_or_else(|| std::path::PathBuf::from("."))
 }
 
-/// Largest request body accepted; forms here are small, uploads do not exist.
-const BODY_LIMIT: usize = 256 * 1024;
-
 fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<SqliteStore>) -> Router {
     let routes = generate_route_list(App);
     let pkg = ServeDir::new(args.site_root.join("pkg"))
@@ -247,6 +249,12 @@ fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<Sqlit
                 .service(pkg),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(server_fns))
+        // Inside `authenticate`, which tells it the operator.
+        .layer(axum::middleware::from_fn_with_state(
+            RateLimiter::new(args.api_rate_per_minute, args.api_burst),
+            rate_limit,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             authenticate,
@@ -254,6 +262,7 @@ fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<Sqlit
         .layer(sessions)
         .layer(axum::middleware::from_fn(same_origin))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(body_limit::explain_too_large))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)

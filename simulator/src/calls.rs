@@ -24,6 +24,7 @@ pub struct Call {
     pub user: Option<String>,
     /// v3 account id from the path.
     pub account_id: Option<String>,
+    /// The answer's status; 0 while unanswered, or when the client left before the answer.
     pub status: u16,
 }
 
@@ -62,11 +63,26 @@ pub async fn record(State(shared): State<Shared>, request: Request, next: Next) 
         path,
         status: 0,
     };
+    // Faults may match on the method and the legacy task.
+    let mut parts = parts;
+    parts.extensions.insert(call.clone());
+    // Logged on arrival with status 0, so a call whose client gave up before the answer (the
+    // server then drops the handler) still counts as having reached the API.
+    let index = {
+        let mut calls = shared.calls();
+        calls.push(call.clone());
+        calls.len() - 1
+    };
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     call.status = response.status().as_u16();
     tracing::debug!(method = %call.method, path = %call.path, status = call.status, "simulated API call");
-    shared.calls().push(call);
+    // The log may have been cleared meanwhile; only this call's own entry is updated.
+    if let Some(logged) = shared.calls().get_mut(index) {
+        if logged.status == 0 && logged.path == call.path && logged.method == call.method {
+            logged.status = call.status;
+        }
+    }
     response
 }

@@ -106,7 +106,13 @@ async fn customer(State(shared): State<Shared>, Path(key): Path<String>) -> Resp
     let username = v2
         .map(|c| c.username.clone())
         .or_else(|| v3.and_then(|a| a.username.clone()));
-    Json(json!({"username": username, "today": world.today, "v2": v2, "v3": v3})).into_response()
+    // Changes applied to the v2 customer and its subusers plus those to its v3 account.
+    let changes = username.as_deref().map_or(0, |u| world.changes_of(u))
+        + v3.map_or(0, |a| world.changes_of(&a.id));
+    Json(
+        json!({"username": username, "today": world.today, "v2": v2, "v3": v3, "changes": changes}),
+    )
+    .into_response()
 }
 
 async fn calls(State(shared): State<Shared>) -> Response {

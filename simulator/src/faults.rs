@@ -11,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use crate::calls::Call;
 use crate::legacy::envelope::{Format, Reply};
 use crate::sim::Shared;
 use crate::v3::errors::ApiError;
@@ -28,6 +29,12 @@ pub struct Fault {
     /// Raw body to answer with, e.g. an HTML error page or truncated JSON.
     pub body: Option<String>,
     pub content_type: Option<String>,
+    /// Only requests with this HTTP method (e.g. `PUT`).
+    pub method: Option<String>,
+    /// Only legacy requests with this `task` (e.g. `immediate_upgrade`, `total`).
+    pub task: Option<String>,
+    /// Extra headers on the canned answer, e.g. `{"Retry-After": "1"}` with a 429.
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
     /// Only every Nth matching request (20: 5% of them); omitted: every one.
     pub every: Option<u32>,
     /// Matching requests seen so far, for `every`.
@@ -50,11 +57,25 @@ impl Fault {
     }
 }
 
-/// The first fault that matches `path`, counting one use of it.
-fn take(shared: &Shared, path: &str) -> Option<Fault> {
+impl Fault {
+    fn matches(&self, path: &str, call: Option<&Call>) -> bool {
+        let method_ok = self
+            .method
+            .as_deref()
+            .is_none_or(|m| call.is_some_and(|c| c.method.eq_ignore_ascii_case(m)));
+        let task_ok = self
+            .task
+            .as_deref()
+            .is_none_or(|t| call.and_then(|c| c.task.as_deref()) == Some(t));
+        path.starts_with(&self.path_prefix) && method_ok && task_ok
+    }
+}
+
+/// The first fault that matches the request, counting one use of it.
+fn take(shared: &Shared, path: &str, call: Option<&Call>) -> Option<Fault> {
     let mut faults = shared.faults();
     let index = faults.iter_mut().position(|f| {
-        if !path.starts_with(&f.path_prefix) {
+        if !f.matches(path, call) {
             return false;
         }
         f.seen = f.seen.wrapping_add(1);
@@ -73,7 +94,8 @@ fn take(shared: &Shared, path: &str) -> Option<Fault> {
 
 pub async fn inject(State(shared): State<Shared>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
-    let Some(fault) = take(&shared, &path) else {
+    let call = request.extensions().get::<Call>().cloned();
+    let Some(fault) = take(&shared, &path, call.as_ref()) else {
         return next.run(request).await;
     };
     if fault.latency_ms > 0 {
@@ -85,8 +107,23 @@ pub async fn inject(State(shared): State<Shared>, request: Request, next: Next) 
     }
 }
 
-/// The fault's own body, or the error body the family would send for that status.
-fn canned(path: &str, status: StatusCode, fault: Fault) -> Response {
+/// The fault's own body, or the error body the family would send for that status, with the
+/// fault's extra headers.
+fn canned(path: &str, status: StatusCode, mut fault: Fault) -> Response {
+    let headers = fault.headers.take().unwrap_or_default();
+    let mut response = canned_body(path, status, fault);
+    for (name, value) in headers {
+        if let (Ok(name), Ok(value)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            header::HeaderValue::from_str(&value),
+        ) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+fn canned_body(path: &str, status: StatusCode, fault: Fault) -> Response {
     if let Some(body) = fault.body {
         let content_type = fault
             .content_type

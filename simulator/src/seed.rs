@@ -102,6 +102,7 @@ pub fn seed(customers: usize, seed: u64, today: NaiveDate) -> World {
         ips: Vec::new(),
         ip_groups: IP_GROUPS.iter().map(|g| (*g).to_owned()).collect(),
         rng: StdRng::seed_from_u64(seed ^ 0x5eed),
+        changes: BTreeMap::new(),
     };
     for i in 0..customers {
         let customer = customer(&mut rng, &mut world, i, today);

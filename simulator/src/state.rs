@@ -22,6 +22,9 @@ pub struct World {
     pub ip_groups: Vec<String>,
     /// Source of new account ids and SSO codes, seeded so runs repeat.
     pub rng: StdRng,
+    /// Changes applied per v2 username or v3 account id, so tests can tell a change made once
+    /// from one made twice (`GET /_sim/customers/{key}` shows it as `changes`).
+    pub changes: BTreeMap<String, u64>,
 }
 
 /// Why a domain operation refused; the API layers turn it into their own error shape.
@@ -183,6 +186,19 @@ pub struct Profile {
 }
 
 impl World {
+    /// Counts one applied change to `key` (a subuser's counts toward its customer).
+    pub fn count_change(&mut self, key: &str) {
+        let owner = match key.rsplit_once("-sub") {
+            Some((owner, _)) if !self.customers.contains_key(key) => owner,
+            _ => key,
+        };
+        *self.changes.entry(owner.to_owned()).or_default() += 1;
+    }
+
+    pub fn changes_of(&self, key: &str) -> u64 {
+        self.changes.get(key).copied().unwrap_or(0)
+    }
+
     pub fn customer(&self, username: &str) -> Result<&Customer, Rejection> {
         self.customers.get(username).ok_or(Rejection::UserNotFound)
     }

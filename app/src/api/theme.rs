@@ -6,7 +6,7 @@ use crate::domain::Theme;
 #[server(endpoint = "set_theme")]
 pub async fn set_theme(theme: String) -> Result<Theme, ServerFnError> {
     let theme = Theme::parse(&theme)
-        .ok_or_else(|| ServerFnError::new("Unknown theme: choose system, light or dark."))?;
+        .ok_or_else(|| super::refuse(400, "Unknown theme: choose system, light or dark."))?;
     let response = expect_context::<leptos_axum::ResponseOptions>();
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Strict",

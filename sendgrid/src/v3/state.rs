@@ -6,7 +6,7 @@ use tracing::instrument;
 
 use super::{json_body, V3Request};
 use crate::transport::Policy;
-use crate::{Client, Result};
+use crate::{Client, Error, Result};
 
 /// What an account can do (table in API.md §5.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -56,6 +56,16 @@ impl Client {
         let path = ["accounts", account_id, "state"];
         let mut request = V3Request::new(Method::PUT, &path, Policy::IdempotentWrite);
         request.body = json_body(&StateWrite { state })?;
-        self.v3_send(request).await.map(drop)
+        let reply = self.v3_send(request).await?;
+        // The documented answer is 204 with no body (§5.9). A body that is not JSON (a proxy's
+        // page, a cut-off answer) is not SendGrid's "done", so the outcome is not known.
+        let body = String::from_utf8_lossy(&reply.body);
+        if !body.trim().is_empty() && serde_json::from_str::<serde_json::Value>(&body).is_err() {
+            return Err(Error::Unexpected {
+                status: reply.status,
+                excerpt: self.transport.redactor.excerpt(&reply.body),
+            });
+        }
+        Ok(())
     }
 }

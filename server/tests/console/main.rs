@@ -6,7 +6,11 @@ mod audit_support;
 mod customers_support;
 #[path = "support/limits.rs"]
 mod limits_support;
+#[path = "support/process.rs"]
+mod process_support;
 mod support;
+#[path = "support/upstream.rs"]
+mod upstream_support;
 
 mod access_matrix;
 mod audit_export;
@@ -14,11 +18,16 @@ mod audit_log;
 mod audit_mutation;
 mod audit_pages;
 mod audit_query;
+mod backup;
 mod bulk;
+mod crash;
 mod credit_limits;
 mod customer_directory;
 mod health;
+mod hostile_input;
 mod offerings;
 mod plan_changes;
+mod request_limits;
 mod scheduled_changes;
 mod security;
+mod upstream_faults;

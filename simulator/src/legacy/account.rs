@@ -48,6 +48,7 @@ fn run(sim: &Sim, params: &Params) -> Answer {
     } else {
         billing::change_now(&mut world, kind, &request)?;
     }
+    world.count_change(&request.user);
     Ok(Reply::Success)
 }
 

@@ -40,6 +40,9 @@ fn run(sim: &Sim, params: &Params, customer_only: bool) -> Answer {
     }
     let retrieve = task == LimitTask::Retrieve;
     let limit = limits::run(&mut world, user, task)?;
+    if !retrieve {
+        world.count_change(user);
+    }
     Ok(if retrieve {
         credits(limit.as_ref())
     } else {

@@ -27,6 +27,7 @@ fn run(sim: &Sim, params: &Params) -> Answer {
                 .scheduled_change
                 .take()
                 .ok_or_else(|| Reply::error(NO_PENDING))?;
+            world.count_change(user);
             Ok(Reply::Success)
         }
         _ => Err(Reply::error(INVALID_TASK)),

@@ -56,9 +56,15 @@ pub async fn update(
         .ok_or_else(ApiError::no_such_account)?;
     let body = json_object(&body)?;
     let offerings = parse(body.get("offerings")).map_err(ApiError::bad_request)?;
+    // A PUT repeated with the same list changes nothing, and is not counted.
+    let changed = account.offerings != offerings;
     account.offerings = offerings;
     account.updated_at = now;
-    Ok(Json(json!({"offerings": account.offerings})))
+    let answer = json!({"offerings": account.offerings});
+    if changed {
+        world.count_change(&id);
+    }
+    Ok(Json(answer))
 }
 
 /// Checks an `offerings` array, collecting every problem with a `offerings[i].field` path.

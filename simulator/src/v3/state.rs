@@ -49,7 +49,12 @@ pub async fn update(
             errors::STATE,
         )),
     };
-    account.state = state.map_err(|e| ApiError::bad_request(vec![e]))?;
+    let state = state.map_err(|e| ApiError::bad_request(vec![e]))?;
+    let changed = account.state != state;
+    account.state = state;
     account.updated_at = now;
+    if changed {
+        world.count_change(&id);
+    }
     Ok(StatusCode::NO_CONTENT.into_response())
 }

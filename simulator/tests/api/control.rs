@@ -228,6 +228,120 @@ async fn customers_are_found_by_username_or_account_id() {
 }
 
 #[tokio::test]
+async fn faults_can_match_one_task_or_method_and_add_headers() {
+    let sim = spawn().await;
+    let silver = sim.customer_where(on("Silver Package")).await;
+    let user = silver["username"].as_str().unwrap();
+    sim.control(
+        Method::POST,
+        "/_sim/faults",
+        Some(
+            json!({"path_prefix": "/apiv2/reseller.account", "task": "immediate_close",
+                    "status": 429, "times": 1, "headers": {"Retry-After": "7"}}),
+        ),
+    )
+    .await;
+    // A read on the same path passes: the fault waits for its task.
+    let overview = sim
+        .legacy(
+            "/apiv2/reseller.account.json",
+            &[("task", "overview"), ("user", user)],
+        )
+        .await;
+    assert_eq!(overview.status, StatusCode::OK);
+    let close = reqwest::Client::new()
+        .post(sim.url("/apiv2/reseller.account.json"))
+        .form(&[
+            ("api_user", "apikey"),
+            ("api_key", crate::helpers::KEY),
+            ("task", "immediate_close"),
+            ("user", user),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(close.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(close.headers()["retry-after"], "7");
+    assert_eq!(sim.state(user).await["v2"]["package"], "Silver Package");
+
+    let id = linked_account(&sim).await.1;
+    let state = format!("/v3/partners/accounts/{id}/state");
+    sim.control(
+        Method::POST,
+        "/_sim/faults",
+        Some(json!({"path_prefix": "/v3/", "method": "PUT", "status": 503, "times": 1})),
+    )
+    .await;
+    assert_eq!(
+        sim.v3(Method::GET, &state, None).await.status(),
+        StatusCode::OK
+    );
+    let put = sim
+        .v3(Method::PUT, &state, Some(json!({"state": "deactivated"})))
+        .await;
+    assert_eq!(put.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn each_customer_counts_the_changes_applied_to_it() {
+    let sim = spawn().await;
+    let (user, id) = linked_account(&sim).await;
+    assert_eq!(sim.state(&user).await["changes"], 0);
+
+    let state = format!("/v3/partners/accounts/{id}/state");
+    for _ in 0..2 {
+        // The second PUT of the same state changes nothing and is not counted.
+        sim.v3(Method::PUT, &state, Some(json!({"state": "deactivated"})))
+            .await;
+    }
+    assert_eq!(sim.state(&user).await["changes"], 1);
+    let limit = sim
+        .legacy(
+            "/apiv2/reseller.manageSubuser.json",
+            &[
+                ("method", "limit"),
+                ("task", "total"),
+                ("user", &user),
+                ("credits", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(limit.status, StatusCode::OK, "{:?}", limit.json());
+    assert_eq!(sim.state(&user).await["changes"], 2);
+    assert_eq!(
+        sim.state(&id).await["changes"],
+        2,
+        "the same customer by account id"
+    );
+    // A refused change is not counted.
+    sim.legacy(
+        "/apiv2/reseller.account.json",
+        &[
+            ("task", "immediate_upgrade"),
+            ("user", &user),
+            ("package", "No Such Package"),
+        ],
+    )
+    .await;
+    assert_eq!(sim.state(&user).await["changes"], 2);
+}
+
+/// A v2 customer with an activated v3 account: `(username, account id)`.
+async fn linked_account(sim: &crate::helpers::TestSim) -> (String, String) {
+    sim.everyone()
+        .await
+        .into_iter()
+        .find(|c| !c["v2"].is_null() && c["v3"]["state"] == "activated")
+        .map(|c| {
+            (
+                c["username"].as_str().unwrap().to_string(),
+                c["v3"]["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .expect("a linked customer")
+}
+
+#[tokio::test]
 async fn an_every_fault_answers_only_every_nth_matching_request() {
     let sim = spawn().await;
     let (status, _) = sim

@@ -116,6 +116,26 @@ pub async fn change(
         "" => username.clone(),
         other => other.to_string(),
     };
+    if username.is_empty() {
+        return Err(ChangeError::NotFound("No customer was named.".to_string()));
+    }
+    if target != username {
+        // A subuser's limit is recorded under its customer, so the customer must be real:
+        // otherwise any name could carry the change into the log.
+        match client.retrieve_limit(&username).await {
+            Ok(_) => {}
+            Err(sendgrid::Error::NotFound { .. }) => {
+                return Err(ChangeError::NotFound(format!(
+                    "SendGrid has no v2 customer named {username:?}; nothing was changed."
+                )))
+            }
+            Err(error) => {
+                return Err(ChangeError::Unavailable(format!(
+                    "The customer could not be read, so nothing was changed: {error}"
+                )))
+            }
+        }
+    }
     let params = params(&target, &request.form);
     let current = match client.retrieve_limit(&target).await {
         Ok(limit) => limit,

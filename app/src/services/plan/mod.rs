@@ -79,6 +79,10 @@ pub async fn read(client: &Client, user: &str) -> Result<PlanRead, PlanError> {
 /// has not seen it. A v3-only account has none.
 pub async fn username_for(pool: &sqlx::SqlitePool, key: &str) -> Result<String, PlanError> {
     let key = key.trim();
+    if key.is_empty() {
+        // Sent on, a blank name is SendGrid's "missing parameter", which reads as an outage.
+        return Err(PlanError::NotFound("No customer was named.".to_string()));
+    }
     match crate::services::directory::find(pool, key).await {
         Ok(Some((row, _))) => row.username.ok_or(PlanError::V3Only),
         Ok(None) => Ok(key.to_string()),

@@ -33,6 +33,8 @@ impl TestConsole {
         args.addr = "127.0.0.1:0".parse().unwrap();
         args.database_url = format!("sqlite://{}/console.db", dir.path().display());
         args.upstream.simulator_customers = 20;
+        // Tests call server functions far faster than people; the rate-limit test opts in.
+        args.api_rate_per_minute = 0;
         adjust(&mut args);
         let database_url = args.database_url.clone();
         let running = startup::spawn(args).await.expect("console starts");

@@ -1,0 +1,163 @@
+//! The real `reseller-console` binary as a child process, for tests that kill it (SIGKILL) and
+//! start it again on the same database: operators added with the CLI, sign-in, server
+//! functions over HTTP.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
+use serde_json::Value;
+
+use crate::support::PASSWORD;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_reseller-console");
+
+/// A console process; dropping it kills it.
+pub struct ConsoleProcess {
+    child: Child,
+    /// Kept open: the console prints to it, and a closed pipe would fail those prints.
+    _stdout: BufReader<ChildStdout>,
+    pub url: String,
+}
+
+/// The SQLite URL of `console.db` in `dir`.
+pub fn database_url(dir: &Path) -> String {
+    format!("sqlite://{}/console.db", dir.display())
+}
+
+/// `operator add` with [`PASSWORD`] on standard input.
+pub fn add_operator(dir: &Path, email: &str, role: &str) {
+    let mut child = Command::new(BINARY)
+        .args(["operator", "add", "--email", email, "--role", role])
+        .args(["--password-stdin", "--database-url", &database_url(dir)])
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(PASSWORD.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "operator add: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+impl ConsoleProcess {
+    /// `serve` on a free loopback port with the database in `dir` and SendGrid at `upstream`
+    /// (key `api_key`); background syncs and the rate limit off. `extra` flags are appended.
+    /// Returns once the console says it is running.
+    pub async fn start(dir: &Path, upstream: &str, api_key: &str, extra: &[&str]) -> Self {
+        let show_logs = std::env::var_os("TEST_LOG").is_some();
+        let mut child = Command::new(BINARY)
+            .arg("serve")
+            .args(["--addr", "127.0.0.1:0"])
+            .args(["--database-url", &database_url(dir)])
+            .args(["--upstream", upstream, "--sendgrid-api-key", api_key])
+            .args([
+                "--directory-sync-minutes",
+                "0",
+                "--api-rate-per-minute",
+                "0",
+            ])
+            .args(extra)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(if show_logs {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
+            .spawn()
+            .expect("the binary runs");
+        let stdout = child.stdout.take().unwrap();
+        let (stdout, url) = tokio::task::spawn_blocking(move || {
+            let mut reader = BufReader::new(stdout);
+            let mut line = String::new();
+            loop {
+                line.clear();
+                let read = reader.read_line(&mut line).expect("stdout readable");
+                assert!(read > 0, "the console exited before it was running");
+                if let Some(url) = line.trim().strip_prefix("Reseller Console is running at ") {
+                    return (reader, url.to_string());
+                }
+            }
+        })
+        .await
+        .unwrap();
+        ConsoleProcess {
+            child,
+            _stdout: stdout,
+            url,
+        }
+    }
+
+    /// SIGKILL: no shutdown code runs, like a power cut or the OOM killer.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("reaped");
+    }
+
+    /// A client that keeps cookies, does not follow redirects, and sends this site's Origin.
+    pub fn client(&self) -> reqwest::Client {
+        let mut headers = HeaderMap::new();
+        headers.insert(ORIGIN, HeaderValue::from_str(&self.url).unwrap());
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    }
+
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let client = self.client();
+        let response = client
+            .post(format!("{}/login", self.url))
+            .form(&[("email", email), ("password", PASSWORD), ("next", "/")])
+            .send()
+            .await
+            .expect("login answers");
+        assert_eq!(response.status(), 303, "sign-in of {email}");
+        client
+    }
+
+    /// Calls a server function; the status and the JSON answer (the text if not JSON).
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        args: &[(&str, &str)],
+    ) -> (u16, Value) {
+        let response = client
+            .post(format!("{}/api/{endpoint}", self.url))
+            .header("accept", "application/json")
+            .form(args)
+            .send()
+            .await
+            .expect("server function answers");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("a body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+}
+
+impl Drop for ConsoleProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
