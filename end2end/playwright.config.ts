@@ -2,11 +2,12 @@ import { defineConfig, devices } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { baseURL, consolePort, simulatorKey, simulatorPort, simulatorURL } from "./tests/env";
 
-// The real release binary with the embedded simulator and a fresh SQLite file per run.
+// The real release binary twice: the SendGrid simulator alone (so tests can reach its `/_sim/`
+// control plane) and the console pointed at it, with a fresh SQLite file per run.
 const repoRoot = resolve(__dirname, "..");
-const port = Number(process.env.E2E_PORT ?? 3107);
-export const baseURL = `http://127.0.0.1:${port}`;
+const binary = `${repoRoot}/target/release/reseller-console`;
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), "reseller-console-e2e-"));
 process.env.E2E_DATA_DIR = dataDir;
 
@@ -37,13 +38,28 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    command: `${repoRoot}/target/release/reseller-console serve --addr 127.0.0.1:${port} --database-url sqlite://${dataDir}/console.db`,
-    cwd: repoRoot,
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: `${binary} simulator --addr 127.0.0.1:${simulatorPort} --customers 200 --seed 7`,
+      cwd: repoRoot,
+      env: { SIMULATOR_API_KEY: simulatorKey },
+      url: `${simulatorURL}/_sim/clock`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      // No background directory sync: the global setup adds the tests' customers to the
+      // simulator first, then runs the one sync the directory starts from.
+      command: `${binary} serve --addr 127.0.0.1:${consolePort} --database-url sqlite://${dataDir}/console.db --upstream ${simulatorURL} --directory-sync-minutes 0`,
+      cwd: repoRoot,
+      env: { SENDGRID_API_KEY: simulatorKey },
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

@@ -1,5 +1,5 @@
 //! The `/_sim/` control plane for tests and demos (DESIGN.md "Simulator control plane"):
-//! faults, the clock, internal state, the call log, reset and the rate limit. Not
+//! faults, the clock, internal state, adding a customer, the call log, reset and the rate limit. Not
 //! authenticated, never part of the SendGrid surface.
 
 use axum::extract::{Path, State};
@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::clock;
+use crate::enrol::{self, NewCustomer, Refusal};
 use crate::faults::Fault;
 use crate::sim::Shared;
 
@@ -22,7 +23,7 @@ pub fn routes() -> Router<Shared> {
         )
         .route("/_sim/clock", get(today))
         .route("/_sim/clock/advance", post(advance))
-        .route("/_sim/customers", get(customers))
+        .route("/_sim/customers", get(customers).post(add_customer))
         .route("/_sim/customers/{key}", get(customer))
         .route("/_sim/calls", get(calls).delete(clear_calls))
         .route("/_sim/reset", post(reset))
@@ -83,6 +84,24 @@ async fn customers(State(shared): State<Shared>) -> Json<Value> {
     let v3_only = world.accounts.iter().filter(|a| a.username.is_none());
     all.extend(v3_only.map(|a| json!({"username": null, "v2": null, "v3": a})));
     Json(json!({"today": world.today, "customers": all}))
+}
+
+/// Adds a customer chosen by the test (see `enrol`); answers 201 with its state.
+async fn add_customer(State(shared): State<Shared>, Json(new): Json<NewCustomer>) -> Response {
+    let added = enrol::add(&mut shared.world(), new);
+    match added {
+        Ok(username) => {
+            let mut response = customer(State(shared), Path(username)).await;
+            *response.status_mut() = StatusCode::CREATED;
+            response
+        }
+        Err(Refusal::Invalid(message)) => {
+            (StatusCode::BAD_REQUEST, Json(json!({"error": message}))).into_response()
+        }
+        Err(Refusal::Taken(message)) => {
+            (StatusCode::CONFLICT, Json(json!({"error": message}))).into_response()
+        }
+    }
 }
 
 /// By v2 username or v3 account id: the v2 customer and the v3 account, whichever exist.

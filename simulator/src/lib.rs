@@ -11,6 +11,7 @@ mod catalog;
 mod clock;
 mod config;
 mod control;
+mod enrol;
 mod faults;
 mod legacy;
 mod limits;

@@ -1,6 +1,7 @@
 //! Real HTTP against a simulator on a loopback port: one binary, one module per area.
 
 mod control;
+mod enrol;
 mod helpers;
 mod legacy_account;
 mod legacy_limits;

@@ -1,0 +1,28 @@
+import type { NewCustomer, Offering } from "./simulator";
+
+/// The customers the specs work on, added to the simulator by the global setup before the
+/// directory's first sync. Each test has its own, so tests stay independent of each other
+/// and of the order they run in.
+
+const v3Start: Offering[] = [
+  { name: "org.ei.essentials40k.v1", type: "package", quantity: 1 },
+  { name: "org.mc.basic.v1", type: "addon", quantity: 1 },
+  { name: "org.ip.dedicated.v1", type: "addon", quantity: 2 },
+];
+
+export const CUSTOMERS = {
+  upgradeJs: { username: "e2e-upgrade-js", first_name: "Uma", last_name: "Upgrade", company: "Upgrade Scripted Ltd", package: "Basic Package", cycle_day: 10 },
+  upgradeNoJs: { username: "e2e-upgrade-nojs", first_name: "Ulla", last_name: "Upgrade", company: "Upgrade Plain Ltd", package: "Basic Package", cycle_day: 10 },
+  downgradeJs: { username: "e2e-downgrade-js", first_name: "Dana", last_name: "Downgrade", company: "Downgrade Scripted Ltd", package: "Silver Package" },
+  downgradeNoJs: { username: "e2e-downgrade-nojs", first_name: "Dirk", last_name: "Downgrade", company: "Downgrade Plain Ltd", package: "Silver Package" },
+  closeJs: { username: "e2e-close-js", first_name: "Cleo", last_name: "Close", company: "Close Scripted Ltd", package: "Basic Package" },
+  closeNoJs: { username: "e2e-close-nojs", first_name: "Carl", last_name: "Close", company: "Close Plain Ltd", package: "Basic Package" },
+  supportView: { username: "e2e-support-view", first_name: "Sam", last_name: "Support", company: "Read Only Ltd", package: "Gold Package" },
+  scriptName: { username: "e2e-script-name", first_name: "<script>alert(1)</script>", last_name: "Scripted", company: "<script>alert(2)</script>", package: "Basic Package" },
+  imgName: { username: "e2e-img-name", first_name: "<img src=x onerror=alert(1)>", last_name: "Imaged", company: "<img src=x onerror=alert(2)>", package: "Basic Package" },
+  limits: { username: "e2e-limits", first_name: "Lena", last_name: "Limits", company: "Limits Ltd", package: "Basic Package" },
+  limitsNoJs: { username: "e2e-limits-nojs", first_name: "Lars", last_name: "Limits", company: "Limits Plain Ltd", package: "Basic Package" },
+  offerings: { username: "e2e-offerings", first_name: "Olga", last_name: "Offerings", company: "Offerings Ltd", package: "Basic Package", v3: { offerings: v3Start } },
+  offeringsNoJs: { username: "e2e-offerings-nojs", first_name: "Otto", last_name: "Offerings", company: "Offerings Plain Ltd", package: "Basic Package", v3: { offerings: v3Start } },
+  v2Only: { username: "e2e-v2-only", first_name: "Vera", last_name: "Legacy", company: "Only Legacy Ltd", package: "Basic Package" },
+} satisfies Record<string, NewCustomer>;
