@@ -6,7 +6,7 @@ export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(CURDIR)/end2end/node_mod
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 BINARY := target/release/reseller-console
 
-.PHONY: run build test bench bootstrap bootstrap-test lint unit e2e fmt
+.PHONY: run build test bench bootstrap bootstrap-test lint unit e2e fmt soak
 
 run: build
 	$(BINARY) serve
@@ -32,6 +32,15 @@ e2e:
 
 fmt:
 	cargo fmt --all
+
+# Long runs, not part of `make test` (about 10 minutes on two cores): the crash tests, the
+# property tests at 10,000 cases each, and the ignored 50-operator load test.
+SOAK_CASES ?= 10000
+soak:
+	cargo test -p server --test console crash::
+	PROPTEST_CASES=$(SOAK_CASES) cargo test -p app --features ssr --test form_decoders
+	PROPTEST_CASES=$(SOAK_CASES) cargo test -p sendgrid --test parsers_never_panic
+	cargo test -p server --test console load:: -- --ignored --nocapture
 
 bench: build
 	@echo "no benchmarks yet" >&2

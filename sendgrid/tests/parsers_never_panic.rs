@@ -8,6 +8,18 @@ use sendgrid::v2::{
 };
 use sendgrid::v3::parse_error;
 
+/// 512 cases unless `PROPTEST_CASES` says otherwise (`make soak` raises it).
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512);
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
+}
+
 fn run_all(status: u16, body: &[u8]) {
     let _ = parse_success(status, body);
     let _ = parse_overview(status, body);
@@ -102,7 +114,7 @@ fn json_like() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(config())]
 
     #[test]
     fn arbitrary_bytes(status in status(), body in prop::collection::vec(any::<u8>(), 0..512)) {

@@ -21,7 +21,7 @@ pub async fn change_password(
     let row = operators::find_by_id(&state.pool, me.id)
         .await?
         .ok_or_else(|| ServerFnError::new("Your operator account no longer exists."))?;
-    if !passwords::verify(&current_password, &row.password_hash) {
+    if !passwords::verify_off_thread(current_password.clone(), row.password_hash.clone()).await {
         return Err(super::refuse(400, "The current password is not right."));
     }
     if current_password == new_password {

@@ -21,7 +21,10 @@ impl IsoDate {
         let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(invalid());
         };
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        // Digits only: integer parsing alone would take `+1` as 1 and print a different text.
+        let digits =
+            |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
             return Err(invalid());
         }
         let year: i32 = y.parse().map_err(|_| invalid())?;

@@ -78,7 +78,7 @@ pub async fn sign_in(
         .as_ref()
         .map(|op| op.password_hash.as_str())
         .unwrap_or(passwords::decoy_hash());
-    let password_ok = passwords::verify(&form.password, hash);
+    let password_ok = passwords::verify_off_thread(form.password.clone(), hash.to_string()).await;
     let signed_in = match operator {
         Some(op) if password_ok && op.disabled_at.is_none() => Some(op),
         _ => None,

@@ -25,6 +25,7 @@ mod credit_limits;
 mod customer_directory;
 mod health;
 mod hostile_input;
+mod load;
 mod offerings;
 mod plan_changes;
 mod request_limits;

@@ -218,12 +218,42 @@ impl OfferingSet {
     }
 }
 
+/// `type:name:quantity` items joined by commas; a comma in a name is written `%2C` (and `%`
+/// as `%25`), and a colon needs nothing, as the name runs from the first colon to the last.
 pub fn encode_lines(lines: &[OfferingLine]) -> String {
     lines
         .iter()
-        .map(|l| format!("{}:{}:{}", l.kind.as_str(), l.name, l.quantity))
+        .map(|l| {
+            let name = l.name.replace('%', "%25").replace(',', "%2C");
+            format!("{}:{name}:{}", l.kind.as_str(), l.quantity)
+        })
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// Undoes [`encode_lines`]'s escapes in one pass (other `%` sequences are kept as written).
+fn unescape_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if let Some(after) = tail
+            .strip_prefix("%2C")
+            .or_else(|| tail.strip_prefix("%2c"))
+        {
+            out.push(',');
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix("%25") {
+            out.push('%');
+            rest = after;
+        } else {
+            out.push('%');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Reads [`OfferingSet::encode`]'s text back into lines, without judging them.
@@ -232,11 +262,16 @@ pub fn decode_lines(text: &str) -> Result<Vec<OfferingLine>, Vec<OfferingFieldEr
         .map(str::trim)
         .filter(|item| !item.is_empty())
         .map(|item| {
-            let mut parts = item.splitn(3, ':');
-            let (kind, name, quantity) = (parts.next(), parts.next(), parts.next());
-            match (kind.and_then(OfferingKind::parse), name, quantity) {
+            let (kind, rest) = item.split_once(':').unzip();
+            let (name, quantity) = rest.and_then(|rest| rest.rsplit_once(':')).unzip();
+            let name = name.map(|name| unescape_name(name.trim()));
+            match (
+                kind.and_then(OfferingKind::parse),
+                name.as_deref(),
+                quantity,
+            ) {
                 (Some(kind), Some(name), Some(quantity)) => Ok(OfferingLine {
-                    name: name.trim().to_string(),
+                    name: name.to_string(),
                     kind,
                     quantity: quantity.trim().parse().map_err(|_| {
                         vec![FieldError::new(

@@ -68,8 +68,11 @@ fn Customer() -> impl IntoView {
         summary,
     });
 
+    // The head is written after the body, and under load the page's signals can already be
+    // disposed by then: fall back to the key as it was when the page was built.
+    let first_key = key.get_untracked();
     view! {
-        <Title text=move || key.get() />
+        <Title text=move || key.try_get().unwrap_or_else(|| first_key.clone()) />
         <p class="breadcrumb"><a href="/customers">"Customers"</a></p>
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading customer…"</p> }>
             {move || summary.get().map(|loaded| match loaded {
