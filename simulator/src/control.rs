@@ -1,6 +1,6 @@
 //! The `/_sim/` control plane for tests and demos (DESIGN.md "Simulator control plane"):
-//! faults, the clock, internal state, adding a customer, the call log, reset and the rate limit. Not
-//! authenticated, never part of the SendGrid surface.
+//! faults, the clock, internal state, adding a customer, the call log, reset and the rate
+//! limit. Not authenticated, never part of the SendGrid surface.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

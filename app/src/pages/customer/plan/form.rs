@@ -46,6 +46,15 @@ pub fn ChangeForm(
         .iter()
         .find(|(_, reason)| reason.is_none())
         .map(|(action, _)| *action);
+    let offered: Vec<PlanAction> = available
+        .iter()
+        .filter(|(_, reason)| reason.is_none())
+        .map(|(action, _)| *action)
+        .collect();
+    // Effects run only in the browser: the package list follows the action only where a
+    // script can change it.
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
     let action = RwSignal::new(PlanAction::parse(&initial.action).or(first_available));
     let package = RwSignal::new(initial.package.trim().to_string());
     let target = Memo::new(move |_| {
@@ -135,7 +144,7 @@ pub fn ChangeForm(
                         <option value="">"Choose a package"</option>
                         {move || {
                             let chosen = package.get_untracked();
-                            action.get().map(|a| state.with_value(|s| {
+                            let options = move |a: PlanAction| state.with_value(|s| {
                                 targets(s, a).into_iter().map(|p| {
                                     let selected = p.name == chosen;
                                     let label = format!(
@@ -146,7 +155,18 @@ pub fn ChangeForm(
                                     );
                                     view! { <option value=p.name.clone() selected=selected>{label}</option> }
                                 }).collect_view()
-                            }))
+                            });
+                            if scripted.get() {
+                                return action.get().map(options).into_any();
+                            }
+                            // Without JavaScript the list cannot follow the action: offer the
+                            // targets of every action, grouped; the review step checks the pair.
+                            [PlanAction::Upgrade, PlanAction::Downgrade]
+                                .into_iter()
+                                .filter(|a| offered.contains(a))
+                                .map(|a| view! { <optgroup label=format!("{} to", a.label())>{options(a)}</optgroup> })
+                                .collect_view()
+                                .into_any()
                         }}
                     </select>
                     {move || (action.get() == Some(PlanAction::Close)).then(|| view! {
