@@ -33,9 +33,11 @@ e2e:
 fmt:
 	cargo fmt --all
 
+# Figures beside references measured in the same run (README "Performance"); writes
+# bench/results.json. Needs the release binary and site from `build`.
 bench: build
-	@echo "no benchmarks yet" >&2
-	@exit 1
+	cargo build --release -p bench
+	"$(TARGET_DIR)/release/bench"
 
 bootstrap:
 	scripts/bootstrap.sh build
