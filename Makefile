@@ -42,9 +42,11 @@ soak:
 	PROPTEST_CASES=$(SOAK_CASES) cargo test -p sendgrid --test parsers_never_panic
 	cargo test -p server --test console load:: -- --ignored --nocapture
 
+# Figures beside references measured in the same run (README "Performance"); writes
+# bench/results.json. Needs the release binary and site from `build`.
 bench: build
-	@echo "no benchmarks yet" >&2
-	@exit 1
+	cargo build --release -p bench
+	"$(TARGET_DIR)/release/bench"
 
 bootstrap:
 	scripts/bootstrap.sh build

@@ -52,13 +52,15 @@ pub async fn read_state(
 ) -> Result<Value, sendgrid::Error> {
     Ok(match family {
         ActionFamily::Plan => {
-            let overview = client.overview(customer).await?;
-            let pending = client
-                .list_pending(&PendingQuery {
-                    username: Some(customer.to_string()),
-                    kind: None,
-                })
-                .await?;
+            // Both at once: after a change, each sequential read is one more upstream
+            // round trip before the operator sees the result.
+            let query = PendingQuery {
+                username: Some(customer.to_string()),
+                kind: None,
+            };
+            let (overview, pending) =
+                tokio::join!(client.overview(customer), client.list_pending(&query));
+            let (overview, pending) = (overview?, pending?);
             let own: Vec<PendingChange> = pending
                 .into_iter()
                 .filter(|change| change.username == customer)

@@ -17,7 +17,7 @@ use super::plan::{plan, Call, Plan};
 use super::store::{self, ItemRow, JobRow};
 use crate::domain::audit::Outcome;
 use crate::domain::bulk::{BulkOperation, ItemStatus, JobStatus};
-use crate::services::audit::snapshot::{read_state, ActionFamily};
+use crate::services::audit::snapshot::{offerings_state, read_state, ActionFamily};
 use crate::services::audit::{append, run_mutation, Mutation, MutationOutcome, NewEvent};
 use crate::services::offerings::{wire_offerings, wire_state};
 
@@ -274,20 +274,32 @@ impl BulkRunner {
                 client_ip: None,
             };
             let seen = Mutex::new(None);
+            let answered = Mutex::new(None);
             let recorded = run_mutation(
                 &self.pool,
                 mutation,
                 || async {
-                    let answer = self.send(&call).await;
-                    if let Err(error) = &answer {
-                        *seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(classify(error));
+                    match self.send(&call).await {
+                        Ok(answer) => {
+                            *answered.lock().unwrap_or_else(|e| e.into_inner()) = answer;
+                            Ok(())
+                        }
+                        Err(error) => {
+                            *seen.lock().unwrap_or_else(|e| e.into_inner()) =
+                                Some(classify(&error));
+                            Err(error)
+                        }
                     }
-                    answer
                 },
                 || async {
-                    read_state(&self.client, family(&call), target(&call))
-                        .await
-                        .ok()
+                    // An offerings PUT answered the state after; others are read back.
+                    let answer = answered.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    match answer {
+                        Some(offerings) => Some(offerings_state(&offerings)),
+                        None => read_state(&self.client, family(&call), target(&call))
+                            .await
+                            .ok(),
+                    }
                 },
             )
             .await;
@@ -339,19 +351,22 @@ impl BulkRunner {
         }
     }
 
-    async fn send(&self, call: &Call) -> Result<(), sendgrid::Error> {
+    /// Sends the change; an offerings PUT also answers the resulting offerings (API.md §5.7).
+    async fn send(&self, call: &Call) -> Result<Option<Vec<sendgrid::Offering>>, sendgrid::Error> {
         match call {
             Call::Offerings { account_id, set } => self
                 .client
                 .update_account_offerings(account_id, &wire_offerings(&set.lines()))
                 .await
-                .map(drop),
-            Call::State { account_id, state } => {
-                self.client
-                    .update_account_state(account_id, wire_state(*state))
-                    .await
+                .map(Some),
+            Call::State { account_id, state } => self
+                .client
+                .update_account_state(account_id, wire_state(*state))
+                .await
+                .map(|()| None),
+            Call::Limit { user, change } => {
+                self.client.change_limit(user, change).await.map(|()| None)
             }
-            Call::Limit { user, change } => self.client.change_limit(user, change).await,
         }
     }
 }

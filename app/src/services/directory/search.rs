@@ -150,10 +150,20 @@ pub async fn facets(pool: &SqlitePool) -> Result<DirectoryFacets, sqlx::Error> {
     })
 }
 
+/// The column's values in order, by hopping from one value to the next along its
+/// `(column COLLATE NOCASE, id)` index: a dozen index seeks instead of a `SELECT DISTINCT`
+/// over every customer, which cost more than the rest of a `/customers` page at 10,000
+/// customers. Values differing only in case count as one (upstream names are fixed strings).
 async fn distinct(pool: &SqlitePool, column: &'static str) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(&format!(
-        "SELECT DISTINCT {column} FROM customers WHERE {column} IS NOT NULL
-         ORDER BY {column} COLLATE NOCASE"
+        "WITH RECURSIVE seen(value) AS (
+             SELECT (SELECT {column} FROM customers WHERE {column} IS NOT NULL
+                     ORDER BY {column} COLLATE NOCASE LIMIT 1)
+             UNION ALL
+             SELECT (SELECT {column} FROM customers WHERE {column} > seen.value COLLATE NOCASE
+                     ORDER BY {column} COLLATE NOCASE LIMIT 1)
+             FROM seen WHERE seen.value IS NOT NULL)
+         SELECT value FROM seen WHERE value IS NOT NULL"
     ))
     .fetch_all(pool)
     .await

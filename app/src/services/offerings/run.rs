@@ -9,7 +9,7 @@ use crate::domain::offerings::{
     decode_lines, OfferingKind, OfferingLine, OfferingSet, WritableState,
 };
 use crate::domain::schedule::JobStatus;
-use crate::services::audit::snapshot::{read_state, ActionFamily};
+use crate::services::audit::snapshot::{offerings_state, read_state, ActionFamily};
 use crate::services::audit::{run_mutation, AuditError, Mutation, MutationOutcome, Recorded};
 use crate::services::schedule::JobRow;
 
@@ -46,22 +46,38 @@ pub async fn apply_offerings(
     set: &OfferingSet,
 ) -> Result<Recorded, AuditError> {
     let offerings = wire_offerings(&set.lines());
+    let answered = std::sync::Mutex::new(None);
     run_mutation(
         pool,
         mutation,
         || async {
-            client
+            let result = client
                 .update_account_offerings(account_id, &offerings)
-                .await
-                .map(drop)
+                .await?;
+            *answered.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            Ok(())
         },
         || async {
-            read_state(client, ActionFamily::Offerings, account_id)
-                .await
-                .ok()
+            let answer = answered.lock().unwrap_or_else(|e| e.into_inner()).take();
+            after_offerings(client, account_id, answer).await
         },
     )
     .await
+}
+
+/// The account's offerings after a PUT: the PUT answers the resulting list (API.md §5.7), so
+/// another read (one more upstream round trip per change) is needed only when it did not.
+async fn after_offerings(
+    client: &Client,
+    account_id: &str,
+    answer: Option<Vec<Offering>>,
+) -> Option<Value> {
+    match answer {
+        Some(list) => Some(offerings_state(&list)),
+        None => read_state(client, ActionFamily::Offerings, account_id)
+            .await
+            .ok(),
+    }
 }
 
 /// PUTs the state (API.md §5.9) as `state.update`.
