@@ -133,6 +133,9 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_secure(args.secure_cookies())
+        // Idle time counts from the last request: without saving on every request the expiry
+        // would stay where sign-in set it and an active operator would be signed out mid-work.
+        .with_always_save(true)
         .with_expiry(Expiry::OnInactivity(
             tower_sessions::cookie::time::Duration::seconds(
                 (args.session_idle_minutes * 60) as i64,

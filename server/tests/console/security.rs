@@ -16,6 +16,33 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
 }
 
 #[tokio::test]
+async fn activity_moves_the_idle_expiry_forward() {
+    let console = TestConsole::start().await;
+    console.add_operator("ida@example.com", Role::Support).await;
+    let client = console.signed_in("ida@example.com").await;
+    let expiry = || async {
+        sqlx::query_scalar::<_, String>("SELECT CAST(MAX(expiry_date) AS TEXT) FROM tower_sessions")
+            .fetch_one(&console.pool)
+            .await
+            .expect("the session store is readable")
+    };
+    let at_sign_in = expiry().await;
+    // Expiry has one-second resolution; both values are written in the same format.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let page = client
+        .get(format!("{}/customers", console.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        expiry().await > at_sign_in,
+        "a request moves the idle expiry forward"
+    );
+    console.stop().await;
+}
+
+#[tokio::test]
 async fn signing_in_rotates_the_session_id_and_sets_strict_cookies() {
     let console = TestConsole::start().await;
     console.add_operator("ann@example.com", Role::Manager).await;
