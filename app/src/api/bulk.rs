@@ -25,14 +25,7 @@ fn unavailable(error: ServerFnError) -> BulkError {
 #[cfg(feature = "ssr")]
 fn back_with_error(page: &str, error: &BulkError) {
     use crate::domain::directory::encode_component;
-    let plain_form = use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    });
-    if plain_form {
+    if super::status::is_plain_form() {
         let join = if page.contains('?') { '&' } else { '?' };
         leptos_axum::redirect(&format!(
             "{page}{join}error={}",

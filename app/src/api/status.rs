@@ -6,14 +6,7 @@ use leptos::prelude::*;
 /// one is answered with a redirect back to the form (the error travels in its URL), and a 4xx
 /// status would replace the redirect's 302 so the browser would never follow it.
 pub fn set_status_unless_form(status: u16) {
-    let plain_form = use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    });
-    if plain_form {
+    if is_plain_form() {
         return;
     }
     if let (Some(response), Ok(code)) = (
@@ -22,6 +15,17 @@ pub fn set_status_unless_form(status: u16) {
     ) {
         response.set_status(code);
     }
+}
+
+/// The request is an HTML form posted without JavaScript (`Accept: text/html`).
+pub fn is_plain_form() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
 }
 
 /// The message of a refusal, without the framework's prefix.

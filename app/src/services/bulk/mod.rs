@@ -391,19 +391,14 @@ async fn progress_of(
 pub async fn view(pool: &SqlitePool, id: i64, can_change: bool) -> Result<JobView, BulkError> {
     let job = job_or_404(pool, id).await?;
     let progress = progress_of(pool, &job, i64::MAX).await?;
-    let all_items = store::items(pool, id)
+    let all_items: Vec<_> = store::items(pool, id)
         .await
         .map_err(database)?
         .iter()
         .map(ItemRow::view)
         .collect();
-    let seq = sqlx::query_scalar::<_, i64>(
-        "SELECT COALESCE(MAX(seq), 0) FROM bulk_items WHERE job_id = ?",
-    )
-    .bind(id)
-    .fetch_one(pool)
-    .await
-    .map_err(database)?;
+    // The stream picks up after the newest change the page was rendered with.
+    let seq = all_items.iter().map(|i| i.seq).max().unwrap_or(0);
     Ok(JobView {
         id,
         summary: job.summary.clone(),
@@ -419,11 +414,12 @@ pub async fn view(pool: &SqlitePool, id: i64, can_change: bool) -> Result<JobVie
 
 pub async fn recent(pool: &SqlitePool) -> Result<Vec<JobSummary>, BulkError> {
     let jobs = store::recent(pool, 50).await.map_err(database)?;
+    let mut counts = store::counts_of_recent(pool, 50).await.map_err(database)?;
     let mut summaries = Vec::with_capacity(jobs.len());
     for job in jobs {
         summaries.push(JobSummary {
             id: job.id,
-            counts: store::counts(pool, job.id).await.map_err(database)?,
+            counts: counts.remove(&job.id).unwrap_or_default(),
             status: job.status(),
             summary: job.summary,
             created_by: job.created_by,

@@ -266,6 +266,28 @@ pub async fn counts(pool: &SqlitePool, id: i64) -> Result<Counts, sqlx::Error> {
     Ok(counts)
 }
 
+/// The counts of the newest `limit` jobs at once, by job id (the /bulk list).
+pub async fn counts_of_recent(
+    pool: &SqlitePool,
+    limit: i64,
+) -> Result<std::collections::HashMap<i64, Counts>, sqlx::Error> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT job_id, status, COUNT(*) FROM bulk_items
+         WHERE job_id IN (SELECT id FROM bulk_jobs ORDER BY id DESC LIMIT ?)
+         GROUP BY job_id, status",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let mut counts: std::collections::HashMap<i64, Counts> = std::collections::HashMap::new();
+    for (job, status, n) in rows {
+        if let Some(status) = ItemStatus::parse(&status) {
+            counts.entry(job).or_default().add(status, n as u32);
+        }
+    }
+    Ok(counts)
+}
+
 /// The items changed after `seq`, in the order they changed.
 pub async fn items_since(
     pool: &SqlitePool,
