@@ -12,7 +12,7 @@ run: build
 	$(BINARY) serve
 
 build: bootstrap
-	cargo leptos build --release
+	cargo leptos build --release --split
 	@# Contract: the binary is at target/release/ even when CARGO_TARGET_DIR points elsewhere.
 	@if [ "$(TARGET_DIR)" != "$(CURDIR)/target" ]; then \
 		mkdir -p target/release && cp "$(TARGET_DIR)/release/reseller-console" $(BINARY); fi

@@ -2,15 +2,15 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 use crate::components::{Footer, Header, Me};
 use crate::domain::Theme;
 use crate::pages::{
-    AuditDetailPage, AuditPage, BulkJobPage, BulkPage, ChangePasswordPage, CustomerPage,
-    CustomersPage, HistoryTab, HomePage, LimitsTab, LoginPage, NotFoundPage, OfferingsTab,
-    OperatorsPage, PlanTab,
+    AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute, ChangePasswordRoute, CustomerRoute,
+    CustomersRoute, HistoryRoute, HomeRoute, LimitsRoute, LoginRoute, NotFoundPage, OfferingsRoute,
+    OperatorsRoute, PlanRoute,
 };
 
 /// The HTML document around the app. Rendered on the server only; the theme comes from the
@@ -119,21 +119,21 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main" class="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("/operators") view=OperatorsPage ssr=SsrMode::Async />
-                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("/audit/:id") view=AuditDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("/customers") view=CustomersPage ssr=SsrMode::Async />
-                    <Route path=path!("/bulk") view=BulkPage ssr=SsrMode::Async />
-                    <Route path=path!("/bulk/:id") view=BulkJobPage ssr=SsrMode::Async />
-                    <ParentRoute path=path!("/customers/:user") view=CustomerPage ssr=SsrMode::Async>
-                        <Route path=path!("") view=PlanTab />
-                        <Route path=path!("plan") view=PlanTab />
-                        <Route path=path!("limits") view=LimitsTab />
-                        <Route path=path!("offerings") view=OfferingsTab />
-                        <Route path=path!("history") view=HistoryTab />
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/account/password") view={Lazy::<ChangePasswordRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/operators") view={Lazy::<OperatorsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/audit/:id") view={Lazy::<AuditDetailRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/bulk") view={Lazy::<BulkRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/bulk/:id") view={Lazy::<BulkJobRoute>::new()} ssr=SsrMode::Async />
+                    <ParentRoute path=path!("/customers/:user") view={Lazy::<CustomerRoute>::new()} ssr=SsrMode::Async>
+                        <Route path=path!("") view={Lazy::<PlanRoute>::new()} />
+                        <Route path=path!("plan") view={Lazy::<PlanRoute>::new()} />
+                        <Route path=path!("limits") view={Lazy::<LimitsRoute>::new()} />
+                        <Route path=path!("offerings") view={Lazy::<OfferingsRoute>::new()} />
+                        <Route path=path!("history") view={Lazy::<HistoryRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </main>

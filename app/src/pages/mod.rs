@@ -6,6 +6,7 @@ mod bulk;
 mod customer;
 mod customers;
 mod home;
+mod lazy;
 mod login;
 mod not_found;
 mod operators;
@@ -16,6 +17,11 @@ pub use bulk::{BulkJobPage, BulkPage};
 pub use customer::{CustomerPage, HistoryTab, LimitsTab, OfferingsTab, PlanTab};
 pub use customers::CustomersPage;
 pub use home::HomePage;
+pub use lazy::{
+    AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute, ChangePasswordRoute, CustomerRoute,
+    CustomersRoute, HistoryRoute, HomeRoute, LimitsRoute, LoginRoute, OfferingsRoute,
+    OperatorsRoute, PlanRoute,
+};
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use operators::OperatorsPage;

@@ -34,6 +34,14 @@ pub fn BulkChooser(form: BulkForm, errors: Vec<FieldError<BulkField>>) -> impl I
     let query = use_query_map();
     let error = |field: BulkField| message_for(&errors, &field);
     let op = RwSignal::new(form.operation.op.clone());
+    // An operation picked while the page was still loading its code is in the element, not in
+    // the URL the page was rendered from: start from what the element shows.
+    let op_select = NodeRef::<leptos::html::Select>::new();
+    Effect::new(move |_| {
+        if let Some(select) = op_select.get() {
+            op.set(select.value());
+        }
+    });
     // Without JavaScript every field shows; with it, only the chosen operation's.
     let hidden = move |field: BulkField| !op.get().is_empty() && !shows(&op.get(), field);
     let by_paste = form.selection.by == "paste";
@@ -109,7 +117,7 @@ pub fn BulkChooser(form: BulkForm, errors: Vec<FieldError<BulkField>>) -> impl I
                 <legend>"2. Change"</legend>
                 <div class="field">
                     <label for="bulk-op">"Operation"</label>
-                    <select id="bulk-op" name="op" aria-invalid=invalid(&op_error)
+                    <select id="bulk-op" name="op" node_ref=op_select aria-invalid=invalid(&op_error)
                         on:change=move |ev| op.set(event_target_value(&ev))>
                         <option value="" selected=form.operation.op.is_empty()>"Choose…"</option>
                         {OPERATIONS.into_iter().map(|(value, label)| view! {

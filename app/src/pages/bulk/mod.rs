@@ -74,15 +74,18 @@ pub fn BulkPage() -> impl IntoView {
 #[component]
 fn BulkHome() -> impl IntoView {
     let query = use_query_map();
-    let step = move || query.with(|q| q.get("step").unwrap_or_default());
+    // The step and form in the URL, compared by value: a navigation that sets the same query
+    // again must not rebuild the fields and lose what the operator picked since.
+    let current =
+        Memo::new(move |_| query.with(|q| (q.get("step").unwrap_or_default(), form_from_query(q))));
     view! {
         <div class="page-head">
             <h1>"Bulk changes"</h1>
             <p class="hint">"One change for many customers: choose them, choose the change, review it customer by customer, then start it. Each customer is its own audited change."</p>
         </div>
         {move || {
-            let form = query.with(form_from_query);
-            if step() == "review" {
+            let (step, form) = current.get();
+            if step == "review" {
                 match form.parse() {
                     Ok(_) => view! { <BulkReviewStep form /> }.into_any(),
                     Err(errors) => view! { <BulkChooser form errors /> }.into_any(),
