@@ -4,7 +4,8 @@
 use sendgrid::Client;
 use sqlx::SqlitePool;
 
-use super::directory;
+use super::{directory, outcome};
+use crate::domain::change::ChangeError;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CustomerKeys {
@@ -14,23 +15,51 @@ pub struct CustomerKeys {
     pub account_id: Option<String>,
 }
 
+/// Why a customer's upstream names could not be worked out.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error("the console's database failed: {0}")]
+    Database(#[from] sqlx::Error),
+    /// SendGrid could not say whether the key is a v3 account (down, slow, refusing us): taking
+    /// it for a v2 username then would turn an outage into "no such customer".
+    #[error("SendGrid could not be asked whether this customer has an account: {0}")]
+    Upstream(sendgrid::Error),
+}
+
 /// From the directory; a key it has not seen is taken as a v3 account id when SendGrid
-/// knows one by that id, else as a v2 username (whose existence the caller's read checks).
+/// knows one by that id, as a v2 username when SendGrid says it has no such account (whose
+/// existence the caller's read checks), and as unknowable when SendGrid cannot answer.
 pub async fn resolve(
     pool: &SqlitePool,
     client: &Client,
     key: &str,
-) -> Result<CustomerKeys, sqlx::Error> {
+) -> Result<CustomerKeys, ResolveError> {
     let key = key.trim();
     if let Some(keys) = from_directory(pool, key).await? {
         return Ok(keys);
     }
-    let is_account = client.get_account_state(key).await.is_ok();
+    let is_account = match client.get_account_state(key).await {
+        Ok(_) => true,
+        // "No account by that id", or an id SendGrid finds malformed: not a v3 account.
+        Err(sendgrid::Error::NotFound { .. } | sendgrid::Error::InvalidInput { .. }) => false,
+        Err(error) => return Err(ResolveError::Upstream(error)),
+    };
     Ok(CustomerKeys {
         key: key.to_string(),
         username: (!is_account).then(|| key.to_string()),
         account_id: is_account.then(|| key.to_string()),
     })
+}
+
+/// The refusal a change or read gets when its customer cannot be resolved; nothing was sent.
+pub fn unavailable<F>(error: ResolveError) -> ChangeError<F> {
+    match error {
+        ResolveError::Database(error) => outcome::unavailable(error),
+        ResolveError::Upstream(error) => ChangeError::Unavailable(format!(
+            "SendGrid could not be asked whether this customer has a v3 account, so nothing \
+             was sent: {error}"
+        )),
+    }
 }
 
 /// The directory's entry for `key`, if it has one; asks nothing upstream.

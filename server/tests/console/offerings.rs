@@ -4,6 +4,7 @@
 
 use crate::limits_support;
 
+use crate::customers_support::fault;
 use limits_support::{audit_params, invalid_fields, Harness};
 use sendgrid::Offering;
 
@@ -343,6 +344,43 @@ async fn v2_only_customers_get_an_explanation() {
         body["NotFound"].as_str().unwrap().contains("no v3 account"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn a_sendgrid_outage_is_not_taken_for_a_missing_v3_account() {
+    let h = Harness::start(CUSTOMERS, 30).await;
+    // Not synced: the directory does not know this id, so the console must ask SendGrid.
+    let id = h.v3_only().await;
+    let t = &h.t;
+    t.sim_post("/_sim/faults", fault("/v3/", Some(503), 1000))
+        .await;
+    let (status, view) = t.call(&t.support, "get_offerings", &[("user", &id)]).await;
+    assert_eq!(status, 502, "an outage, not 'no v3 account': {view}");
+    assert!(
+        view["Unavailable"].as_str().unwrap().contains("SendGrid"),
+        "{view}"
+    );
+    let set = format!("package:{PRO}:1");
+    let (status, body) = t
+        .call(
+            &t.manager,
+            "update_offerings",
+            &args(&id, &set, "", "k-outage"),
+        )
+        .await;
+    assert_eq!(status, 502, "{body}");
+    assert!(
+        body["Unavailable"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was sent"),
+        "{body}"
+    );
+
+    t.clear_faults().await;
+    let (status, view) = t.call(&t.support, "get_offerings", &[("user", &id)]).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["account_id"], id.as_str());
 }
 
 #[tokio::test]

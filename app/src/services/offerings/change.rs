@@ -141,7 +141,7 @@ pub async fn update(
     })?;
     let keys = customer_keys::resolve(pool, client, &request.key)
         .await
-        .map_err(unavailable)?;
+        .map_err(customer_keys::unavailable)?;
     let account_id = account_of(&keys)?;
     if let Some(done) = job_replay(pool, &keys, UPDATE_OFFERINGS, &request.idempotency_key).await? {
         return Ok(done);
@@ -235,7 +235,7 @@ pub async fn cancel(
 ) -> Result<ChangeDone, OfferingsError> {
     let keys = customer_keys::resolve(pool, client, key)
         .await
-        .map_err(unavailable)?;
+        .map_err(customer_keys::unavailable)?;
     match schedule::cancel(pool, operator, &keys.key, job_id, client_ip).await {
         Ok((job, now)) => Ok(ChangeDone {
             summary: format!("Cancelled the scheduled change: {}", job.summary),

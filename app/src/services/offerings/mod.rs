@@ -49,7 +49,7 @@ pub async fn read(
 ) -> Result<OfferingsRead, OfferingsError> {
     let keys = customer_keys::resolve(pool, client, key)
         .await
-        .map_err(unavailable)?;
+        .map_err(customer_keys::unavailable)?;
     let mut read = OfferingsRead {
         keys: keys.clone(),
         current: Vec::new(),

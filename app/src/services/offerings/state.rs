@@ -52,7 +52,7 @@ pub async fn change_state(
     })?;
     let keys = customer_keys::resolve(pool, client, &request.key)
         .await
-        .map_err(unavailable)?;
+        .map_err(customer_keys::unavailable)?;
     let account_id = account_of(&keys)?;
     if let Some(done) = job_replay(pool, &keys, UPDATE_STATE, &request.idempotency_key).await? {
         return Ok(done);
