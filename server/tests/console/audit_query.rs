@@ -6,7 +6,7 @@ use crate::audit_support;
 use app::domain::audit::{Outcome, Status};
 use app::domain::audit_filter::Cursor;
 use app::services::audit::query::{self, Filter};
-use app::services::audit::{self, stats};
+use app::services::audit::{self, stats, NewEvent};
 use audit_support::{attempt, bulk_append, event, temp_db};
 
 const CUSTOMERS: [&str; 3] = ["acme", "globex", "initech"];
@@ -174,6 +174,68 @@ async fn outcome_unknown_includes_attempts_without_result() {
         .unwrap();
     let statuses: Vec<Status> = page.rows.iter().map(|r| r.status).collect();
     assert_eq!(statuses, [Status::Done(Outcome::Unknown), Status::Open]);
+}
+
+/// The two kinds of unknown rows (recorded unknown outcomes, open attempts) are read as two
+/// index walks and merged: every page, both ways, with and without other filters.
+#[tokio::test]
+async fn unknown_outcome_pages_merge_open_attempts_and_unknown_results() {
+    let db = temp_db().await;
+    bulk_append(
+        &db.pool,
+        (0..150).map(|i| {
+            let customer = CUSTOMERS[i % 3];
+            if i % 5 == 0 {
+                NewEvent {
+                    idempotency_key: Some(format!("open-{i}")),
+                    ..attempt(customer, "limits.total", serde_json::json!({}))
+                }
+            } else if i % 7 == 0 {
+                event(customer, "auth.sign_in", Outcome::Unknown)
+            } else {
+                event(customer, "auth.sign_in", Outcome::Success)
+            }
+        }),
+    )
+    .await;
+    let unknown = |customer: Option<&str>, since: Option<&str>| Filter {
+        customer: customer.map(str::to_string),
+        outcome: Some(Outcome::Unknown),
+        since: since.map(str::to_string),
+        ..Filter::default()
+    };
+    for filter in [
+        unknown(None, None),
+        unknown(Some("globex"), None),
+        unknown(None, Some("2000-01-01")),
+    ] {
+        let expected: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM audit_events
+             WHERE (outcome = 'unknown' OR id IN (SELECT attempt_id FROM audit_open_attempts))
+               AND (?1 IS NULL OR customer = ?1) ORDER BY id DESC",
+        )
+        .bind(&filter.customer)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        assert!(expected.len() > 12, "{filter:?}: several pages");
+        let pages = walk(&db.pool, &filter, 6).await;
+        assert!(pages.iter().all(|p| p.len() <= 6));
+        assert_eq!(pages.concat(), expected, "{filter:?}");
+
+        let mut back = Vec::new();
+        let mut cursor = Cursor::Before(*expected.last().unwrap() + 1);
+        loop {
+            let page = query::page(&db.pool, &filter, cursor, 6).await.unwrap();
+            back.push(page.rows.iter().map(|r| r.id).collect::<Vec<_>>());
+            match page.newer {
+                Some(id) => cursor = Cursor::After(id),
+                None => break,
+            }
+        }
+        back.reverse();
+        assert_eq!(back.concat(), expected, "{filter:?}");
+    }
 }
 
 #[tokio::test]

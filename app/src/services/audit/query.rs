@@ -98,6 +98,33 @@ pub(super) async fn window(
 /// which SQLite never serves from an index. Without statistics the planner might otherwise
 /// walk the outcome index (a quarter of the log per value) to find one customer's rows.
 pub(super) fn push_where(query: &mut QueryBuilder<'_, Sqlite>, filter: &Filter, window: Window) {
+    push_where_from(query, filter, window, Unknowns::All);
+}
+
+/// Where the rows of an `unknown` outcome filter come from. They are two kinds: results and
+/// reconciles recorded as unknown (the outcome index has them in id order) and attempts still
+/// open (`audit_open_attempts`, in id order too). A single `IN (... UNION ALL ...)` list would
+/// gather every one of them before the first page could be cut; a page instead walks each
+/// kind in id order up to its length and merges the two (see [`page`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unknowns {
+    /// Both kinds in one condition: for the export, which reads every matching row anyway.
+    All,
+    Recorded,
+    /// Open attempts; with no other filter to lead, the first `limit` ids past the cursor.
+    Open {
+        past: Option<(&'static str, i64)>,
+        desc: bool,
+        limit: Option<i64>,
+    },
+}
+
+fn push_where_from(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    filter: &Filter,
+    window: Window,
+    unknowns: Unknowns,
+) {
     query.push(" WHERE 1 = 1");
     let mut led = false;
     for (column, value) in [
@@ -116,12 +143,7 @@ pub(super) fn push_where(query: &mut QueryBuilder<'_, Sqlite>, filter: &Filter, 
     match filter.outcome {
         None => {}
         // Also the attempts without result or reconcile: their outcome is unknown too.
-        Some(Outcome::Unknown) => {
-            query.push(
-                " AND e.id IN (SELECT id FROM audit_events WHERE outcome = 'unknown'
-                   UNION ALL SELECT attempt_id FROM audit_open_attempts)",
-            );
-        }
+        Some(Outcome::Unknown) => push_unknowns(query, led, window, unknowns),
         Some(outcome) => {
             let prefix = if led { "+" } else { "" };
             query
@@ -146,6 +168,48 @@ pub(super) fn push_where(query: &mut QueryBuilder<'_, Sqlite>, filter: &Filter, 
         query
             .push(" AND +e.occurred_at < ")
             .push_bind(until.clone());
+    }
+}
+
+fn push_unknowns(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    led: bool,
+    window: Window,
+    unknowns: Unknowns,
+) {
+    const OPEN: &str = "EXISTS (SELECT 1 FROM audit_open_attempts x WHERE x.attempt_id = e.id)";
+    match unknowns {
+        Unknowns::All => {
+            query.push(format!(" AND (e.outcome = 'unknown' OR {OPEN})"));
+        }
+        Unknowns::Recorded if led => {
+            query.push(" AND +e.outcome = 'unknown'");
+        }
+        Unknowns::Recorded => {
+            query.push(" AND e.outcome = 'unknown'");
+        }
+        // Another filter's index leads: checking each of its rows is a primary-key lookup.
+        Unknowns::Open { .. } if led => {
+            query.push(format!(" AND {OPEN}"));
+        }
+        Unknowns::Open { past, desc, limit } => {
+            query.push(" AND e.id IN (SELECT attempt_id FROM audit_open_attempts WHERE 1 = 1");
+            if let Some((op, id)) = past {
+                query.push(format!(" AND attempt_id {op} ")).push_bind(id);
+            }
+            if let Some(low) = window.low {
+                query.push(" AND attempt_id >= ").push_bind(low);
+            }
+            if let Some(high) = window.high {
+                query.push(" AND attempt_id <= ").push_bind(high);
+            }
+            let order = if desc { "DESC" } else { "ASC" };
+            query.push(format!(" ORDER BY attempt_id {order}"));
+            if let Some(limit) = limit {
+                query.push(" LIMIT ").push_bind(limit);
+            }
+            query.push(")");
+        }
     }
 }
 
@@ -198,9 +262,10 @@ fn page_query<'a>(
     window: Window,
     cursor: Cursor,
     size: u32,
+    unknowns: Unknowns,
 ) -> QueryBuilder<'a, Sqlite> {
     let mut query = QueryBuilder::new(format!("{prefix}{LISTED_COLUMNS}"));
-    push_where(&mut query, filter, window);
+    push_where_from(&mut query, filter, window, unknowns);
     match cursor {
         Cursor::Latest => query.push(" ORDER BY e.id DESC LIMIT "),
         Cursor::Before(id) => query
@@ -224,12 +289,39 @@ pub async fn explain_page(
     cursor: Cursor,
 ) -> Result<Vec<String>, sqlx::Error> {
     let window = window(pool, filter).await?.unwrap_or_default();
-    let rows: Vec<(i64, i64, i64, String)> =
-        page_query("EXPLAIN QUERY PLAN ", filter, window, cursor, PAGE_SIZE)
-            .build_query_as()
-            .fetch_all(pool)
-            .await?;
-    Ok(rows.into_iter().map(|(_, _, _, detail)| detail).collect())
+    let mut plan = Vec::new();
+    for unknowns in sources(filter, cursor, PAGE_SIZE) {
+        let rows: Vec<(i64, i64, i64, String)> = page_query(
+            "EXPLAIN QUERY PLAN ",
+            filter,
+            window,
+            cursor,
+            PAGE_SIZE,
+            unknowns,
+        )
+        .build_query_as()
+        .fetch_all(pool)
+        .await?;
+        plan.extend(rows.into_iter().map(|(_, _, _, detail)| detail));
+    }
+    Ok(plan)
+}
+
+/// The queries a page is read with: one, or for the `unknown` outcome one per kind of row.
+fn sources(filter: &Filter, cursor: Cursor, size: u32) -> Vec<Unknowns> {
+    if filter.outcome != Some(Outcome::Unknown) {
+        return vec![Unknowns::All];
+    }
+    let (past, desc) = match cursor {
+        Cursor::Latest => (None, true),
+        Cursor::Before(id) => (Some(("<", id)), true),
+        Cursor::After(id) => (Some((">", id)), false),
+    };
+    // The exact time checks run after the list is cut, so with a time window the list is
+    // bounded by the window's id range instead of a count.
+    let timed = filter.since.is_some() || filter.until.is_some();
+    let limit = (!timed).then(|| i64::from(size) + 1);
+    vec![Unknowns::Recorded, Unknowns::Open { past, desc, limit }]
 }
 
 /// One page of matching rows, newest first, with the cursors of the pages beside it.
@@ -242,13 +334,23 @@ pub async fn page(
     let Some(window) = window(pool, filter).await? else {
         return Ok(AuditPage::default());
     };
-    let mut rows: Vec<AuditRow> = page_query("", filter, window, cursor, size)
-        .build_query_as::<Listed>()
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(Listed::view)
-        .collect();
+    let mut listed: Vec<Listed> = Vec::new();
+    for unknowns in sources(filter, cursor, size) {
+        listed.extend(
+            page_query("", filter, window, cursor, size, unknowns)
+                .build_query_as::<Listed>()
+                .fetch_all(pool)
+                .await?,
+        );
+    }
+    // Each source is in the cursor's order; merged, the page is the first `size + 1` of both.
+    match cursor {
+        Cursor::After(_) => listed.sort_by_key(|row| row.id),
+        Cursor::Latest | Cursor::Before(_) => listed.sort_by_key(|row| std::cmp::Reverse(row.id)),
+    }
+    listed.dedup_by_key(|row| row.id);
+    listed.truncate(size as usize + 1);
+    let mut rows: Vec<AuditRow> = listed.into_iter().map(Listed::view).collect();
     let more = rows.len() > size as usize;
     rows.truncate(size as usize);
     if matches!(cursor, Cursor::After(_)) {
@@ -289,17 +391,33 @@ async fn exists(
     op: &'static str,
     id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut query = QueryBuilder::new("SELECT e.id FROM audit_events e");
-    push_where(&mut query, filter, window);
-    query
-        .push(format!(" AND e.id {op} "))
-        .push_bind(id)
-        .push(" LIMIT 1");
-    Ok(query
-        .build_query_scalar::<i64>()
-        .fetch_optional(pool)
-        .await?
-        .is_some())
+    let sources = if filter.outcome == Some(Outcome::Unknown) {
+        let open = Unknowns::Open {
+            past: Some((op, id)),
+            desc: op.starts_with('<'),
+            limit: (filter.since.is_none() && filter.until.is_none()).then_some(1),
+        };
+        vec![Unknowns::Recorded, open]
+    } else {
+        vec![Unknowns::All]
+    };
+    for unknowns in sources {
+        let mut query = QueryBuilder::new("SELECT e.id FROM audit_events e");
+        push_where_from(&mut query, filter, window, unknowns);
+        query
+            .push(format!(" AND e.id {op} "))
+            .push_bind(id)
+            .push(" LIMIT 1");
+        if query
+            .build_query_scalar::<i64>()
+            .fetch_optional(pool)
+            .await?
+            .is_some()
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// One row by id.
