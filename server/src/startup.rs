@@ -133,9 +133,8 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_secure(args.secure_cookies())
-        // Idle time counts from the last request: without saving on every request the expiry
-        // would stay where sign-in set it and an active operator would be signed out mid-work.
-        .with_always_save(true)
+        // Idle time counts from the last request: `auth::resolve` marks an active session
+        // modified (at most once a minute), and a modified session is saved with a new expiry.
         .with_expiry(Expiry::OnInactivity(
             tower_sessions::cookie::time::Duration::seconds(
                 (args.session_idle_minutes * 60) as i64,

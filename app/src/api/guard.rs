@@ -9,10 +9,25 @@ use crate::services::AppState;
 /// The request's operator, if they may do `permission`; otherwise a 401 or 403 is set on the
 /// response and an error returned, so the function stops here.
 pub fn require(permission: Permission) -> Result<OperatorView, ServerFnError> {
-    let current = use_context::<http::request::Parts>()
+    refused_unless(auth::check(&current_operator(), permission))
+}
+
+/// Any signed-in operator, even one who must still change a one-time password; only the
+/// password change itself uses this.
+pub fn require_signed_in() -> Result<OperatorView, ServerFnError> {
+    refused_unless(auth::check_signed_in(&current_operator()))
+}
+
+fn current_operator() -> CurrentOperator {
+    use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<CurrentOperator>().cloned())
-        .unwrap_or_default();
-    auth::check(&current, permission).map_err(|error| {
+        .unwrap_or_default()
+}
+
+fn refused_unless(
+    checked: Result<OperatorView, auth::AuthError>,
+) -> Result<OperatorView, ServerFnError> {
+    checked.map_err(|error| {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(
                 http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::FORBIDDEN),

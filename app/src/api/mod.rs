@@ -17,4 +17,4 @@ mod guard;
 #[cfg(feature = "ssr")]
 mod status;
 #[cfg(feature = "ssr")]
-pub use guard::{app_state, client_ip, refuse, require};
+pub use guard::{app_state, client_ip, refuse, require, require_signed_in};

@@ -13,6 +13,8 @@ use super::operators::{self, OperatorRow};
 
 const OPERATOR_ID: &str = "operator_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
+/// When the session's idle expiry was last pushed forward (milliseconds since the epoch).
+const TOUCHED_AT: &str = "touched_at_ms";
 
 /// The operator behind the current request, resolved once per request by the session
 /// middleware and stored in the request's extensions.
@@ -25,13 +27,16 @@ pub enum AuthError {
     Unauthenticated,
     #[error("Your role does not allow this.")]
     Forbidden,
+    /// Signed in with a one-time or initial password: nothing but choosing a new one.
+    #[error("Choose a new password first (Change password, at /account/password).")]
+    PasswordChangeRequired,
 }
 
 impl AuthError {
     pub fn status(self) -> u16 {
         match self {
             AuthError::Unauthenticated => 401,
-            AuthError::Forbidden => 403,
+            AuthError::Forbidden | AuthError::PasswordChangeRequired => 403,
         }
     }
 }
@@ -39,12 +44,21 @@ impl AuthError {
 /// Checks the request's operator against a permission; the operator is returned so the
 /// caller can name them in the audit log.
 pub fn check(current: &CurrentOperator, permission: Permission) -> Result<OperatorView, AuthError> {
-    let operator = current.0.clone().ok_or(AuthError::Unauthenticated)?;
+    let operator = check_signed_in(current)?;
+    if operator.must_change_password {
+        return Err(AuthError::PasswordChangeRequired);
+    }
     if operator.role.allows(permission) {
         Ok(operator)
     } else {
         Err(AuthError::Forbidden)
     }
+}
+
+/// Any signed-in operator, including one who must still replace a one-time password: what
+/// changing that password needs, and nothing else should use.
+pub fn check_signed_in(current: &CurrentOperator) -> Result<OperatorView, AuthError> {
+    current.0.clone().ok_or(AuthError::Unauthenticated)
 }
 
 /// Session lifetime limits: idle is enforced by the cookie store's expiry; absolute here.
@@ -61,7 +75,9 @@ pub async fn start_session(
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.insert(OPERATOR_ID, operator.id).await?;
-    session.insert(SIGNED_IN_AT, Utc::now().timestamp()).await?;
+    let now = Utc::now();
+    session.insert(SIGNED_IN_AT, now.timestamp()).await?;
+    session.insert(TOUCHED_AT, now.timestamp_millis()).await?;
     Ok(())
 }
 
@@ -90,10 +106,50 @@ pub async fn resolve(
 
     let operator = operators::find_by_id(pool, id).await?;
     match operator {
-        Some(row) if row.disabled_at.is_none() && !expired => Ok(CurrentOperator(Some(row.view()))),
+        Some(row) if row.disabled_at.is_none() && !expired => {
+            keep_alive(session, limits.idle).await;
+            Ok(CurrentOperator(Some(row.view())))
+        }
         _ => {
             end_session(session).await;
             Ok(CurrentOperator(None))
         }
+    }
+}
+
+/// Idle time counts from the last request: a request moves the session's expiry forward.
+/// Writing the session on every request would cost a durable SQLite write per page view, so
+/// the expiry is moved at most once per `idle / 30` (a minute with the default 30 minutes);
+/// a session then lasts between `idle - idle / 30` and `idle` after its last request.
+async fn keep_alive(session: &Session, idle: Duration) {
+    let now = Utc::now().timestamp_millis();
+    let touched_at = session
+        .get::<i64>(TOUCHED_AT)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0);
+    if now.saturating_sub(touched_at) >= touch_interval(idle) {
+        // Marks the session modified, so the session layer saves it with a fresh expiry.
+        let _ = session.insert(TOUCHED_AT, now).await;
+    }
+}
+
+/// How often a busy session's expiry is written, in milliseconds: 1/30 of the idle timeout,
+/// at most a minute.
+fn touch_interval(idle: Duration) -> i64 {
+    (idle.as_millis() / 30).clamp(1, 60_000) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_expiry_is_written_at_most_once_a_minute() {
+        assert_eq!(touch_interval(Duration::from_secs(30 * 60)), 60_000);
+        assert_eq!(touch_interval(Duration::from_secs(12 * 3600)), 60_000);
+        assert_eq!(touch_interval(Duration::from_secs(60)), 2_000);
+        assert_eq!(touch_interval(Duration::from_secs(3)), 100);
     }
 }

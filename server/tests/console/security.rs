@@ -17,7 +17,8 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
 
 #[tokio::test]
 async fn activity_moves_the_idle_expiry_forward() {
-    let console = TestConsole::start().await;
+    // With a one-minute idle timeout the expiry is moved at most every two seconds.
+    let console = TestConsole::start_with(|args| args.session_idle_minutes = 1).await;
     console.add_operator("ida@example.com", Role::Support).await;
     let client = console.signed_in("ida@example.com").await;
     let expiry = || async {
@@ -27,17 +28,31 @@ async fn activity_moves_the_idle_expiry_forward() {
             .expect("the session store is readable")
     };
     let at_sign_in = expiry().await;
-    // Expiry has one-second resolution; both values are written in the same format.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // Past the two-second touch interval; expiry has one-second resolution.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     let page = client
         .get(format!("{}/customers", console.url()))
         .send()
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
+    let moved = expiry().await;
     assert!(
-        expiry().await > at_sign_in,
+        moved > at_sign_in,
         "a request moves the idle expiry forward"
+    );
+    // Within the interval a page view writes nothing: no durable write per request.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let again = client
+        .get(format!("{}/customers", console.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    assert_eq!(
+        expiry().await,
+        moved,
+        "the expiry is not rewritten on every request"
     );
     console.stop().await;
 }
