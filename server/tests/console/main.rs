@@ -13,6 +13,7 @@ mod support;
 mod upstream_support;
 
 mod access_matrix;
+mod access_rules;
 mod audit_export;
 mod audit_log;
 mod audit_mutation;
