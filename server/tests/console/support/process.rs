@@ -20,6 +20,8 @@ pub struct ConsoleProcess {
     /// Kept open: the console prints to it, and a closed pipe would fail those prints.
     _stdout: BufReader<ChildStdout>,
     pub url: String,
+    /// What the console printed on standard output before it said it was running.
+    pub printed_at_start: Vec<String>,
 }
 
 /// The SQLite URL of `console.db` in `dir`.
@@ -81,16 +83,18 @@ impl ConsoleProcess {
             .spawn()
             .expect("the binary runs");
         let stdout = child.stdout.take().unwrap();
-        let (stdout, url) = tokio::task::spawn_blocking(move || {
+        let (stdout, url, printed_at_start) = tokio::task::spawn_blocking(move || {
             let mut reader = BufReader::new(stdout);
+            let mut printed = vec![];
             let mut line = String::new();
             loop {
                 line.clear();
                 let read = reader.read_line(&mut line).expect("stdout readable");
                 assert!(read > 0, "the console exited before it was running");
                 if let Some(url) = line.trim().strip_prefix("Reseller Console is running at ") {
-                    return (reader, url.to_string());
+                    return (reader, url.to_string(), printed);
                 }
+                printed.push(line.trim_end().to_string());
             }
         })
         .await
@@ -99,6 +103,7 @@ impl ConsoleProcess {
             child,
             _stdout: stdout,
             url,
+            printed_at_start,
         }
     }
 

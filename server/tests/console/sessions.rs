@@ -1,0 +1,135 @@
+//! Session lifetimes and the cookie's flags, over real HTTP: a session idle past its expiry and
+//! one older than the absolute limit are treated as no session at all (pages send to sign-in,
+//! server functions answer 401); `--secure-cookies true` marks the cookie `Secure`.
+
+use app::domain::Role;
+use serde_json::json;
+use tower_sessions::cookie::time::{Duration, OffsetDateTime};
+use tower_sessions::session::Record;
+
+use crate::customers_support::SIM_KEY;
+use crate::process_support::{add_operator, ConsoleProcess};
+use crate::support::{TestConsole, PASSWORD};
+
+/// Whether `client` still has a session: a page and a server function both answer.
+async fn signed_in(console: &TestConsole, client: &reqwest::Client) -> bool {
+    let page = client
+        .get(format!("{}/customers", console.url()))
+        .send()
+        .await
+        .unwrap();
+    let call = console.call(client, "directory_status", &[]).await;
+    match (page.status().as_u16(), call.status().as_u16()) {
+        (200, 200) => true,
+        (303, 401) => {
+            assert_eq!(page.headers()["location"], "/login?next=/customers");
+            false
+        }
+        other => panic!("page and server function disagree: {other:?}"),
+    }
+}
+
+/// Sets the idle expiry the session store keeps (and checks on every load).
+async fn set_expiry(console: &TestConsole, expiry: OffsetDateTime) {
+    let changed = sqlx::query("UPDATE tower_sessions SET expiry_date = ?")
+        .bind(expiry)
+        .execute(&console.pool)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(changed, 1, "one session");
+}
+
+#[tokio::test]
+async fn a_session_idle_past_its_expiry_is_refused() {
+    let console = TestConsole::start().await;
+    console.add_operator("ann@example.com", Role::Support).await;
+    let client = console.signed_in("ann@example.com").await;
+    // Each request moves the expiry forward by the idle timeout; rewriting it stands in for
+    // 30 minutes without one. A minute ahead first, to show the rewrite itself is harmless.
+    set_expiry(&console, OffsetDateTime::now_utc() + Duration::minutes(1)).await;
+    assert!(signed_in(&console, &client).await);
+    set_expiry(&console, OffsetDateTime::now_utc() - Duration::seconds(1)).await;
+    assert!(!signed_in(&console, &client).await);
+    console.stop().await;
+}
+
+/// Moves the sign-in time kept inside the stored session `age` into the past.
+async fn signed_in_ago(console: &TestConsole, age: Duration) {
+    let (id, data): (String, Vec<u8>) = sqlx::query_as("SELECT id, data FROM tower_sessions")
+        .fetch_one(&console.pool)
+        .await
+        .unwrap();
+    // The store keeps the session as a MessagePack `Record`.
+    let mut record: Record = rmp_serde::from_slice(&data).expect("a session record");
+    let at = OffsetDateTime::now_utc() - age;
+    let old = record
+        .data
+        .insert("signed_in_at".to_string(), json!(at.unix_timestamp()));
+    assert!(old.is_some(), "the session keeps its sign-in time");
+    sqlx::query("UPDATE tower_sessions SET data = ? WHERE id = ?")
+        .bind(rmp_serde::to_vec(&record).unwrap())
+        .bind(id)
+        .execute(&console.pool)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_session_older_than_the_absolute_limit_ends_however_active() {
+    let console = TestConsole::start_with(|args| args.session_absolute_hours = 12).await;
+    console.add_operator("ann@example.com", Role::Support).await;
+    let client = console.signed_in("ann@example.com").await;
+    let limit = Duration::hours(12);
+    signed_in_ago(&console, limit - Duration::minutes(1)).await;
+    assert!(signed_in(&console, &client).await, "just under the limit");
+    signed_in_ago(&console, limit + Duration::minutes(1)).await;
+    assert!(!signed_in(&console, &client).await, "just over it");
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tower_sessions")
+        .fetch_one(&console.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the session was ended, not just ignored");
+    console.stop().await;
+}
+
+#[tokio::test]
+async fn secure_cookies_true_marks_the_session_cookie_secure() {
+    let sim = simulator::spawn(simulator::Config {
+        customers: 3,
+        api_key: SIM_KEY.to_string(),
+        ..simulator::Config::default()
+    })
+    .await
+    .expect("simulator starts");
+    let dir = tempfile::tempdir().unwrap();
+    add_operator(dir.path(), "ann@example.com", "manager");
+    // On a loopback address, where the default is off.
+    let console = ConsoleProcess::start(
+        dir.path(),
+        &sim.base_url(),
+        SIM_KEY,
+        &["--secure-cookies", "true"],
+    )
+    .await;
+    let response = console
+        .client()
+        .post(format!("{}/login", console.url))
+        .form(&[("email", "ann@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("rc_session="))
+        .expect("a session cookie")
+        .to_string();
+    let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
+    for wanted in ["Secure", "HttpOnly", "SameSite=Strict"] {
+        assert!(attributes.contains(&wanted), "{wanted} in {cookie}");
+    }
+}
