@@ -49,12 +49,20 @@ impl Redactor {
 
     /// `text` with every configured secret and every credential-looking value replaced by `***`.
     pub(crate) fn mask(&self, text: &str) -> String {
+        let mut out = self.mask_secrets(text);
+        for name in CREDENTIAL_NAMES {
+            out = mask_values_after(&out, name);
+        }
+        out
+    }
+
+    /// `text` with every configured secret replaced by `***`. For upstream's own error
+    /// wording, where masking the word after "password" or "authorization" would garble a
+    /// plain sentence ("password must be ...") while the secrets themselves are what matter.
+    pub(crate) fn mask_secrets(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for secret in &self.secrets {
             out = out.replace(secret.as_str(), "***");
-        }
-        for name in CREDENTIAL_NAMES {
-            out = mask_values_after(&out, name);
         }
         out
     }
@@ -128,6 +136,16 @@ mod tests {
         assert!(!out.contains("xyz123"), "{out}");
         assert!(!out.contains("hunter2"), "{out}");
         assert!(out.contains("task=overview"), "{out}");
+    }
+
+    #[test]
+    fn secrets_alone_are_masked_in_wording() {
+        let key = Secret::new("SG.abcdef");
+        let r = Redactor::new(&[&key]);
+        assert_eq!(
+            r.mask_secrets("password must be 8 characters; api_key=SG.abcdef"),
+            "password must be 8 characters; api_key=***"
+        );
     }
 
     #[test]

@@ -358,3 +358,45 @@ async fn echoed_credentials_never_reach_the_error() {
         assert!(!shown.contains("apikey"), "{shown}");
     }
 }
+
+#[tokio::test]
+async fn echoed_credentials_in_error_envelopes_never_reach_the_error() {
+    let server = MockServer::start().await;
+    // Readable error envelopes whose wording quotes the request's credentials.
+    Mock::given(method("POST"))
+        .respond_with(|request: &wiremock::Request| {
+            let body = String::from_utf8_lossy(&request.body).into_owned();
+            ResponseTemplate::new(400).set_body_json(
+                json!({"message": "error", "errors": [format!("bad request: {body}")]}),
+            )
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(|request: &wiremock::Request| {
+            let auth = request.headers.get("authorization").unwrap();
+            let message = format!("cannot parse header {}", auth.to_str().unwrap());
+            ResponseTemplate::new(503)
+                .set_body_json(json!({"errors": [{"message": message, "field": null}]}))
+        })
+        .mount(&server)
+        .await;
+    let mut config = config(&server.uri());
+    config.retry = sendgrid::RetryConfig::disabled();
+    let client = Client::new(config).unwrap();
+    let v2 = client.change_plan(&upgrade()).await.unwrap_err();
+    let v3 = client.get_account_state("sg_1").await.unwrap_err();
+    assert!(matches!(v2, Error::InvalidInput { .. }), "{v2:?}");
+    assert!(matches!(v3, Error::Upstream { .. }), "{v3:?}");
+    for error in [v2, v3] {
+        let shown = format!("{error} {error:?}");
+        assert!(
+            shown.contains("bad request") || shown.contains("cannot parse header"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains(V2_KEY) && !shown.contains(V3_KEY),
+            "{shown}"
+        );
+    }
+}

@@ -20,27 +20,32 @@ pub(crate) fn interpret<T>(
 ) -> Result<T> {
     let status = reply.status;
     let parsed = parse_body(&reply.body);
+    // Upstream's wording reaches audit rows and pages: mask our secrets should it echo them.
+    let messages_of = |value: &Value| {
+        error_messages(value).map(|messages| {
+            messages
+                .iter()
+                .map(|message| redactor.mask_secrets(message))
+                .collect::<Vec<_>>()
+        })
+    };
     let fail = |detail: Option<Detail>| {
         let excerpt = redactor.excerpt(&reply.body);
         for_status(status, detail, excerpt, reset_at(&reply.headers), mutating)
     };
     // These statuses mean the same whatever the body says; the body only adds the wording.
     if matches!(status, 401 | 403 | 429) || status >= 500 {
-        let detail = parsed
-            .ok()
-            .as_ref()
-            .and_then(error_messages)
-            .map(|m| Detail {
-                message: m.join("; "),
-                field: None,
-            });
+        let detail = parsed.ok().as_ref().and_then(messages_of).map(|m| Detail {
+            message: m.join("; "),
+            field: None,
+        });
         return Err(fail(detail));
     }
     let value = match parsed {
         Ok(value) => value,
         Err(()) => return Err(fail(None)),
     };
-    if let Some(messages) = error_messages(&value) {
+    if let Some(messages) = messages_of(&value) {
         return Err(from_messages(&messages));
     }
     if !(200..300).contains(&status) {

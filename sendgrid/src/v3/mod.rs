@@ -87,9 +87,14 @@ pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<Body> {
 /// `{"errors":[{"field","message","error_id"}]}`, where `field` may be `""` or `null` and
 /// `help` may appear (API.md §5.1, §6, §8.15).
 fn error_from(reply: &Reply, redactor: &Redactor, mutating: bool) -> Error {
+    // Upstream's wording reaches audit rows and pages: mask our secrets should it echo them.
     let detail = serde_json::from_slice::<Value>(&reply.body)
         .ok()
-        .and_then(|v| detail_of(&v));
+        .and_then(|v| detail_of(&v))
+        .map(|detail| Detail {
+            message: redactor.mask_secrets(&detail.message),
+            ..detail
+        });
     for_status(
         reply.status,
         detail,

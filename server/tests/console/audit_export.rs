@@ -6,6 +6,7 @@ use crate::{audit_support, support};
 use app::domain::Role;
 use app::services::audit::export::COLUMNS;
 use audit_support::{console_cli, temp_db};
+use futures::StreamExt;
 use support::TestConsole;
 
 const EVENTS: usize = 100_000;
@@ -67,6 +68,27 @@ fn customers_of_csv(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// Reads a body chunk by chunk as it arrives, checking that its first line is the header row
+/// as soon as that line is complete. Returns the body, the number of chunks, and how many
+/// bytes had arrived when the header row was complete.
+async fn read_in_chunks(response: reqwest::Response) -> (Vec<u8>, usize, usize) {
+    let mut stream = response.bytes_stream();
+    let (mut body, mut chunks, mut header_after) = (Vec::new(), 0, None);
+    while let Some(chunk) = stream.next().await {
+        body.extend_from_slice(&chunk.expect("a chunk"));
+        chunks += 1;
+        if header_after.is_none() {
+            if let Some(end) = body.iter().position(|b| *b == b'\n') {
+                let line = std::str::from_utf8(&body[..end]).unwrap().trim_end();
+                assert_eq!(line, COLUMNS.join(","), "the first line is the header row");
+                header_after = Some(body.len());
+            }
+        }
+    }
+    let header_after = header_after.expect("a header row");
+    (body, chunks, header_after)
+}
+
 #[tokio::test]
 async fn the_http_export_streams_every_row_with_correct_escaping() {
     let console = TestConsole::start().await;
@@ -93,7 +115,20 @@ async fn the_http_export_streams_every_row_with_correct_escaping() {
         .to_str()
         .unwrap()
         .starts_with("attachment"));
-    let body = response.bytes().await.unwrap();
+    // Streamed: no length known up front, sent in chunks as rows are read.
+    assert!(
+        response.headers().get("content-length").is_none(),
+        "{:?}",
+        response.headers()
+    );
+    assert_eq!(response.headers()["transfer-encoding"], "chunked");
+    let (body, chunks, header_after) = read_in_chunks(response).await;
+    assert!(chunks > 1, "the body arrived in {chunks} chunk(s)");
+    assert!(
+        header_after < body.len(),
+        "the header row came with the first {header_after} of {} bytes",
+        body.len()
+    );
     // Start-up, the sign-in and the export itself are audited too, around the filled rows.
     let customers: Vec<String> = customers_of_csv(&body)
         .into_iter()

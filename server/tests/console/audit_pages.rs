@@ -8,6 +8,9 @@ use app::services::audit::{self, Outcome, Verification};
 use audit_support::{attempt, bulk_append, event, sim_usernames};
 use support::TestConsole;
 
+/// What a change of unknown outcome says on the customer's history.
+const UNKNOWN_NOTE: &str = "Outcome unknown: SendGrid may or may not have applied this change.";
+
 async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
     let response = client.get(url).send().await.unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
@@ -172,6 +175,21 @@ async fn an_interrupted_change_survives_a_restart_and_is_reconciled() {
         "auditors cannot reconcile"
     );
 
+    // The customer's history marks the same change, with its Reconcile for those who may.
+    let history_url = format!("{}/customers/{user}/history", console.url());
+    let (status, history) = page(&manager, history_url.clone()).await;
+    assert_eq!(status, 200);
+    assert!(history.contains(UNKNOWN_NOTE), "{history}");
+    assert!(history.contains("data-status=\"Outcome unknown: not reconciled\""));
+    assert!(history.contains(&format!("Reconcile change {attempt_id}")));
+    let (status, history) = page(&auditor, history_url.clone()).await;
+    assert_eq!(status, 200);
+    assert!(history.contains(UNKNOWN_NOTE));
+    assert!(
+        !history.contains("Reconcile change"),
+        "auditors cannot reconcile"
+    );
+
     let id = attempt_id.to_string();
     let refused = console
         .call(&auditor, "reconcile_attempt", &[("attempt_id", &id)])
@@ -224,6 +242,12 @@ async fn an_interrupted_change_survives_a_restart_and_is_reconciled() {
 
     let (_, home) = page(&manager, format!("{}/", console.url())).await;
     assert!(home.contains("Nothing to reconcile"));
+    let (status, history) = page(&manager, history_url).await;
+    assert_eq!(status, 200);
+    assert!(!history.contains(UNKNOWN_NOTE), "{history}");
+    assert!(!history.contains("Reconcile change"));
+    assert!(history.contains("data-status=\"Reconciled\""));
+    assert!(history.contains("reconciled by manager@example.com"));
     let (status, detail) = page(&auditor, format!("{}/audit/{attempt_id}", console.url())).await;
     assert_eq!(status, 200);
     assert!(detail.contains("Reconciled"));

@@ -19,6 +19,7 @@ mod audit_log;
 mod audit_mutation;
 mod audit_pages;
 mod audit_query;
+mod audit_rendering;
 mod backup;
 mod bulk;
 mod crash;
