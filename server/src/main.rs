@@ -4,8 +4,23 @@ use clap::Parser;
 use server::config::{Cli, Command};
 use server::{commands, startup, telemetry};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // Rendering a page polls futures nested as deep as its routes, lazily loaded views and
+    // suspense boundaries; 8 MiB per worker keeps the deepest page far from tokio's 2 MiB.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 * 1024 * 1024)
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(cli.log_format);
 

@@ -45,7 +45,11 @@ pub fn measure(paths: &Paths, report: &mut Report) -> Result<(), BenchError> {
     let kib = |n: usize| n as f64 / 1024.0;
 
     let mut shell = (0, 0);
-    for file in [format!("{MAIN}.wasm"), format!("{MAIN}.js"), SPLIT_LOADER.into()] {
+    for file in [
+        format!("{MAIN}.wasm"),
+        format!("{MAIN}.js"),
+        SPLIT_LOADER.into(),
+    ] {
         let (raw, gzip) = gzip_size(&pkg.join(file))?;
         shell = (shell.0 + raw, shell.1 + gzip);
     }
@@ -64,10 +68,9 @@ pub fn measure(paths: &Paths, report: &mut Report) -> Result<(), BenchError> {
     );
 
     // Route view name -> the chunk files it needs.
-    let manifest: BTreeMap<String, Vec<String>> = serde_json::from_slice(&std::fs::read(
-        pkg.join("__wasm_split_manifest.json"),
-    )?)
-    .map_err(|error| BenchError::Setup(format!("split manifest: {error}")))?;
+    let manifest: BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&std::fs::read(pkg.join("__wasm_split_manifest.json"))?)
+            .map_err(|error| BenchError::Setup(format!("split manifest: {error}")))?;
     for (screen, routes) in SCREENS {
         let mut chunks = BTreeSet::new();
         for route in routes {
@@ -75,7 +78,9 @@ pub fn measure(paths: &Paths, report: &mut Report) -> Result<(), BenchError> {
             let (_, files) = manifest
                 .iter()
                 .find(|(name, _)| name.starts_with(&prefix))
-                .ok_or_else(|| BenchError::Setup(format!("no split for {route} in the manifest")))?;
+                .ok_or_else(|| {
+                    BenchError::Setup(format!("no split for {route} in the manifest"))
+                })?;
             chunks.extend(files.iter().cloned());
         }
         let mut gzip = shell.1;

@@ -133,3 +133,72 @@ async fn secure_cookies_true_marks_the_session_cookie_secure() {
         assert!(attributes.contains(&wanted), "{wanted} in {cookie}");
     }
 }
+
+/// An operator signed in with a one-time password (an admin's "add operator", or the first
+/// admin) may choose a new one and do nothing else until then: pages lead to the change, and
+/// every other server function refuses with the reason.
+#[tokio::test]
+async fn a_one_time_password_allows_nothing_but_changing_it() {
+    use app::domain::OperatorEmail;
+    use app::services::operators;
+
+    let console = TestConsole::start().await;
+    let email = OperatorEmail::parse("otto@example.com").unwrap();
+    operators::create(&console.pool, &email, "", Role::Admin, PASSWORD, true)
+        .await
+        .unwrap();
+    let client = console.signed_in("otto@example.com").await;
+
+    let page = client
+        .get(format!("{}/customers", console.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()["location"], "/account/password");
+    for (endpoint, args) in [
+        ("directory_status", vec![]),
+        ("list_operators", vec![]),
+        (
+            "add_operator",
+            vec![
+                ("email", "x@example.com"),
+                ("display_name", ""),
+                ("role", "admin"),
+            ],
+        ),
+    ] {
+        let refused = console.call(&client, endpoint, &args).await;
+        assert_eq!(refused.status(), 403, "{endpoint}");
+        let body = refused.text().await.unwrap();
+        assert!(
+            body.contains("Choose a new password first"),
+            "{endpoint}: {body}"
+        );
+    }
+    assert!(operators::find_by_email(&console.pool, "x@example.com")
+        .await
+        .unwrap()
+        .is_none());
+
+    let changed = console
+        .call(
+            &client,
+            "change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a brand new passphrase"),
+                ("confirm_password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), 200, "{}", changed.text().await.unwrap());
+    assert_eq!(
+        console
+            .call(&client, "directory_status", &[])
+            .await
+            .status(),
+        200,
+        "with a password of their own, the role applies"
+    );
+    console.stop().await;
+}
