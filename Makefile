@@ -45,6 +45,7 @@ soak:
 # Figures beside references measured in the same run (README "Performance"); writes
 # bench/results.json. Needs the release binary and site from `build`.
 bench: build
+	scripts/bootstrap.sh bench
 	cargo build --release -p bench
 	"$(TARGET_DIR)/release/bench"
 

@@ -39,6 +39,12 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -n
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund && touch node_modules/.stamp)
 fi
 
+if [ "${1:-build}" = "bench" ] && ! command -v wrk >/dev/null; then
+  say "installing wrk from Debian (the benchmark's load generator)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk \
+    || { as_root apt-get update && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
+fi
+
 if [ "${1:-build}" = "test" ] && [ ! -x /usr/bin/chromium ]; then
   say "installing Chromium from Debian"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium \

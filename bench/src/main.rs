@@ -12,6 +12,7 @@ mod procs;
 mod report;
 mod scenarios;
 mod seed;
+mod wrk;
 
 use std::process::ExitCode;
 use std::time::Instant;
