@@ -108,13 +108,16 @@ pub fn App() -> impl IntoView {
     let theme = RwSignal::new(rendered_theme());
     provide_context(theme);
     Me::provide();
+    // True while the router loads the next screen (its chunk and data), for the progress bar.
+    let (is_routing, set_is_routing) = signal(false);
 
     view! {
         <Stylesheet id="leptos" href="/pkg/reseller-console.css" />
         <Title formatter=|page: String| {
             if page.is_empty() { "Reseller Console".to_string() } else { format!("{page} · Reseller Console") }
         } />
-        <Router>
+        <Router set_is_routing>
+            <div class="route-progress" class:is-active=move || is_routing.get() aria-hidden="true"></div>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Header />
             <main id="main" class="main" tabindex="-1">

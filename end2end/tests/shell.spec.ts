@@ -67,3 +67,26 @@ test("an unknown address shows the designed 404 page with a 404 status", async (
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await page.close();
 });
+
+test("a screen's code loads on first visit, with a progress bar while it comes", async ({ page }) => {
+  await signIn(page, "admin");
+  await hydrated(page);
+  // Hold the Operators screen's chunk until the bar has been seen.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let requested = false;
+  await page.route(/split___operators_route_view_.*\.wasm$/, async (route) => {
+    requested = true;
+    await held;
+    await route.continue();
+  });
+  const bar = page.locator(".route-progress");
+  await expect(bar).not.toHaveClass(/is-active/);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Operators" }).click();
+  await expect(bar).toHaveClass(/is-active/);
+  expect(requested).toBe(true);
+  release();
+  await expect(page.getByRole("heading", { name: "Operators" })).toBeVisible();
+  await expect(bar).not.toHaveClass(/is-active/);
+  await expect(page).toHaveURL(/\/operators$/);
+});
