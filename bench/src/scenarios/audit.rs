@@ -160,53 +160,83 @@ async fn direct_page(world: &World, filter: &Filter) -> Result<(), BenchError> {
         .fetch_optional(pool)
         .await?;
     }
-    let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(LISTED);
-    query.push(" WHERE 1 = 1");
-    let mut led = false;
-    for (column, value) in [
-        ("e.customer", &filter.customer),
-        ("e.operator", &filter.operator),
-        ("e.action", &filter.action),
-    ] {
-        if let Some(value) = value {
-            let prefix = if led { "+" } else { "" };
+    // "unknown" is read as the console reads it (services/audit/query.rs): the recorded
+    // unknowns and the open attempts, each walked in id order up to the page, then merged.
+    let timed = filter.from.is_some() || until.is_some();
+    let parts: Vec<Option<&str>> = match filter.outcome {
+        Some("unknown") => vec![Some("recorded"), Some("open")],
+        _ => vec![None],
+    };
+    let mut rows: Vec<Listed> = Vec::new();
+    for part in parts {
+        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(LISTED);
+        query.push(" WHERE 1 = 1");
+        let mut led = false;
+        for (column, value) in [
+            ("e.customer", &filter.customer),
+            ("e.operator", &filter.operator),
+            ("e.action", &filter.action),
+        ] {
+            if let Some(value) = value {
+                let prefix = if led { "+" } else { "" };
+                query
+                    .push(format!(" AND {prefix}{column} = "))
+                    .push_bind(value.clone());
+                led = true;
+            }
+        }
+        let prefix = if led { "+" } else { "" };
+        match (part, filter.outcome) {
+            (Some("recorded"), _) => {
+                query.push(format!(" AND {prefix}e.outcome = 'unknown'"));
+            }
+            (Some(_), _) if led => {
+                query.push(
+                    " AND EXISTS (SELECT 1 FROM audit_open_attempts x WHERE x.attempt_id = e.id)",
+                );
+            }
+            (Some(_), _) => {
+                query.push(" AND e.id IN (SELECT attempt_id FROM audit_open_attempts WHERE 1 = 1");
+                if let Some(low) = low {
+                    query.push(" AND attempt_id >= ").push_bind(low);
+                }
+                if let Some(high) = high {
+                    query.push(" AND attempt_id <= ").push_bind(high);
+                }
+                query.push(" ORDER BY attempt_id DESC");
+                if !timed {
+                    query.push(" LIMIT 51");
+                }
+                query.push(")");
+            }
+            (None, Some(outcome)) => {
+                query
+                    .push(format!(" AND {prefix}e.outcome = "))
+                    .push_bind(outcome);
+            }
+            (None, None) => {}
+        }
+        if let Some(low) = low {
+            query.push(" AND e.id >= ").push_bind(low);
+        }
+        if let Some(high) = high {
+            query.push(" AND e.id <= ").push_bind(high);
+        }
+        if let Some(since) = &filter.from {
             query
-                .push(format!(" AND {prefix}{column} = "))
-                .push_bind(value.clone());
-            led = true;
+                .push(" AND +e.occurred_at >= ")
+                .push_bind(since.clone());
         }
-    }
-    match filter.outcome {
-        None => {}
-        Some("unknown") => {
-            query.push(
-                " AND e.id IN (SELECT id FROM audit_events WHERE outcome = 'unknown'
-                   UNION ALL SELECT attempt_id FROM audit_open_attempts)",
-            );
-        }
-        Some(outcome) => {
-            let prefix = if led { "+" } else { "" };
+        if let Some(until) = &until {
             query
-                .push(format!(" AND {prefix}e.outcome = "))
-                .push_bind(outcome);
+                .push(" AND +e.occurred_at < ")
+                .push_bind(until.clone());
         }
+        query.push(" ORDER BY e.id DESC LIMIT 51");
+        rows.extend(query.build_query_as::<Listed>().fetch_all(pool).await?);
     }
-    if let Some(low) = low {
-        query.push(" AND e.id >= ").push_bind(low);
-    }
-    if let Some(high) = high {
-        query.push(" AND e.id <= ").push_bind(high);
-    }
-    if let Some(since) = &filter.from {
-        query
-            .push(" AND +e.occurred_at >= ")
-            .push_bind(since.clone());
-    }
-    if let Some(until) = until {
-        query.push(" AND +e.occurred_at < ").push_bind(until);
-    }
-    query.push(" ORDER BY e.id DESC LIMIT 51");
-    let rows: Vec<Listed> = query.build_query_as().fetch_all(pool).await?;
+    rows.sort_by_key(|row| std::cmp::Reverse(row.0));
+    rows.truncate(51);
     std::hint::black_box(rows);
     Ok(())
 }
