@@ -24,5 +24,8 @@ export const CUSTOMERS = {
   limitsNoJs: { username: "e2e-limits-nojs", first_name: "Lars", last_name: "Limits", company: "Limits Plain Ltd", package: "Basic Package" },
   offerings: { username: "e2e-offerings", first_name: "Olga", last_name: "Offerings", company: "Offerings Ltd", package: "Basic Package", v3: { offerings: v3Start } },
   offeringsNoJs: { username: "e2e-offerings-nojs", first_name: "Otto", last_name: "Offerings", company: "Offerings Plain Ltd", package: "Basic Package", v3: { offerings: v3Start } },
+  beforeCodeLimits: { username: "e2e-early-limits", first_name: "Erin", last_name: "Early", company: "Early Limits Ltd", package: "Basic Package" },
+  beforeCodePlan: { username: "e2e-early-plan", first_name: "Egon", last_name: "Early", company: "Early Plan Ltd", package: "Silver Package" },
+  quickClick: { username: "e2e-quick-click", first_name: "Quinn", last_name: "Quick", company: "Quick Click Ltd", package: "Basic Package" },
   v2Only: { username: "e2e-v2-only", first_name: "Vera", last_name: "Legacy", company: "Only Legacy Ltd", package: "Basic Package" },
 } satisfies Record<string, NewCustomer>;

@@ -13,8 +13,13 @@ use crate::domain::audit_filter::AuditQuery;
 pub const CHART_DAYS: u32 = 30;
 
 /// One page of the filtered log, newest first.
+///
+/// `default`: the unfiltered first page encodes to an empty body (every field of the query is
+/// `None`, and a URL-encoded form leaves `None` out), which must still decode.
 #[server(endpoint = "list_audit_events")]
-pub async fn list_audit_events(query: AuditQuery) -> Result<AuditPage, ServerFnError> {
+pub async fn list_audit_events(
+    #[server(default)] query: AuditQuery,
+) -> Result<AuditPage, ServerFnError> {
     use crate::domain::Permission;
     use crate::services::audit::query::{self, Filter, PAGE_SIZE};
 

@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI. Components never import services.
 
+mod adopt;
 mod customer_history;
 mod field_diff;
 mod footer;
@@ -11,6 +12,7 @@ mod status_badge;
 mod theme_toggle;
 mod unresolved;
 
+pub use adopt::adopt_controls;
 pub use customer_history::CustomerHistory;
 pub use field_diff::{FieldDiff, StateList};
 pub use footer::Footer;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::bulk::count_bulk_matching;
+use crate::components::adopt_controls;
 use crate::domain::bulk::{BulkField, BulkForm, DEFAULT_CONCURRENCY, MAX_CUSTOMERS, OPERATIONS};
 use crate::domain::change::{group_thousands, message_for, FieldError};
 use crate::pages::customer::outcome::{invalid, FieldMessage};
@@ -34,16 +35,17 @@ pub fn BulkChooser(form: BulkForm, errors: Vec<FieldError<BulkField>>) -> impl I
     let query = use_query_map();
     let error = |field: BulkField| message_for(&errors, &field);
     let op = RwSignal::new(form.operation.op.clone());
-    // An operation picked while the page was still loading its code is in the element, not in
-    // the URL the page was rendered from: start from what the element shows.
+    // Without JavaScript every field shows; with it, only the chosen operation's, starting
+    // from what the select shows when the code arrives (it may have been changed before).
+    let scripted = RwSignal::new(false);
     let op_select = NodeRef::<leptos::html::Select>::new();
-    Effect::new(move |_| {
-        if let Some(select) = op_select.get() {
-            op.set(select.value());
-        }
+    adopt_controls(move || {
+        op.set(op_select.get()?.value());
+        scripted.set(true);
+        Some(())
     });
-    // Without JavaScript every field shows; with it, only the chosen operation's.
-    let hidden = move |field: BulkField| !op.get().is_empty() && !shows(&op.get(), field);
+    let hidden =
+        move |field: BulkField| scripted.get() && !op.get().is_empty() && !shows(&op.get(), field);
     let by_paste = form.selection.by == "paste";
     let counting = query.with_untracked(|q| q.get("step").as_deref() == Some("count"))
         || (form.selection.by == "filter" && !form.selection.count.is_empty());

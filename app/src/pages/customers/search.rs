@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_router::components::Form;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use crate::domain::directory::{DirectoryFacets, DirectoryQuery};
@@ -17,7 +17,17 @@ const DEBOUNCE: Duration = Duration::from_millis(250);
 pub fn SearchForm(query: Memo<DirectoryQuery>, facets: DirectoryFacets) -> impl IntoView {
     let initial = query.get_untracked();
     let navigate = use_navigate();
+    let location = use_location();
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    // The screen may go before the debounce ends (a result clicked, the form submitted with
+    // Enter, Back): the late search must not take the person back to the list.
+    on_cleanup(move || {
+        if let Some(handle) = pending.try_get_value().flatten() {
+            handle.clear();
+        }
+    });
+    let (path, search) = (location.pathname, location.search);
+    let here = move || (path.get_untracked(), search.get_untracked());
 
     let go = move |next: DirectoryQuery| {
         navigate(
@@ -42,7 +52,15 @@ pub fn SearchForm(query: Memo<DirectoryQuery>, facets: DirectoryFacets) -> impl 
                 page: 1,
                 ..query.get_untracked()
             };
-            pending.set_value(set_timeout_with_handle(move || go(next), DEBOUNCE).ok());
+            // The person's last action wins: if anything navigated since this keystroke (a
+            // click on a result, Enter, a sort link), the typing is no longer what they want.
+            let typed_at = here();
+            let late_search = move || {
+                if here() == typed_at {
+                    go(next);
+                }
+            };
+            pending.set_value(set_timeout_with_handle(late_search, DEBOUNCE).ok());
         }
     };
     let on_package = {

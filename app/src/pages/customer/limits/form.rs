@@ -8,6 +8,7 @@ use leptos_router::components::Form;
 
 use super::super::outcome::{invalid, tab_href, FieldMessage};
 use crate::api::limits::LimitsView;
+use crate::components::adopt_controls;
 use crate::domain::change::message_for;
 use crate::domain::limits::{LimitField, LimitFieldError, LimitForm, LimitPeriod, LimitTask};
 
@@ -37,9 +38,17 @@ pub fn ChangeLimitForm(
     page_key: String,
 ) -> impl IntoView {
     let task = RwSignal::new(LimitTask::parse(&initial.task).unwrap_or(LimitTask::Total));
-    // Effects run only in the browser: fields are hidden only where a script can show them.
+    // Fields are hidden only where a script can show them again, and only once the task
+    // follows what the select shows (it may have been changed before the code arrived).
     let scripted = RwSignal::new(false);
-    Effect::new(move |_| scripted.set(true));
+    let task_select = NodeRef::<leptos::html::Select>::new();
+    adopt_controls(move || {
+        if let Some(shown) = LimitTask::parse(&task_select.get()?.value()) {
+            task.set(shown);
+        }
+        scripted.set(true);
+        Some(())
+    });
     let hidden = move |field: LimitField| scripted.get() && !task.get().uses(field);
     let error = |field| message_for(&errors, &field);
     let task_error = error(LimitField::Task);
@@ -96,7 +105,7 @@ pub fn ChangeLimitForm(
             <div class="form-grid">
                 <div class="field">
                     <label for="limit-task">"Task"</label>
-                    <select id="limit-task" name="task" aria-invalid=invalid(&task_error)
+                    <select id="limit-task" name="task" node_ref=task_select aria-invalid=invalid(&task_error)
                         on:change=move |ev| {
                             if let Some(chosen) = LimitTask::parse(&event_target_value(&ev)) {
                                 task.set(chosen);

@@ -7,6 +7,7 @@ use leptos_router::components::Form;
 
 use super::plan_href;
 use crate::api::plan::PlanView;
+use crate::components::adopt_controls;
 use crate::domain::plan::{
     action_unavailable, placement_rule, targets, FieldError, Need, PlacementKind, PlanAction,
     PlanField, PlanForm, PlanTiming,
@@ -51,12 +52,32 @@ pub fn ChangeForm(
         .filter(|(_, reason)| reason.is_none())
         .map(|(action, _)| *action)
         .collect();
-    // Effects run only in the browser: the package list follows the action only where a
-    // script can change it.
-    let scripted = RwSignal::new(false);
-    Effect::new(move |_| scripted.set(true));
     let action = RwSignal::new(PlanAction::parse(&initial.action).or(first_available));
     let package = RwSignal::new(initial.package.trim().to_string());
+    // The package list follows the action only where a script can change it, and only once
+    // both follow what their selects show (either may have been changed before the code
+    // arrived; a package the chosen action does not offer is dropped, as on a change).
+    let scripted = RwSignal::new(false);
+    let (action_select, package_select) = (
+        NodeRef::<leptos::html::Select>::new(),
+        NodeRef::<leptos::html::Select>::new(),
+    );
+    adopt_controls(move || {
+        let (shown_action, shown_package) = (action_select.get()?, package_select.get()?);
+        let chosen = PlanAction::parse(&shown_action.value()).or(first_available);
+        let shown_package = shown_package.value();
+        let offered = chosen.is_some_and(|a| {
+            state.with_value(|s| targets(s, a).iter().any(|p| p.name == shown_package))
+        });
+        action.set(chosen);
+        package.set(if offered {
+            shown_package
+        } else {
+            String::new()
+        });
+        scripted.set(true);
+        Some(())
+    });
     let target = Memo::new(move |_| {
         let name = package.get();
         state.with_value(|s| s.package_named(&name).cloned())
@@ -66,11 +87,14 @@ pub fn ChangeForm(
             .get()
             .and_then(|a| state.with_value(|s| placement_rule(s, a, target.get().as_ref())))
     });
+    // Without JavaScript the fields cannot follow the choices: all of them show.
     let show_ip = move || {
-        action.get() != Some(PlanAction::Close)
-            && rule.get().is_none_or(|r| r.kind == PlacementKind::Ip)
+        !scripted.get()
+            || (action.get() != Some(PlanAction::Close)
+                && rule.get().is_none_or(|r| r.kind == PlacementKind::Ip))
     };
-    let show_group = move || rule.get().is_none_or(|r| r.kind == PlacementKind::IpGroup);
+    let show_group =
+        move || !scripted.get() || rule.get().is_none_or(|r| r.kind == PlacementKind::IpGroup);
     let cycle_end = view
         .state
         .cycle
@@ -100,7 +124,7 @@ pub fn ChangeForm(
             <div class="form-grid">
                 <div class="field">
                     <label for="plan-action">"Action"</label>
-                    <select id="plan-action" name="action" aria-invalid=invalid(&action_error)
+                    <select id="plan-action" name="action" node_ref=action_select aria-invalid=invalid(&action_error)
                         aria-describedby=action_error.as_ref().map(|_| "plan-action-error")
                         on:change=move |ev| {
                             let chosen = PlanAction::parse(&event_target_value(&ev));
@@ -137,7 +161,7 @@ pub fn ChangeForm(
                 </div>
                 <div class="field">
                     <label for="plan-package">"Target package"</label>
-                    <select id="plan-package" name="package"
+                    <select id="plan-package" name="package" node_ref=package_select
                         aria-invalid=invalid(&package_error)
                         aria-describedby=move || if action.get() == Some(PlanAction::Close) { Some("plan-package-hint") } else { None }
                         on:change=move |ev| package.set(event_target_value(&ev))>
