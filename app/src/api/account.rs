@@ -30,7 +30,15 @@ pub async fn change_password(
             "Choose a password different from the current one.",
         ));
     }
-    operators::set_password(&state.pool, me.id, &new_password, false).await?;
+    let version = operators::set_password(&state.pool, me.id, &new_password, false).await?;
+    // Whoever else holds a session of this operator (a stolen cookie, a forgotten browser) is
+    // out from their next request; this one goes on under a fresh id.
+    let session = leptos_axum::extract::<tower_sessions::Session>()
+        .await
+        .map_err(|_| ServerFnError::new("Your session could not be read; sign in again."))?;
+    crate::services::auth::carry_over_password_change(&session, version)
+        .await
+        .map_err(|_| ServerFnError::new("Your session could not be renewed; sign in again."))?;
     audit::record(
         &state.pool,
         NewEvent::event(

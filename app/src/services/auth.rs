@@ -15,6 +15,9 @@ const OPERATOR_ID: &str = "operator_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
 /// When the session's idle expiry was last pushed forward (milliseconds since the epoch).
 const TOUCHED_AT: &str = "touched_at_ms";
+/// The operator's credentials version when the session started (see
+/// [`operators::set_password`]): a password change ends every session of an older one.
+const CREDENTIALS_VERSION: &str = "credentials_version";
 
 /// The operator behind the current request, resolved once per request by the session
 /// middleware and stored in the request's extensions.
@@ -75,18 +78,34 @@ pub async fn start_session(
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.insert(OPERATOR_ID, operator.id).await?;
+    session
+        .insert(CREDENTIALS_VERSION, operator.credentials_version)
+        .await?;
     let now = Utc::now();
     session.insert(SIGNED_IN_AT, now.timestamp()).await?;
     session.insert(TOUCHED_AT, now.timestamp_millis()).await?;
     Ok(())
 }
 
+/// After the operator changed their own password: this session goes on, under a fresh id and
+/// the new credentials version; every other session of theirs ends on its next request.
+pub async fn carry_over_password_change(
+    session: &Session,
+    credentials_version: i64,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session
+        .insert(CREDENTIALS_VERSION, credentials_version)
+        .await
+}
+
 pub async fn end_session(session: &Session) {
     let _ = session.flush().await;
 }
 
-/// Resolves the session to a live operator. A disabled operator, a deleted one, or a session
-/// past its absolute lifetime ends the session at once.
+/// Resolves the session to a live operator. A disabled operator, a deleted one, a session past
+/// its absolute lifetime, or one started before the operator's password last changed ends the
+/// session at once.
 pub async fn resolve(
     pool: &SqlitePool,
     session: &Session,
@@ -104,9 +123,18 @@ pub async fn resolve(
     let age = Utc::now().timestamp().saturating_sub(signed_in_at);
     let expired = age < 0 || age as u64 > limits.absolute.as_secs();
 
+    let version = session
+        .get::<i64>(CREDENTIALS_VERSION)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0);
+
     let operator = operators::find_by_id(pool, id).await?;
     match operator {
-        Some(row) if row.disabled_at.is_none() && !expired => {
+        Some(row)
+            if row.disabled_at.is_none() && !expired && row.credentials_version == version =>
+        {
             keep_alive(session, limits.idle).await;
             Ok(CurrentOperator(Some(row.view())))
         }

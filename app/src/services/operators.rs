@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sqlx::{FromRow, SqlitePool};
 
-use crate::domain::{OperatorEmail, OperatorView, Role};
+use crate::domain::{OperatorEmail, OperatorView, Permission, Role};
 
 use super::passwords;
 
@@ -17,6 +17,10 @@ pub struct OperatorRow {
     pub must_change_password: bool,
     pub created_at: String,
     pub disabled_at: Option<String>,
+    /// Bumped by every password change; a session started under an older one is ended.
+    pub credentials_version: i64,
+    /// RFC 3339; when the current password was set.
+    pub password_set_at: Option<String>,
 }
 
 impl OperatorRow {
@@ -47,8 +51,8 @@ pub enum OperatorError {
     Database(#[from] sqlx::Error),
 }
 
-const COLUMNS: &str =
-    "id, email, display_name, role, password_hash, must_change_password, created_at, disabled_at";
+const COLUMNS: &str = "id, email, display_name, role, password_hash, must_change_password, \
+     created_at, disabled_at, credentials_version, password_set_at";
 
 pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM operators")
@@ -76,14 +80,15 @@ pub async fn create(
         display_name.trim().to_string()
     };
     let inserted = sqlx::query_as::<_, OperatorRow>(&format!(
-        "INSERT INTO operators (email, display_name, role, password_hash, must_change_password, created_at)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING {COLUMNS}"
+        "INSERT INTO operators (email, display_name, role, password_hash, must_change_password, created_at, password_set_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING {COLUMNS}"
     ))
     .bind(email.as_str())
     .bind(display_name)
     .bind(role.as_str())
     .bind(hash)
     .bind(must_change_password)
+    .bind(Utc::now().to_rfc3339())
     .bind(Utc::now().to_rfc3339())
     .fetch_optional(pool)
     .await?;
@@ -144,17 +149,52 @@ pub async fn disable(pool: &SqlitePool, email: &str) -> Result<(), OperatorError
     Ok(())
 }
 
+/// Sets a new password and bumps the credentials version, which ends every session started
+/// before (each is checked on its next request); answers the new version, for the session
+/// that made the change to carry on.
 pub async fn set_password(
     pool: &SqlitePool,
     id: i64,
     password: &str,
     must_change_password: bool,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE operators SET password_hash = ?, must_change_password = ? WHERE id = ?")
-        .bind(passwords::hash(password))
-        .bind(must_change_password)
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|_| ())
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE operators SET password_hash = ?, must_change_password = ?, password_set_at = ?,
+             credentials_version = credentials_version + 1
+         WHERE id = ? RETURNING credentials_version",
+    )
+    .bind(passwords::hash(password))
+    .bind(must_change_password)
+    .bind(Utc::now().to_rfc3339())
+    .bind(id)
+    .fetch_one(pool)
+    .await
+}
+
+/// Whether an operator may still act: work held for later (a scheduled change, the rest of a
+/// bulk job) runs under the authority of whoever asked for it, so it stops once they have been
+/// disabled or moved to a role without that permission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Standing {
+    Allowed,
+    /// Why not, in words for the job's record: "x@example.com is disabled".
+    Revoked(String),
+}
+
+pub async fn standing(
+    pool: &SqlitePool,
+    email: &str,
+    permission: Permission,
+) -> Result<Standing, sqlx::Error> {
+    Ok(match find_by_email(pool, email).await? {
+        None => Standing::Revoked(format!("{email} is no longer an operator")),
+        Some(row) if row.disabled_at.is_some() => {
+            Standing::Revoked(format!("{email} has been disabled"))
+        }
+        Some(row) if !row.role().allows(permission) => Standing::Revoked(format!(
+            "{email} is now {} and may no longer change accounts",
+            row.role().as_str()
+        )),
+        Some(_) => Standing::Allowed,
+    })
 }

@@ -369,3 +369,77 @@ async fn a_stop_mid_job_leaves_an_exact_record_and_resume_does_no_one_twice() {
     }
     drop(sim);
 }
+
+#[tokio::test]
+async fn a_bulk_change_stops_once_its_operator_is_disabled() {
+    let t = harness(60).await;
+    let users = v2_usernames(&t, 12).await;
+    // Each limits call takes 150 ms, one customer at a time: the job is still running when
+    // its operator is disabled.
+    t.sim_post(
+        "/_sim/faults",
+        json!({"path_prefix": "/apiv2/reseller.subuserManage", "latency_ms": 150}),
+    )
+    .await;
+    let pasted = users.join("\n");
+    let mut args = start_args(&pasted, "limit_total", "777", "bulk-revoked");
+    args.retain(|(k, _)| *k != "concurrency");
+    args.push(("concurrency", "1"));
+    let id = start(&t, &args).await;
+    let pool = &t.console.pool;
+    let count = |status: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM bulk_items WHERE job_id = ? AND status = ?",
+        )
+        .bind(id)
+        .bind(status)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    };
+    let started = Instant::now();
+    while count("done").await < 1 {
+        assert!(started.elapsed() < Duration::from_secs(60), "no progress");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    app::services::operators::disable(pool, "manager@example.com")
+        .await
+        .unwrap();
+    let status = loop {
+        let status: String = sqlx::query_scalar("SELECT status FROM bulk_jobs WHERE id = ?")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        if !matches!(status.as_str(), "running" | "cancelling") {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "never ended");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert_eq!(status, "cancelled");
+    let done = count("done").await;
+    assert!(
+        done < users.len() as i64 && count("pending").await > 0,
+        "the rest was not started: {done} done"
+    );
+    let mut changed = 0;
+    for user in &users {
+        if t.sim_customer(user).await["v2"]["limit"]["credit"].as_i64() == Some(777) {
+            changed += 1;
+        }
+    }
+    assert_eq!(changed, done, "SendGrid changed exactly the customers done");
+    let (outcome, params): (String, String) = sqlx::query_as(
+        "SELECT outcome, params FROM audit_events WHERE action = 'bulk.cancelled'
+         ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("the stop is recorded");
+    assert_eq!(outcome, "refused");
+    assert!(
+        params.contains("manager@example.com has been disabled"),
+        "{params}"
+    );
+}

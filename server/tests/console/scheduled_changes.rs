@@ -232,3 +232,67 @@ async fn cancelling_a_scheduled_change_stops_it() {
     .unwrap();
     assert_eq!(operator, "admin@example.com");
 }
+
+#[tokio::test]
+async fn a_change_held_for_later_does_not_run_once_its_operator_is_disabled() {
+    use app::services::operators;
+
+    let h = Harness::start(CUSTOMERS, 30).await;
+    let (user, id) = h.linked_customer(&[]).await;
+    let t = &h.t;
+    t.sync().await;
+    h.set_offerings(&id, &[Offering::package(FREE), Offering::addon(MC, 1)])
+        .await;
+    let puts_before = h.puts(&id, "offerings").await;
+    let cycle_end = t.sim_customer(&user).await["v2"]["billing_end_date"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let set = format!("package:{PRO}:1,addon:{MC}:1");
+    let (status, body) = t
+        .call(
+            &t.manager,
+            "update_offerings",
+            &[
+                ("user", user.as_str()),
+                ("offerings", set.as_str()),
+                ("timing", "end_of_cycle"),
+                ("confirm", user.as_str()),
+                ("idempotency_key", "k-disabled-later"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let job_id = body["job_id"].as_i64().expect("a job");
+
+    operators::disable(&t.console.pool, "manager@example.com")
+        .await
+        .unwrap();
+    let due = midnight(&days_after(&cycle_end, 1), 1);
+    assert_eq!(worker_at(&h, due).run_due().await, 1);
+    let (_, result) = h.wait_for_job(job_id, "failed").await;
+    assert_eq!(
+        result.as_deref(),
+        Some("Not run: manager@example.com has been disabled. Nothing was sent.")
+    );
+    assert_eq!(h.puts(&id, "offerings").await, puts_before, "nothing sent");
+    let refused: (String, Option<String>, String) = sqlx::query_as(
+        "SELECT outcome, customer, params FROM audit_events
+         WHERE action = 'offerings.update' AND outcome = 'refused' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&t.console.pool)
+    .await
+    .expect("the refusal is recorded");
+    let job_customer: String =
+        sqlx::query_scalar("SELECT customer FROM scheduled_jobs WHERE id = ?")
+            .bind(job_id)
+            .fetch_one(&t.console.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        refused.1,
+        Some(job_customer),
+        "filed under the job's customer"
+    );
+    assert!(refused.2.contains("has been disabled"), "{}", refused.2);
+}

@@ -202,3 +202,77 @@ async fn a_one_time_password_allows_nothing_but_changing_it() {
     );
     console.stop().await;
 }
+
+/// The ids of every stored session.
+async fn session_ids(console: &TestConsole) -> std::collections::BTreeSet<String> {
+    sqlx::query_scalar("SELECT id FROM tower_sessions")
+        .fetch_all(&console.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+#[tokio::test]
+async fn a_password_change_ends_every_other_session_and_renews_this_one() {
+    let console = TestConsole::start().await;
+    console.add_operator("pia@example.com", Role::Manager).await;
+    console.add_operator("ole@example.com", Role::Manager).await;
+    let here = console.signed_in("pia@example.com").await;
+    let elsewhere = console.signed_in("pia@example.com").await;
+    let colleague = console.signed_in("ole@example.com").await;
+    let before = session_ids(&console).await;
+    assert_eq!(before.len(), 3);
+
+    let changed = console
+        .call(
+            &here,
+            "change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a brand new passphrase"),
+                ("confirm_password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    let status = changed.status();
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let after = session_ids(&console).await;
+    assert_eq!(
+        after.difference(&before).count(),
+        1,
+        "the session that changed the password has a fresh id"
+    );
+    assert_eq!(
+        before.difference(&after).count(),
+        1,
+        "and its old id is gone"
+    );
+
+    assert!(signed_in(&console, &here).await, "this session goes on");
+    assert!(
+        !signed_in(&console, &elsewhere).await,
+        "another session of the same operator ends"
+    );
+    assert!(
+        signed_in(&console, &colleague).await,
+        "other operators are not touched"
+    );
+    // The old password no longer signs in; the new one does.
+    let old = console
+        .sign_in(&console.client(), "pia@example.com", PASSWORD)
+        .await;
+    assert_ne!(
+        old.headers().get("location").map(|l| l.to_str().unwrap()),
+        Some("/")
+    );
+    let new = console
+        .sign_in(
+            &console.client(),
+            "pia@example.com",
+            "a brand new passphrase",
+        )
+        .await;
+    assert_eq!(new.headers()["location"], "/");
+    console.stop().await;
+}

@@ -17,9 +17,11 @@ use super::plan::{plan, Call, Plan};
 use super::store::{self, ItemRow, JobRow};
 use crate::domain::audit::Outcome;
 use crate::domain::bulk::{BulkOperation, ItemStatus, JobStatus};
+use crate::domain::Permission;
 use crate::services::audit::snapshot::{offerings_state, read_state, ActionFamily};
 use crate::services::audit::{append, run_mutation, Mutation, MutationOutcome, NewEvent};
 use crate::services::offerings::{wire_offerings, wire_state};
+use crate::services::operators::{self, Standing};
 
 /// Tries of one customer after a server error, for operations safe to repeat.
 const SERVER_ERROR_TRIES: u32 = 3;
@@ -148,12 +150,22 @@ impl BulkRunner {
         let gate = Arc::new(RateGate::default());
         let concurrency = job.concurrency.clamp(1, 16) as usize;
         let mut workers = JoinSet::new();
+        let mut revoked = None;
         loop {
             while workers.len() >= concurrency {
                 workers.join_next().await;
             }
             gate.wait().await;
             if cancel.load(Ordering::SeqCst) {
+                break;
+            }
+            // Each customer's turn runs under the authority of whoever started the job: it
+            // stops once they are disabled or no longer may change accounts.
+            let standing =
+                operators::standing(&self.pool, &job.created_by, Permission::ChangeAccounts)
+                    .await?;
+            if let Standing::Revoked(why) = standing {
+                revoked = Some(why);
                 break;
             }
             let Some(item) = store::claim_next(&self.pool, job_id).await? else {
@@ -167,7 +179,7 @@ impl BulkRunner {
 
         let status = if self.stopping.load(Ordering::SeqCst) {
             JobStatus::Interrupted
-        } else if cancel.load(Ordering::SeqCst) {
+        } else if cancel.load(Ordering::SeqCst) || revoked.is_some() {
             JobStatus::Cancelled
         } else {
             JobStatus::Finished
@@ -176,14 +188,18 @@ impl BulkRunner {
         store::set_status(&mut conn, job_id, status).await?;
         drop(conn);
         let counts = store::counts(&self.pool, job_id).await?;
-        let event = NewEvent::event(
+        let mut event = NewEvent::event(
             if status == JobStatus::Cancelled {
                 "bulk.cancelled"
             } else {
                 "bulk.finish"
             },
             Some(&job.created_by),
-            Outcome::Success,
+            if revoked.is_some() {
+                Outcome::Refused
+            } else {
+                Outcome::Success
+            },
             json!({
                 "bulk_job": job_id,
                 "operation": job.summary,
@@ -194,6 +210,10 @@ impl BulkRunner {
                 "not_started": counts.pending,
             }),
         );
+        if let Some(why) = &revoked {
+            event.params["stopped_because"] = json!(why);
+            tracing::warn!(job = job_id, reason = %why, "bulk change stopped");
+        }
         append(&self.pool, event).await?;
         tracing::info!(
             job = job_id,

@@ -8,7 +8,12 @@ use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
 use super::store;
-use crate::services::offerings;
+use crate::domain::audit::Outcome;
+use crate::domain::schedule::JobStatus;
+use crate::domain::Permission;
+use crate::services::audit::{self, NewEvent};
+use crate::services::offerings::{self, JobRun};
+use crate::services::operators::{self, Standing};
 
 /// What time it is for the worker; tests move it forward instead of waiting.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -69,7 +74,10 @@ impl Worker {
                     return ran;
                 }
             };
-            let run = offerings::run_job(&self.pool, &self.client, &job).await;
+            let run = match self.standing_of(&job).await {
+                Some(why) => refused(&self.pool, &job, &why).await,
+                None => offerings::run_job(&self.pool, &self.client, &job).await,
+            };
             tracing::info!(job = job.id, action = %job.action, status = run.status.as_str(), "scheduled change ran");
             if let Err(error) =
                 store::finish(&self.pool, job.id, run.status, &run.result, run.attempt_id).await
@@ -80,6 +88,16 @@ impl Worker {
         }
     }
 
+    /// Why the job's operator may no longer run it, if so. An unreadable operator table stops
+    /// the job too: authority that cannot be checked is not assumed.
+    async fn standing_of(&self, job: &store::JobRow) -> Option<String> {
+        match operators::standing(&self.pool, &job.created_by, Permission::ChangeAccounts).await {
+            Ok(Standing::Allowed) => None,
+            Ok(Standing::Revoked(why)) => Some(why),
+            Err(error) => Some(format!("the operator could not be checked ({error})")),
+        }
+    }
+
     /// Until the next due job or the next poll, whichever is sooner.
     async fn pause(&self) -> Duration {
         let next = store::next_due(&self.pool).await.ok().flatten();
@@ -87,5 +105,23 @@ impl Worker {
             .map(|at| (at - (self.clock)()).to_std().unwrap_or(Duration::ZERO))
             .unwrap_or(self.poll);
         until_next.clamp(Duration::from_millis(100), self.poll)
+    }
+}
+
+/// A due job its operator may no longer run: nothing is sent, and the refusal is recorded.
+async fn refused(pool: &SqlitePool, job: &store::JobRow, why: &str) -> JobRun {
+    let mut event = NewEvent::event(
+        &job.action,
+        Some(&job.created_by),
+        Outcome::Refused,
+        serde_json::json!({"scheduled_job": job.id, "reason": why}),
+    );
+    event.customer = Some(job.customer.clone());
+    let attempt_id = audit::append(pool, event).await.ok();
+    tracing::warn!(job = job.id, reason = why, "scheduled change not run");
+    JobRun {
+        status: JobStatus::Failed,
+        result: format!("Not run: {why}. Nothing was sent."),
+        attempt_id,
     }
 }
