@@ -84,9 +84,12 @@ impl RetryConfig {
 /// Everything the client needs. Secrets are [`Secret`]s, so `{:?}` on this is safe to log.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Scheme and host (optionally a path prefix), e.g. `https://api.sendgrid.com` or
-    /// `http://127.0.0.1:4010`.
-    pub base_url: String,
+    /// Where the legacy v1/v2 calls go: scheme and host (optionally a path prefix), e.g.
+    /// `https://api.sendgrid.com` or `http://127.0.0.1:4010`. The legacy APIs are documented
+    /// only on the global host (API.md §7 "Regions").
+    pub v2_base_url: String,
+    /// Where the v3 calls go; the EU host serves v3 for EU regional accounts (API.md §7).
+    pub v3_base_url: String,
     /// v2 `api_user`: the literal `apikey` since SendGrid moved to API keys (API.md §1.2, §8.17).
     pub api_user: String,
     /// v2 `api_key`.
@@ -103,11 +106,13 @@ pub struct Config {
 }
 
 impl Config {
-    /// A configuration with the documented defaults. Both families usually share one
-    /// Full Access API key, but they are kept apart so either can be rotated alone.
+    /// A configuration with the documented defaults, both families at `base_url`. Both usually
+    /// share one Full Access API key, but they are kept apart so either can be rotated alone.
     pub fn new(base_url: impl Into<String>, api_key: Secret, bearer_key: Secret) -> Self {
+        let base_url = base_url.into();
         Self {
-            base_url: base_url.into(),
+            v2_base_url: base_url.clone(),
+            v3_base_url: base_url,
             api_user: "apikey".to_owned(),
             api_key,
             bearer_key,
@@ -124,9 +129,13 @@ impl Config {
         Self::new(GLOBAL_BASE_URL, key.clone(), key)
     }
 
-    /// The EU host with one key for both families.
+    /// v3 on the EU host, for EU regional accounts, with one key for both families; the
+    /// legacy v2 calls stay on the global host, the only one that documents them.
     pub fn eu(key: Secret) -> Self {
-        Self::new(EU_BASE_URL, key.clone(), key)
+        Self {
+            v3_base_url: EU_BASE_URL.to_owned(),
+            ..Self::global(key)
+        }
     }
 }
 
@@ -137,13 +146,18 @@ mod tests {
     #[test]
     fn defaults_follow_the_design() {
         let config = Config::global(Secret::new("SG.key"));
-        assert_eq!(config.base_url, GLOBAL_BASE_URL);
+        assert_eq!(config.v2_base_url, GLOBAL_BASE_URL);
+        assert_eq!(config.v3_base_url, GLOBAL_BASE_URL);
         assert_eq!(config.api_user, "apikey");
         assert_eq!(config.connect_timeout, Duration::from_secs(5));
         assert_eq!(config.timeout, Duration::from_secs(15));
         assert_eq!(config.retry.max_retries, 3);
         assert_eq!(config.limits_endpoint, LimitsEndpoint::V2SubuserManage);
-        assert_eq!(Config::eu(Secret::new("k")).base_url, EU_BASE_URL);
+        let eu = Config::eu(Secret::new("k"));
+        assert_eq!(
+            (eu.v2_base_url.as_str(), eu.v3_base_url.as_str()),
+            (GLOBAL_BASE_URL, EU_BASE_URL)
+        );
     }
 
     #[test]

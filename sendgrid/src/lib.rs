@@ -48,7 +48,7 @@ pub struct Client {
 }
 
 impl Client {
-    /// Builds a client. Fails only on an unusable `base_url`.
+    /// Builds a client. Fails only on an unusable base URL.
     pub fn new(config: Config) -> Result<Self> {
         let transport = Transport::new(&config)?;
         Ok(Self {
@@ -65,7 +65,8 @@ impl Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.config.base_url)
+            .field("v2_base_url", &self.config.v2_base_url)
+            .field("v3_base_url", &self.config.v3_base_url)
             .finish_non_exhaustive()
     }
 }

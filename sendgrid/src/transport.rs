@@ -64,7 +64,10 @@ pub(crate) struct Reply {
 
 pub(crate) struct Transport {
     http: reqwest::Client,
-    base: Url,
+    /// Legacy v1/v2 calls.
+    v2_base: Url,
+    /// v3 calls (the EU host serves only these, API.md §7).
+    v3_base: Url,
     bearer: Secret,
     retry: RetryConfig,
     timeout: Duration,
@@ -73,14 +76,23 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub(crate) fn new(config: &Config) -> Result<Self> {
+        let parse = |field: &str, url: &str| {
+            let invalid = |message: String| Error::InvalidInput {
+                field: Some(field.to_owned()),
+                message,
+            };
+            let base = Url::parse(url).map_err(|e| invalid(e.to_string()))?;
+            if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+                return Err(invalid(format!("not an http(s) base URL: {base}")));
+            }
+            Ok(base)
+        };
+        let v2_base = parse("v2_base_url", &config.v2_base_url)?;
+        let v3_base = parse("v3_base_url", &config.v3_base_url)?;
         let invalid = |message: String| Error::InvalidInput {
-            field: Some("base_url".to_owned()),
+            field: None,
             message,
         };
-        let base = Url::parse(&config.base_url).map_err(|e| invalid(e.to_string()))?;
-        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
-            return Err(invalid(format!("not an http(s) base URL: {base}")));
-        }
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
@@ -95,7 +107,8 @@ impl Transport {
             .map_err(|e| invalid(e.to_string()))?;
         Ok(Self {
             http,
-            base,
+            v2_base,
+            v3_base,
             bearer: config.bearer_key.clone(),
             retry: config.retry.clone(),
             timeout: config.timeout,
@@ -106,7 +119,7 @@ impl Transport {
     /// Sends `call`, retrying as its policy allows. Any HTTP answer is `Ok`, even 5xx after the
     /// last retry; network failures are `Err`. Records the attempt count on the current span.
     pub(crate) async fn send(&self, call: &Call) -> Result<Reply> {
-        let url = self.url(&call.segments);
+        let url = self.url(call);
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -135,8 +148,14 @@ impl Transport {
         }
     }
 
-    fn url(&self, segments: &[String]) -> Url {
-        let mut url = self.base.clone();
+    fn url(&self, call: &Call) -> Url {
+        // Bearer authentication is what marks a v3 call; v2 authenticates in the form body.
+        let mut url = if call.bearer {
+            self.v3_base.clone()
+        } else {
+            self.v2_base.clone()
+        };
+        let segments = &call.segments;
         // `new` rejected cannot-be-a-base URLs, the only case where this is `Err`.
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);

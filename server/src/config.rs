@@ -167,6 +167,16 @@ pub struct UpstreamArgs {
     )]
     pub base: String,
 
+    /// Base URL of the legacy v2 calls only (`apiv2/reseller.*`), when they must go elsewhere
+    /// than `--upstream`. The legacy APIs are documented only on https://api.sendgrid.com.
+    #[arg(long = "upstream-v2", env = "SENDGRID_V2_API_BASE")]
+    pub v2_base: Option<String>,
+
+    /// Base URL of the v3 calls only (`/v3/partners/*`), e.g. https://api.eu.sendgrid.com for
+    /// EU regional accounts, which that host serves for v3 only.
+    #[arg(long = "upstream-v3", env = "SENDGRID_V3_API_BASE")]
+    pub v3_base: Option<String>,
+
     /// v2 `api_user`; `apikey` means `api_key` is an API key (current SendGrid practice).
     #[arg(
         long = "sendgrid-api-user",
@@ -214,6 +224,19 @@ pub struct UpstreamArgs {
 impl UpstreamArgs {
     pub fn is_embedded(&self) -> bool {
         self.base == "embedded"
+    }
+
+    /// Where each family goes: its own variable when set, else `--upstream`.
+    pub fn family_bases(&self) -> (String, String) {
+        let pick = |own: &Option<String>| {
+            own.as_deref()
+                .map(str::trim)
+                .filter(|url| !url.is_empty())
+                .unwrap_or(&self.base)
+                .trim_end_matches('/')
+                .to_string()
+        };
+        (pick(&self.v2_base), pick(&self.v3_base))
     }
 
     pub fn connect_timeout(&self) -> Duration {

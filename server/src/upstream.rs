@@ -22,7 +22,7 @@ pub struct Upstream {
 }
 
 pub async fn start(args: &UpstreamArgs) -> Result<Upstream, UpstreamError> {
-    let (base_url, v2_key, v3_key, embedded) = if args.is_embedded() {
+    let ((v2_base, v3_base), v2_key, v3_key, embedded) = if args.is_embedded() {
         // A fresh random key per start: the embedded world accepts nothing else.
         let key = sendgrid::Secret::new(format!("sim-{:032x}", rand::random::<u128>()));
         let running = simulator::spawn(simulator::Config {
@@ -34,14 +34,16 @@ pub async fn start(args: &UpstreamArgs) -> Result<Upstream, UpstreamError> {
         .await
         .map_err(UpstreamError::Simulator)?;
         tracing::info!(url = %running.base_url(), "embedded SendGrid simulator started");
-        (running.base_url(), key.clone(), key, Some(running))
+        let base = running.base_url();
+        ((base.clone(), base), key.clone(), key, Some(running))
     } else {
         let v3 = args.v3_key()?.ok_or(UpstreamError::MissingKey)?;
         let v2 = args.v2_password()?.unwrap_or_else(|| v3.clone());
-        (args.base.trim_end_matches('/').to_string(), v2, v3, None)
+        (args.family_bases(), v2, v3, None)
     };
 
-    let mut config = sendgrid::Config::new(base_url, v2_key, v3_key);
+    let mut config = sendgrid::Config::new(v2_base, v2_key, v3_key);
+    config.v3_base_url = v3_base;
     config.api_user = args.api_user.clone();
     config.connect_timeout = args.connect_timeout();
     config.timeout = args.timeout();

@@ -106,7 +106,7 @@ fn log_format_json_is_accepted_after_a_subcommand() {
 
 /// Every row of README's configuration table: its variable, a value for it, and a different
 /// value for its flag. The test below checks the README names exactly these.
-const CONFIGURATION: [(&str, &str, &str); 21] = [
+const CONFIGURATION: [(&str, &str, &str); 23] = [
     ("LEPTOS_SITE_ADDR", "127.0.0.1:4100", "127.0.0.1:4200"),
     (
         "DATABASE_URL",
@@ -118,6 +118,16 @@ const CONFIGURATION: [(&str, &str, &str); 21] = [
         "SENDGRID_API_BASE",
         "https://api.eu.sendgrid.com",
         "https://api.sendgrid.com",
+    ),
+    (
+        "SENDGRID_V2_API_BASE",
+        "https://v2.env.example",
+        "https://v2.flag.example",
+    ),
+    (
+        "SENDGRID_V3_API_BASE",
+        "https://api.eu.sendgrid.com",
+        "https://v3.flag.example",
     ),
     ("SENDGRID_API_USER", "env-user", "flag-user"),
     (
@@ -352,4 +362,29 @@ fn secrets_can_come_from_files_named_by_variables() {
         "password-from-file"
     );
     assert!(!format!("{cli:?}").contains("from-file"));
+}
+
+#[test]
+fn each_api_family_defaults_to_the_upstream_and_can_go_elsewhere() {
+    let both = parse(&["--upstream", "https://api.sendgrid.com/"]);
+    assert_eq!(
+        both.serve.upstream.family_bases(),
+        (
+            "https://api.sendgrid.com".to_string(),
+            "https://api.sendgrid.com".to_string()
+        )
+    );
+    let eu = parse(&[
+        "--upstream",
+        "https://api.sendgrid.com",
+        "--upstream-v3",
+        "https://api.eu.sendgrid.com",
+    ]);
+    assert_eq!(
+        eu.serve.upstream.family_bases(),
+        (
+            "https://api.sendgrid.com".to_string(),
+            "https://api.eu.sendgrid.com".to_string()
+        )
+    );
 }
