@@ -1,7 +1,7 @@
-//! Per-operator rate limit on server functions (`/api/*`): a runaway script or a stuck
-//! browser tab must not flood SendGrid or the audit log with one operator's session. Pages
-//! rendered on the server call their functions in-process and are not counted; anonymous
-//! callers are counted by client IP.
+//! Per-operator rate limit on server functions (`/api/*`) and on the pages that ask SendGrid
+//! as they render (a customer's pages, the bulk screens): a runaway script, a stuck browser tab
+//! or someone holding F5 must not flood SendGrid, spend the reseller's quota, or flood the
+//! audit log with one operator's session. Anonymous callers are counted by client IP.
 //!
 //! The limiter is a GCRA (generic cell rate algorithm): one "theoretical arrival time" per
 //! key, so a key costs one `Instant` of memory whatever its rate.
@@ -72,7 +72,7 @@ pub async fn rate_limit(
     let Some(limiter) = limiter else {
         return next.run(request).await;
     };
-    if !request.uri().path().starts_with("/api/") {
+    if !counted(request.uri().path()) {
         return next.run(request).await;
     }
     let key = key_of(&request);
@@ -93,6 +93,16 @@ pub async fn rate_limit(
             response
         }
     }
+}
+
+/// Server functions, and the pages whose rendering calls SendGrid: `/customers/:user/...`
+/// reads the account (plan, limits, offerings), `/bulk` reviews read every chosen customer.
+/// The directory, the audit log and static files read only SQLite or disk.
+fn counted(path: &str) -> bool {
+    path.starts_with("/api/")
+        || path.starts_with("/customers/")
+        || path == "/bulk"
+        || path.starts_with("/bulk/")
 }
 
 /// The signed-in operator's email (set by `authenticate`), else the client's IP.
@@ -131,6 +141,30 @@ mod tests {
         let later = start + Duration::from_secs(1);
         assert_eq!(limiter.check("a", later), Ok(()));
         assert!(limiter.check("a", later).is_err());
+    }
+
+    #[test]
+    fn pages_that_ask_sendgrid_are_counted_and_static_files_are_not() {
+        for path in [
+            "/api/get_me",
+            "/customers/acme",
+            "/customers/acme/limits",
+            "/bulk",
+            "/bulk/3",
+        ] {
+            assert!(counted(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/customers",
+            "/audit",
+            "/pkg/app.wasm",
+            "/healthz",
+            "/login",
+            "/bulkier",
+        ] {
+            assert!(!counted(path), "{path}");
+        }
     }
 
     #[test]

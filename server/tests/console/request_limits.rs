@@ -158,3 +158,42 @@ async fn each_operator_has_their_own_rate_limit_with_retry_after() {
     assert_eq!(page.status(), 200);
     console.stop().await;
 }
+
+#[tokio::test]
+async fn reloading_a_customer_page_is_rate_limited_like_a_server_function() {
+    let console = TestConsole::start_with(|args| {
+        args.api_rate_per_minute = 60;
+        args.api_burst = 3;
+    })
+    .await;
+    console.add_operator("sue@example.com", Role::Support).await;
+    let sue = console.signed_in("sue@example.com").await;
+    let user = crate::audit_support::sim_usernames(&console.simulator_url())
+        .await
+        .remove(0);
+    let page = format!("{}/customers/{user}/limits", console.url());
+
+    let before = crate::upstream_support::upstream_calls(&console).await;
+    for n in 0..3 {
+        let response = sue.get(&page).send().await.unwrap();
+        assert_eq!(response.status(), 200, "load {n} is within the burst");
+    }
+    let asked = crate::upstream_support::upstream_calls(&console).await;
+    assert!(asked > before, "the page reads the account from SendGrid");
+    let limited = sue.get(&page).send().await.unwrap();
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_eq!(
+        crate::upstream_support::upstream_calls(&console).await,
+        asked,
+        "a refused reload asks SendGrid nothing"
+    );
+    // Pages that read only the console's own database are not counted.
+    let directory = sue
+        .get(format!("{}/customers", console.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(directory.status(), 200);
+    console.stop().await;
+}
