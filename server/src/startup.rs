@@ -125,6 +125,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         },
         directory: Default::default(),
         bulk,
+        exports: Default::default(),
     };
     let sessions = SqliteStore::new(state.pool.clone());
     sessions.migrate().await.map_err(StartupError::Sessions)?;

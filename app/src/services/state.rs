@@ -4,6 +4,7 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 
+use super::audit::export::ExportSlots;
 use super::auth::SessionLimits;
 use super::bulk::BulkRunner;
 use super::directory::DirectorySync;
@@ -23,4 +24,6 @@ pub struct AppState {
     pub directory: Arc<DirectorySync>,
     /// Bulk changes running in this process.
     pub bulk: Arc<BulkRunner>,
+    /// Audit exports downloading now, per operator.
+    pub exports: Arc<ExportSlots>,
 }

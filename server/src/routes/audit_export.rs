@@ -18,6 +18,7 @@ use axum::{
     response::{IntoResponse, Response},
     Extension,
 };
+use futures::StreamExt;
 
 pub async fn export_csv(
     State(state): State<AppState>,
@@ -37,6 +38,16 @@ pub async fn export_csv(
         Ok(filter) => filter,
         Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
     };
+    let Some(slot) = state.exports.take(&operator.email) else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "You already have {} exports downloading; let one finish (or cancel it) and try again.",
+                export::EXPORTS_PER_OPERATOR
+            ),
+        )
+            .into_response();
+    };
     audit::record(
         &state.pool,
         NewEvent::event(
@@ -49,11 +60,17 @@ pub async fn export_csv(
     )
     .await;
 
-    let body = Body::from_stream(export::stream(
+    // The slot is freed when the body is dropped: the download ended or the client left.
+    let chunks = export::stream(
         state.pool.clone(),
         Filter::from_audit(&filter),
         ExportFormat::Csv,
-    ));
+    )
+    .map(move |chunk| {
+        let _open = &slot;
+        chunk
+    });
+    let body = Body::from_stream(chunks);
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -250,3 +250,98 @@ async fn the_cli_exports_csv_and_json_lines() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("RFC 3339"));
 }
+
+/// `rows` events of about 2 KB each: an export of them is far more than the socket buffers
+/// of a client that stops reading can take.
+async fn fill_wide(pool: &sqlx::SqlitePool, rows: i64) {
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1)
+         INSERT INTO audit_events
+             (occurred_at, kind, operator, customer, action, params, outcome, prev_hash, hash)
+         SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'event', 'ann@example.com', 'acme',
+                'limits.total', '{\"pad\":\"' || printf('%.2000c', 'x') || '\"}', 'success',
+                'wide-prev-' || i, 'wide-hash-' || i
+         FROM n",
+    )
+    .bind(rows)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn stalled_downloads_hold_no_connection_and_each_operator_has_two() {
+    use std::time::Duration;
+
+    let console = TestConsole::start().await;
+    fill_wide(&console.pool, 20_000).await;
+    let url = format!("{}/audit/export.csv", console.url());
+    // Fourteen downloads whose headers arrived and whose bodies are never read: more than the
+    // eight pooled connections.
+    let mut stalled = Vec::new();
+    for n in 0..7 {
+        let email = format!("reader{n}@example.com");
+        console.add_operator(&email, Role::Auditor).await;
+        let client = console.signed_in(&email).await;
+        for _ in 0..2 {
+            let response = client.get(&url).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            stalled.push(response);
+        }
+        let third = client.get(&url).send().await.unwrap();
+        assert_eq!(
+            third.status(),
+            429,
+            "a third export of the same operator waits"
+        );
+        assert!(third
+            .text()
+            .await
+            .unwrap()
+            .contains("2 exports downloading"));
+    }
+
+    let at_once = Duration::from_secs(5);
+    let health = tokio::time::timeout(
+        at_once,
+        console
+            .client()
+            .get(format!("{}/healthz", console.url()))
+            .send(),
+    )
+    .await
+    .expect("/healthz answers while the downloads stall")
+    .unwrap();
+    assert_eq!(health.status(), 200);
+    console
+        .add_operator("late@example.com", Role::Support)
+        .await;
+    let signed_in = tokio::time::timeout(
+        at_once,
+        console.sign_in(&console.client(), "late@example.com", support::PASSWORD),
+    )
+    .await
+    .expect("sign-in answers while the downloads stall");
+    assert_eq!(signed_in.status(), 303);
+
+    // A download that ends frees its operator's slot.
+    drop(stalled.remove(0));
+    let reader = console.signed_in("reader0@example.com").await;
+    let mut freed = None;
+    for _ in 0..100 {
+        let response = reader.get(&url).send().await.unwrap();
+        if response.status() == 200 {
+            freed = Some(response);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let body = freed.expect("the slot is freed").bytes().await.unwrap();
+    let acme = customers_of_csv(&body)
+        .into_iter()
+        .filter(|customer| customer == "acme")
+        .count();
+    assert_eq!(acme, 20_000, "every row, page after page");
+    drop(stalled);
+    console.stop().await;
+}

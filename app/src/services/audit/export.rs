@@ -4,7 +4,10 @@
 use std::future::Future;
 use std::io::Write;
 
-use futures::{Stream, TryStreamExt};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use futures::Stream;
 use serde_json::{json, Value};
 use sqlx::{QueryBuilder, SqlitePool};
 
@@ -178,8 +181,13 @@ fn json_row(row: &StoredEvent) -> Value {
 /// Bytes are handed on in chunks of about this size.
 const CHUNK: usize = 64 * 1024;
 
-/// Encodes every matching row, oldest first, handing chunks of about [`CHUNK`] bytes to
-/// `sink` as they fill; returns how many rows.
+/// Rows read per query. Each page is read whole and its connection goes back to the pool
+/// before any byte is handed on, so a client that stops reading holds no connection: eight
+/// stalled downloads once held all eight and stopped sign-in and `/healthz`.
+const PAGE: i64 = 500;
+
+/// Encodes every matching row, oldest first, a page at a time (keyset on the id), handing
+/// chunks of about [`CHUNK`] bytes to `sink` as they fill; returns how many rows.
 pub async fn export_into<S, F>(
     pool: &SqlitePool,
     filter: &Filter,
@@ -193,15 +201,28 @@ where
     let mut encoder = Encoder::new(format)?;
     let mut count = 0;
     if let Some(window) = window(pool, filter).await? {
-        let mut query = QueryBuilder::new("SELECT e.* FROM audit_events e");
-        push_where(&mut query, filter, window);
-        query.push(" ORDER BY e.id");
-        let mut rows = query.build_query_as::<StoredEvent>().fetch(pool);
-        while let Some(row) = rows.try_next().await? {
-            encoder.push(&row)?;
-            count += 1;
-            if encoder.len()? >= CHUNK {
-                sink(encoder.take()?).await?;
+        let mut after = None::<i64>;
+        loop {
+            let mut query = QueryBuilder::new("SELECT e.* FROM audit_events e");
+            push_where(&mut query, filter, window);
+            if let Some(last) = after {
+                query.push(" AND e.id > ").push_bind(last);
+            }
+            query.push(" ORDER BY e.id LIMIT ").push_bind(PAGE);
+            let rows = query
+                .build_query_as::<StoredEvent>()
+                .fetch_all(pool)
+                .await?;
+            for row in &rows {
+                encoder.push(row)?;
+                count += 1;
+                if encoder.len()? >= CHUNK {
+                    sink(encoder.take()?).await?;
+                }
+            }
+            match rows.last() {
+                Some(last) if rows.len() as i64 == PAGE => after = Some(last.id),
+                _ => break,
             }
         }
     }
@@ -261,4 +282,65 @@ pub fn stream(
     futures::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|chunk| (chunk, receiver))
     })
+}
+
+/// Downloads one operator may have open at once; more answer 429. Each open one holds a task
+/// and its buffers while the client reads, however slowly (never a pooled connection).
+pub const EXPORTS_PER_OPERATOR: usize = 2;
+
+/// The exports open now, per operator.
+#[derive(Debug, Default)]
+pub struct ExportSlots {
+    open: Mutex<HashMap<String, usize>>,
+}
+
+/// One open export; dropping it (the download ended or the client went away) frees the slot.
+#[derive(Debug)]
+pub struct ExportSlot {
+    slots: Arc<ExportSlots>,
+    operator: String,
+}
+
+impl ExportSlots {
+    /// A slot for `operator`, or `None` when they already have [`EXPORTS_PER_OPERATOR`].
+    pub fn take(self: &Arc<Self>, operator: &str) -> Option<ExportSlot> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let count = open.entry(operator.to_string()).or_default();
+        if *count >= EXPORTS_PER_OPERATOR {
+            return None;
+        }
+        *count += 1;
+        Some(ExportSlot {
+            slots: Arc::clone(self),
+            operator: operator.to_string(),
+        })
+    }
+}
+
+impl Drop for ExportSlot {
+    fn drop(&mut self) {
+        let mut open = self.slots.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = open.get_mut(&self.operator) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.operator);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::*;
+
+    #[test]
+    fn an_operator_has_two_slots_and_a_finished_export_frees_one() {
+        let slots = Arc::new(ExportSlots::default());
+        let first = slots.take("ann").unwrap();
+        let _second = slots.take("ann").unwrap();
+        assert!(slots.take("ann").is_none());
+        assert!(slots.take("bob").is_some(), "each operator has their own");
+        drop(first);
+        assert!(slots.take("ann").is_some());
+    }
 }
