@@ -127,6 +127,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
     pub session_absolute_hours: u64,
 
+    /// Hours a one-time password (a new operator's, or the first admin's) can be used to sign
+    /// in and choose a password of one's own; after that an admin must give a new one.
+    #[arg(long, env = "ONE_TIME_PASSWORD_HOURS", default_value_t = 24)]
+    pub one_time_password_hours: u64,
+
     /// Minutes between background syncs of the customer directory (one also runs at start-up);
     /// 0 turns background syncs off, leaving only "Refresh from SendGrid".
     #[arg(long, env = "DIRECTORY_SYNC_MINUTES", default_value_t = 10)]

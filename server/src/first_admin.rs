@@ -35,7 +35,9 @@ pub async fn ensure(
     }
     let password = passwords::generate();
     let email = OperatorEmail::parse(EMAIL).expect("the first admin's email is valid");
-    operators::create(pool, &email, "Administrator", Role::Admin, &password, true).await?;
+    let admin =
+        operators::create(pool, &email, "Administrator", Role::Admin, &password, true).await?;
+    operators::mark_initial(pool, admin.id).await?;
     audit::append(
         pool,
         NewEvent::event(

@@ -122,6 +122,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         session_limits: SessionLimits {
             idle: Duration::from_secs(args.session_idle_minutes * 60),
             absolute: Duration::from_secs(args.session_absolute_hours * 3600),
+            one_time_password: Duration::from_secs(args.one_time_password_hours * 3600),
         },
         directory: Default::default(),
         bulk,

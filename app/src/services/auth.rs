@@ -69,6 +69,29 @@ pub fn check_signed_in(current: &CurrentOperator) -> Result<OperatorView, AuthEr
 pub struct SessionLimits {
     pub idle: Duration,
     pub absolute: Duration,
+    /// How long a one-time password may be used, from when it was set.
+    pub one_time_password: Duration,
+}
+
+/// Whether `operator` holds a one-time password older than `lifetime`: it no longer signs in,
+/// and a session started with it ends.
+pub fn one_time_password_expired(operator: &OperatorRow, lifetime: Duration) -> bool {
+    if !operator.must_change_password {
+        return false;
+    }
+    let set_at = operator
+        .password_set_at
+        .as_deref()
+        .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok());
+    match set_at {
+        // The first admin's initial password has no set time (see `operators::mark_initial`):
+        // it was never handed to anyone, only written to a 0600 file on the server.
+        None => false,
+        Some(set_at) => {
+            let age = Utc::now().signed_duration_since(set_at);
+            age.to_std().map_or(false, |age| age > lifetime)
+        }
+    }
 }
 
 /// Marks the session as signed in as `operator`, with a fresh id so a fixated id is useless.
@@ -133,7 +156,10 @@ pub async fn resolve(
     let operator = operators::find_by_id(pool, id).await?;
     match operator {
         Some(row)
-            if row.disabled_at.is_none() && !expired && row.credentials_version == version =>
+            if row.disabled_at.is_none()
+                && !expired
+                && row.credentials_version == version
+                && !one_time_password_expired(&row, limits.one_time_password) =>
         {
             keep_alive(session, limits.idle).await;
             Ok(CurrentOperator(Some(row.view())))

@@ -198,3 +198,14 @@ pub async fn standing(
         Some(_) => Standing::Allowed,
     })
 }
+
+/// Marks the first admin's initial password: generated at first start and written only to a
+/// 0600 file beside the database, it does not expire like a one-time password handed to a
+/// person (it still allows nothing but choosing a new one).
+pub async fn mark_initial(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE operators SET password_set_at = NULL WHERE id = ?")
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}

@@ -106,7 +106,7 @@ fn log_format_json_is_accepted_after_a_subcommand() {
 
 /// Every row of README's configuration table: its variable, a value for it, and a different
 /// value for its flag. The test below checks the README names exactly these.
-const CONFIGURATION: [(&str, &str, &str); 23] = [
+const CONFIGURATION: [(&str, &str, &str); 24] = [
     ("LEPTOS_SITE_ADDR", "127.0.0.1:4100", "127.0.0.1:4200"),
     (
         "DATABASE_URL",
@@ -149,6 +149,7 @@ const CONFIGURATION: [(&str, &str, &str); 23] = [
     ("SECURE_COOKIES", "true", "false"),
     ("SESSION_IDLE_MINUTES", "45", "50"),
     ("SESSION_ABSOLUTE_HOURS", "4", "5"),
+    ("ONE_TIME_PASSWORD_HOURS", "2", "3"),
     ("DIRECTORY_SYNC_MINUTES", "0", "3"),
     ("SCHEDULED_JOBS_POLL_SECONDS", "5", "6"),
     ("API_RATE_PER_MINUTE", "120", "130"),
