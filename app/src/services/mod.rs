@@ -15,6 +15,7 @@ pub mod outcome;
 pub mod passwords;
 pub mod plan;
 pub mod schedule;
+pub mod sign_in_email;
 pub mod state;
 pub mod throttle;
 pub mod upstream_health;

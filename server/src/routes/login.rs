@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 
 use app::services::audit::{self, NewEvent, Outcome};
 use app::services::auth::{self, CurrentOperator};
+use app::services::sign_in_email::SignInEmail;
 use app::services::{operators, passwords, throttle, AppState};
 use axum::{
     body::Body,
@@ -37,32 +38,40 @@ pub async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let client_ip = peer.ip().to_string();
-    let email = form.email.trim().to_lowercase();
-    let keys = throttle::keys(&email, Some(&client_ip));
+    // Only a bounded part of what was typed is kept anywhere (keys, audit rows, the redirect).
+    let typed = SignInEmail::from_form(&form.email);
+    let email = typed.as_str();
+    let keys = throttle::keys(email, Some(&client_ip));
     let next = safe_next(&form.next);
 
-    if let Some(wait) = state.login_throttle.blocked_for(&keys) {
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        audit::record(
-            &state.pool,
-            NewEvent::event(
-                "auth.sign_in",
-                None,
-                Outcome::Refused,
-                json!({"email": email, "reason": "throttled"}),
+    if let Some(blocked) = state.login_throttle.blocked(&keys) {
+        let minutes = blocked.wait.as_secs().div_ceil(60).max(1);
+        if let Some(refusals) = blocked.record {
+            let mut params = typed.audit_fields();
+            params["reason"] = json!("throttled");
+            params["refusals"] = json!(refusals);
+            audit::record(
+                &state.pool,
+                NewEvent::event("auth.sign_in", None, Outcome::Refused, params)
+                    .with_client_ip(Some(client_ip)),
             )
-            .with_client_ip(Some(client_ip)),
-        )
-        .await;
+            .await;
+        }
         let query = format!(
             "error=throttled&wait={minutes}&email={}&next={}",
-            enc(&email),
+            enc(email),
             enc(&next)
         );
         return Redirect::to(&format!("/login?{query}")).into_response();
     }
 
-    let operator = match operators::find_by_email(&state.pool, &email).await {
+    let found = if typed.is_truncated() {
+        // Longer than any email: it names no operator, whatever its first 254 characters.
+        Ok(None)
+    } else {
+        operators::find_by_email(&state.pool, email).await
+    };
+    let operator = match found {
         Ok(found) => found,
         Err(error) => {
             tracing::error!(%error, "sign-in lookup failed");
@@ -88,16 +97,11 @@ pub async fn sign_in(
         state.login_throttle.record_failure(&keys);
         audit::record(
             &state.pool,
-            NewEvent::event(
-                "auth.sign_in",
-                None,
-                Outcome::Failure,
-                json!({"email": email}),
-            )
-            .with_client_ip(Some(client_ip)),
+            NewEvent::event("auth.sign_in", None, Outcome::Failure, typed.audit_fields())
+                .with_client_ip(Some(client_ip)),
         )
         .await;
-        let query = format!("error=invalid&email={}&next={}", enc(&email), enc(&next));
+        let query = format!("error=invalid&email={}&next={}", enc(email), enc(&next));
         return Redirect::to(&format!("/login?{query}")).into_response();
     };
 

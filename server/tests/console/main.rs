@@ -35,5 +35,6 @@ mod request_limits;
 mod scheduled_changes;
 mod security;
 mod sessions;
+mod sign_in_storage;
 mod throttling;
 mod upstream_faults;

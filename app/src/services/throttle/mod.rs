@@ -2,9 +2,13 @@
 //! in a sliding [`WINDOW`]. Kept in memory: a restart forgets failures, which only gives an
 //! attacker one more batch of guesses per restart of the console.
 
+mod refusals;
+
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use refusals::Refusals;
 
 pub const MAX_FAILURES: usize = 5;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -12,14 +16,26 @@ pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 #[derive(Debug, Default)]
 pub struct LoginThrottle {
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    refusals: Mutex<Refusals>,
+}
+
+/// A sign-in refused by the throttle.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Blocked {
+    /// Until the oldest failure that counts leaves the window.
+    pub wait: Duration,
+    /// `Some(n)`: write one audit row standing for `n` refusals of this key; `None`: this
+    /// refusal is counted in the key's next row (one row per key and window).
+    pub record: Option<u64>,
 }
 
 impl LoginThrottle {
-    /// `Some(wait)` when any of `keys` has used up its failures.
-    pub fn blocked_for(&self, keys: &[String]) -> Option<Duration> {
+    /// `Some` when any of `keys` has used up its failures.
+    pub fn blocked(&self, keys: &[String]) -> Option<Blocked> {
         let mut failures = self.failures.lock().expect("throttle lock");
         let now = Instant::now();
-        keys.iter()
+        let (wait, key) = keys
+            .iter()
             .filter_map(|key| {
                 let times = failures.get_mut(key)?;
                 while times
@@ -30,9 +46,15 @@ impl LoginThrottle {
                 }
                 let oldest = *times.front()?;
                 (times.len() >= MAX_FAILURES)
-                    .then(|| WINDOW.saturating_sub(now.duration_since(oldest)))
+                    .then(|| (WINDOW.saturating_sub(now.duration_since(oldest)), key))
             })
-            .max()
+            .max()?;
+        let record = self
+            .refusals
+            .lock()
+            .expect("throttle lock")
+            .count(key, now, WINDOW);
+        Some(Blocked { wait, record })
     }
 
     pub fn record_failure(&self, keys: &[String]) {
@@ -73,13 +95,13 @@ mod tests {
         let throttle = LoginThrottle::default();
         let k = keys("a@example.com", Some("10.0.0.1"));
         for _ in 0..MAX_FAILURES {
-            assert!(throttle.blocked_for(&k).is_none());
+            assert!(throttle.blocked(&k).is_none());
             throttle.record_failure(&k);
         }
-        let wait = throttle.blocked_for(&k).expect("blocked");
+        let wait = throttle.blocked(&k).expect("blocked").wait;
         assert!(wait <= WINDOW && wait > WINDOW - Duration::from_secs(5));
         throttle.clear(&k);
-        assert!(throttle.blocked_for(&k).is_none());
+        assert!(throttle.blocked(&k).is_none());
     }
 
     #[test]
@@ -89,10 +111,10 @@ mod tests {
             throttle.record_failure(&keys(&format!("u{n}@example.com"), Some("10.0.0.2")));
         }
         assert!(throttle
-            .blocked_for(&keys("fresh@example.com", Some("10.0.0.2")))
+            .blocked(&keys("fresh@example.com", Some("10.0.0.2")))
             .is_some());
         assert!(throttle
-            .blocked_for(&keys("fresh@example.com", Some("10.0.0.3")))
+            .blocked(&keys("fresh@example.com", Some("10.0.0.3")))
             .is_none());
     }
 }
