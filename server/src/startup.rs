@@ -119,6 +119,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         upstream: upstream.client,
         upstream_health: Default::default(),
         login_throttle: Default::default(),
+        password_checks: Default::default(),
         session_limits: SessionLimits {
             idle: Duration::from_secs(args.session_idle_minutes * 60),
             absolute: Duration::from_secs(args.session_absolute_hours * 3600),

@@ -8,6 +8,7 @@ pub mod customer_keys;
 pub mod customers;
 pub mod db;
 pub mod directory;
+pub mod hash_queue;
 pub mod limits;
 pub mod offerings;
 pub mod operators;

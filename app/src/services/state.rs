@@ -7,6 +7,7 @@ use sqlx::SqlitePool;
 use super::auth::SessionLimits;
 use super::bulk::BulkRunner;
 use super::directory::DirectorySync;
+use super::hash_queue::HashQueue;
 use super::throttle::LoginThrottle;
 use super::upstream_health::UpstreamHealth;
 
@@ -18,6 +19,8 @@ pub struct AppState {
     pub upstream: sendgrid::Client,
     pub upstream_health: Arc<UpstreamHealth>,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Password checks at sign-in, a bounded number at a time.
+    pub password_checks: Arc<HashQueue>,
     pub session_limits: SessionLimits,
     /// The customer directory's sync: one at a time, its progress shared with every page.
     pub directory: Arc<DirectorySync>,

@@ -1,21 +1,38 @@
-//! Sign-in throttling: at most [`MAX_FAILURES`] failed sign-ins per email and per client IP
-//! in a sliding [`WINDOW`]. Kept in memory: a restart forgets failures, which only gives an
-//! attacker one more batch of guesses per restart of the console.
+//! Sign-in throttling (DESIGN.md "Security"), counted over a sliding [`WINDOW`]:
+//!
+//! * per client address and email: [`PAIR_LIMIT`] failures, then refused until the window
+//!   moves on;
+//! * per client address, whatever the email: [`ADDRESS_LIMIT`] failures, then refused;
+//! * per email, from every address: past [`EMAIL_FREE_FAILURES`] a growing delay before the
+//!   password is checked, never a refusal. A stranger who fails on purpose must not be able to
+//!   lock an operator out; they can only slow down guesses at that email from everywhere.
+//!
+//! An attempt is counted before its password is checked (a [`Reservation`]), so a parallel
+//! burst gets no more guesses than the limits allow; a success gives its place back and forgets
+//! that address's failures for that email, never the address's failures for other emails.
+//!
+//! Kept in memory and bounded: keys whose failures have left the window are forgotten. A
+//! restart forgets failures, which only gives an attacker one more batch of guesses per restart.
 
+mod counters;
 mod refusals;
 
-use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use counters::Counters;
 use refusals::Refusals;
 
-pub const MAX_FAILURES: usize = 5;
+pub const PAIR_LIMIT: usize = 5;
+pub const ADDRESS_LIMIT: usize = 10;
+pub const EMAIL_FREE_FAILURES: usize = 5;
+/// The longest an email's delay grows: slow for a guesser, bearable for its operator.
+pub const MAX_EMAIL_DELAY: Duration = Duration::from_secs(8);
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Debug, Default)]
 pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    counters: Mutex<Counters>,
     refusals: Mutex<Refusals>,
 }
 
@@ -29,92 +46,106 @@ pub struct Blocked {
     pub record: Option<u64>,
 }
 
-impl LoginThrottle {
-    /// `Some` when any of `keys` has used up its failures.
-    pub fn blocked(&self, keys: &[String]) -> Option<Blocked> {
-        let mut failures = self.failures.lock().expect("throttle lock");
-        let now = Instant::now();
-        let (wait, key) = keys
-            .iter()
-            .filter_map(|key| {
-                let times = failures.get_mut(key)?;
-                while times
-                    .front()
-                    .is_some_and(|t| now.duration_since(*t) >= WINDOW)
-                {
-                    times.pop_front();
-                }
-                let oldest = *times.front()?;
-                (times.len() >= MAX_FAILURES)
-                    .then(|| (WINDOW.saturating_sub(now.duration_since(oldest)), key))
-            })
-            .max()?;
-        let record = self
-            .refusals
-            .lock()
-            .expect("throttle lock")
-            .count(key, now, WINDOW);
-        Some(Blocked { wait, record })
-    }
+/// An attempt counted as a failure until [`LoginThrottle::succeeded`] or
+/// [`LoginThrottle::release`] says otherwise.
+#[derive(Debug)]
+#[must_use = "a reservation is a failure unless released"]
+pub struct Reservation {
+    id: u64,
+    keys: Keys,
+    /// Wait this long before checking the password (the email's growing delay).
+    pub delay: Duration,
+}
 
-    pub fn record_failure(&self, keys: &[String]) {
-        let mut failures = self.failures.lock().expect("throttle lock");
-        let now = Instant::now();
-        for key in keys {
-            let times = failures.entry(key.clone()).or_default();
-            times.push_back(now);
-            while times.len() > MAX_FAILURES {
-                times.pop_front();
-            }
-        }
-    }
+#[derive(Debug, Clone)]
+struct Keys {
+    pair: String,
+    address: String,
+    email: String,
+}
 
-    pub fn clear(&self, keys: &[String]) {
-        let mut failures = self.failures.lock().expect("throttle lock");
-        for key in keys {
-            failures.remove(key);
+impl Keys {
+    fn of(email: &str, address: &str) -> Keys {
+        let email = email.trim().to_lowercase();
+        Keys {
+            pair: format!("pair:{address} {email}"),
+            address: format!("ip:{address}"),
+            email: format!("email:{email}"),
         }
     }
 }
 
-/// The throttle keys of one sign-in attempt.
-pub fn keys(email: &str, client_ip: Option<&str>) -> Vec<String> {
-    let mut keys = vec![format!("email:{}", email.trim().to_lowercase())];
-    if let Some(ip) = client_ip {
-        keys.push(format!("ip:{ip}"));
+impl LoginThrottle {
+    /// Counts one attempt by `email` from `address` before its password is checked, or says
+    /// why it may not be made.
+    pub fn reserve(&self, email: &str, address: &str) -> Result<Reservation, Blocked> {
+        self.reserve_at(email, address, Instant::now())
     }
-    keys
+
+    fn reserve_at(&self, email: &str, address: &str, now: Instant) -> Result<Reservation, Blocked> {
+        let keys = Keys::of(email, address);
+        let mut counters = self.counters.lock().expect("throttle lock");
+        counters.forget_old(now, WINDOW);
+        let full = [(&keys.pair, PAIR_LIMIT), (&keys.address, ADDRESS_LIMIT)]
+            .into_iter()
+            .filter_map(|(key, limit)| {
+                let (count, oldest) = counters.count(key, now, WINDOW);
+                let oldest = oldest.filter(|_| count >= limit)?;
+                Some((WINDOW.saturating_sub(now - oldest), key))
+            })
+            .max();
+        if let Some((wait, key)) = full {
+            let record = self
+                .refusals
+                .lock()
+                .expect("throttle lock")
+                .count(key, now, WINDOW);
+            return Err(Blocked { wait, record });
+        }
+        let (email_failures, _) = counters.count(&keys.email, now, WINDOW);
+        let id = counters.add(&[&keys.pair, &keys.address, &keys.email], now);
+        Ok(Reservation {
+            id,
+            keys,
+            delay: email_delay(email_failures),
+        })
+    }
+
+    /// The password was right: the attempt does not count, and this address's failures for
+    /// this email are forgotten (its failures for other emails are not).
+    pub fn succeeded(&self, reservation: Reservation) {
+        let mut counters = self.counters.lock().expect("throttle lock");
+        counters.remove_entry(&reservation.keys.address, reservation.id);
+        counters.remove_entry(&reservation.keys.email, reservation.id);
+        counters.remove_key(&reservation.keys.pair);
+    }
+
+    /// The password was never checked (the console was busy): the attempt does not count.
+    pub fn release(&self, reservation: Reservation) {
+        let mut counters = self.counters.lock().expect("throttle lock");
+        for key in [
+            &reservation.keys.pair,
+            &reservation.keys.address,
+            &reservation.keys.email,
+        ] {
+            counters.remove_entry(key, reservation.id);
+        }
+    }
+
+    /// The password was wrong: the reservation stays counted as a failure.
+    pub fn failed(&self, reservation: Reservation) {
+        drop(reservation);
+    }
+}
+
+/// 0 up to [`EMAIL_FREE_FAILURES`], then 1 s doubling per failure up to [`MAX_EMAIL_DELAY`].
+fn email_delay(failures: usize) -> Duration {
+    let Some(past) = failures.checked_sub(EMAIL_FREE_FAILURES) else {
+        return Duration::ZERO;
+    };
+    let doubled = Duration::from_secs(1).saturating_mul(1 << past.min(16));
+    doubled.min(MAX_EMAIL_DELAY)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_sixth_attempt_is_blocked_and_success_clears() {
-        let throttle = LoginThrottle::default();
-        let k = keys("a@example.com", Some("10.0.0.1"));
-        for _ in 0..MAX_FAILURES {
-            assert!(throttle.blocked(&k).is_none());
-            throttle.record_failure(&k);
-        }
-        let wait = throttle.blocked(&k).expect("blocked").wait;
-        assert!(wait <= WINDOW && wait > WINDOW - Duration::from_secs(5));
-        throttle.clear(&k);
-        assert!(throttle.blocked(&k).is_none());
-    }
-
-    #[test]
-    fn an_ip_is_blocked_across_emails() {
-        let throttle = LoginThrottle::default();
-        for n in 0..MAX_FAILURES {
-            throttle.record_failure(&keys(&format!("u{n}@example.com"), Some("10.0.0.2")));
-        }
-        assert!(throttle
-            .blocked(&keys("fresh@example.com", Some("10.0.0.2")))
-            .is_some());
-        assert!(throttle
-            .blocked(&keys("fresh@example.com", Some("10.0.0.3")))
-            .is_none());
-    }
-}
+mod tests;

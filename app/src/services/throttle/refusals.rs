@@ -11,6 +11,9 @@ const PRUNE_AT: usize = 10_000;
 #[derive(Debug, Default)]
 pub struct Refusals {
     keys: HashMap<String, Tally>,
+    /// Size at which the next pruning runs: twice what the last one left, so that a map of
+    /// live keys is not scanned on every refusal.
+    prune_at: usize,
 }
 
 #[derive(Debug)]
@@ -26,9 +29,10 @@ impl Refusals {
     /// `window`: write one row standing for `n` refusals (this one and those the previous
     /// window held back). `None`: it is counted, and the next row will say so.
     pub fn count(&mut self, key: &str, now: Instant, window: Duration) -> Option<u64> {
-        if self.keys.len() >= PRUNE_AT {
+        if self.keys.len() >= self.prune_at.max(PRUNE_AT) {
             self.keys
                 .retain(|_, tally| now.duration_since(tally.recorded_at) < window);
+            self.prune_at = self.keys.len() * 2;
         }
         match self.keys.get_mut(key) {
             Some(tally) if now.duration_since(tally.recorded_at) < window => {
