@@ -5,6 +5,8 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sendgrid::Secret;
 
+use crate::middleware::client_addr::TrustedProxies;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "reseller-console",
@@ -31,6 +33,8 @@ pub enum LogFormat {
     Json,
 }
 
+// Parsed once at start-up and matched once: the size of `Serve` costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the web console (the default).
@@ -145,6 +149,11 @@ pub struct ServeArgs {
     /// Calls allowed at once before the per-minute rate applies.
     #[arg(long, env = "API_BURST", default_value_t = 100)]
     pub api_burst: u32,
+
+    /// Proxies whose `X-Forwarded-For` is believed (comma-separated CIDR ranges); from
+    /// anyone else the header is ignored. None by default.
+    #[arg(long, env = "TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<TrustedProxies>,
 
     #[command(flatten)]
     pub upstream: UpstreamArgs,

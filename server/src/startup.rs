@@ -30,9 +30,10 @@ use crate::config::ServeArgs;
 use crate::middleware::{
     authenticate::authenticate,
     body_limit::{self, BODY_LIMIT},
+    client_addr::client_addr,
     rate_limit::{rate_limit, RateLimiter},
     same_origin::same_origin,
-    security_headers::security_headers,
+    security_headers::{security_headers, Https},
     server_fns::server_fns,
 };
 use crate::upstream::{self, UpstreamError};
@@ -266,8 +267,16 @@ fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<Sqlit
         .layer(axum::middleware::from_fn(same_origin))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn(body_limit::explain_too_large))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            Https(args.secure_cookies()),
+            security_headers,
+        ))
         .layer(CompressionLayer::new())
+        // Outermost: every layer and handler sees the resolved client address.
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(args.trusted_proxies.clone().unwrap_or_default()),
+            client_addr,
+        ))
         .with_state(state)
 }
 

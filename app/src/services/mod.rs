@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod bulk;
+pub mod client_addr;
 pub mod clock;
 pub mod customer_keys;
 pub mod customers;

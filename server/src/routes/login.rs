@@ -4,18 +4,17 @@
 //! `next`. Redirecting (rather than answering the POST with a page) keeps the URL and the
 //! rendered page in agreement, which hydration relies on.
 
-use std::net::SocketAddr;
-
 use app::services::audit::{self, NewEvent, Outcome};
 use app::services::auth::{self, CurrentOperator};
+use app::services::client_addr::ClientAddr;
 use app::services::sign_in_email::SignInEmail;
 use app::services::{operators, passwords, AppState};
 use axum::{
     body::Body,
-    extract::{ConnectInfo, State},
+    extract::State,
     http::{Request, StatusCode},
     response::{IntoResponse, Redirect, Response},
-    Form,
+    Extension, Form,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -33,11 +32,11 @@ pub struct SignInForm {
 
 pub async fn sign_in(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<ClientAddr>,
     session: Session,
     Form(form): Form<SignInForm>,
 ) -> Response {
-    let client_ip = peer.ip().to_string();
+    let client_ip = client.to_string();
     // Only a bounded part of what was typed is kept anywhere (keys, audit rows, the redirect).
     let typed = SignInEmail::from_form(&form.email);
     let email = typed.as_str();
@@ -150,7 +149,7 @@ pub async fn sign_in(
 
 pub async fn sign_out(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<ClientAddr>,
     session: Session,
     request: Request<Body>,
 ) -> Response {
@@ -167,7 +166,7 @@ pub async fn sign_out(
                 Outcome::Success,
                 json!({}),
             )
-            .with_client_ip(Some(peer.ip().to_string())),
+            .with_client_ip(Some(client.to_string())),
         )
         .await;
     }

@@ -22,6 +22,7 @@ mod audit_query;
 mod audit_rendering;
 mod backup;
 mod bulk;
+mod client_address;
 mod crash;
 mod credit_limits;
 mod customer_directory;
