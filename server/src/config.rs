@@ -155,11 +155,27 @@ pub struct ServeArgs {
     #[arg(long, env = "TRUSTED_PROXIES")]
     pub trusted_proxies: Option<TrustedProxies>,
 
+    /// Seconds a connection may take to send a request's head, and may stay idle between
+    /// keep-alive requests, before the console closes it.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_secs: u64,
+
+    /// Connections open at once; past it the console stops accepting until one closes.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+
     #[command(flatten)]
     pub upstream: UpstreamArgs,
 }
 
 impl ServeArgs {
+    pub fn connection_limits(&self) -> crate::serve::ConnectionLimits {
+        crate::serve::ConnectionLimits {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+        }
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.secure_cookies.unwrap_or(!self.addr.ip().is_loopback())
     }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod first_admin;
 pub mod middleware;
 pub mod routes;
+pub mod serve;
 pub mod startup;
 pub mod telemetry;
 pub mod upstream;

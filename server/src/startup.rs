@@ -166,21 +166,13 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
     let router = router(state, &args, session_layer);
 
     let (trigger, signal) = oneshot::channel::<()>();
+    let limits = args.connection_limits();
     let task = tokio::spawn(async move {
-        use axum::serve::ListenerExt;
-        // Without TCP_NODELAY every keep-alive response waits ~40 ms (Nagle x delayed ACK).
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
+        crate::serve::serve(listener, router, limits, async {
             let _ = signal.await;
         })
-        .await
-        .map_err(StartupError::Serve)
+        .await;
+        Ok(())
     });
     tracing::info!(%addr, "console listening");
     Ok(Running {

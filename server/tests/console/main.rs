@@ -23,6 +23,7 @@ mod audit_rendering;
 mod backup;
 mod bulk;
 mod client_address;
+mod connections;
 mod crash;
 mod credit_limits;
 mod customer_directory;
