@@ -30,6 +30,7 @@ mod customer_directory;
 mod health;
 mod hostile_input;
 mod load;
+mod missing_database;
 mod offerings;
 mod operator_cli;
 mod plan_changes;
