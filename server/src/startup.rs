@@ -88,7 +88,8 @@ impl Running {
 /// Starts the console in the background and returns once it accepts connections.
 pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
     let pool = db::open(&args.database_url).await?;
-    first_admin::ensure(&pool, &data_dir(&args.database_url)).await?;
+    let data_dir = data_dir(&args.database_url);
+    first_admin::ensure(&pool, &data_dir).await?;
     let upstream = upstream::start(&args.upstream).await?;
     let listener = TcpListener::bind(args.addr)
         .await
@@ -126,6 +127,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
             absolute: Duration::from_secs(args.session_absolute_hours * 3600),
         },
         directory: Default::default(),
+        initial_password_file: Some(data_dir.join(first_admin::PASSWORD_FILE)),
         bulk,
     };
     let sessions = SqliteStore::new(state.pool.clone());

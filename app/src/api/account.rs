@@ -36,6 +36,9 @@ pub async fn change_password(
         ));
     }
     operators::set_password(&state.pool, me.id, &new_password, false).await?;
+    if let Some(path) = &state.initial_password_file {
+        crate::services::initial_password::forget_if_replaced(path, &current_password);
+    }
     audit::record(
         &state.pool,
         NewEvent::event(

@@ -10,6 +10,7 @@ pub mod customers;
 pub mod db;
 pub mod directory;
 pub mod hash_queue;
+pub mod initial_password;
 pub mod limits;
 pub mod offerings;
 pub mod operators;

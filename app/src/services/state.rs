@@ -24,6 +24,8 @@ pub struct AppState {
     pub session_limits: SessionLimits,
     /// The customer directory's sync: one at a time, its progress shared with every page.
     pub directory: Arc<DirectorySync>,
+    /// Where the first admin's password was written at first start; removed once replaced.
+    pub initial_password_file: Option<std::path::PathBuf>,
     /// Bulk changes running in this process.
     pub bulk: Arc<BulkRunner>,
 }

@@ -34,6 +34,7 @@ mod missing_database;
 mod offerings;
 mod operator_cli;
 mod plan_changes;
+mod private_files;
 mod request_limits;
 mod scheduled_changes;
 mod security;
