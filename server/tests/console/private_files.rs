@@ -61,9 +61,17 @@ async fn the_database_its_journal_backups_and_the_initial_password_are_created_0
     console.kill();
 }
 
-/// Runs `serve` on a fresh database in `dir` and waits for it to stop by itself; returns its
-/// standard error. A console that starts instead is killed and the test fails.
-fn first_start_refused(dir: &Path, upstream: &str) -> String {
+/// Runs `serve` on a fresh database in `dir` and waits (off the test's runtime, which serves
+/// the simulator) for it to stop by itself; returns its standard error. A console that starts
+/// instead is killed and the test fails.
+async fn first_start_refused(dir: &Path, upstream: &str) -> String {
+    let (dir, upstream) = (dir.to_path_buf(), upstream.to_string());
+    tokio::task::spawn_blocking(move || wait_for_refusal(&dir, &upstream))
+        .await
+        .unwrap()
+}
+
+fn wait_for_refusal(dir: &Path, upstream: &str) -> String {
     let mut child = Command::new(BINARY)
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(["--database-url", &database_url(dir)])
@@ -104,7 +112,7 @@ async fn an_initial_password_file_that_others_can_read_or_a_symlink_is_refused()
     let planted = dir.path().join("initial-admin-password");
     std::fs::write(&planted, "").unwrap();
     std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let stderr = first_start_refused(dir.path(), &sim.base_url());
+    let stderr = first_start_refused(dir.path(), &sim.base_url()).await;
     assert!(stderr.contains("wider than 0600"), "{stderr}");
     assert_eq!(
         std::fs::read_to_string(&planted).unwrap(),
@@ -116,7 +124,7 @@ async fn an_initial_password_file_that_others_can_read_or_a_symlink_is_refused()
     let elsewhere = dir.path().join("attacker-reads-this");
     let link = dir.path().join("initial-admin-password");
     std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
-    let stderr = first_start_refused(dir.path(), &sim.base_url());
+    let stderr = first_start_refused(dir.path(), &sim.base_url()).await;
     assert!(stderr.contains("symbolic link"), "{stderr}");
     assert!(!elsewhere.exists(), "nothing written through the link");
 
