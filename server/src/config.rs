@@ -5,6 +5,8 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sendgrid::Secret;
 
+use crate::middleware::client_addr::TrustedProxies;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "reseller-console",
@@ -31,6 +33,8 @@ pub enum LogFormat {
     Json,
 }
 
+// Parsed once at start-up and matched once: the size of `Serve` costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the web console (the default).
@@ -151,11 +155,32 @@ pub struct ServeArgs {
     #[arg(long, env = "API_BURST", default_value_t = 100)]
     pub api_burst: u32,
 
+    /// Proxies whose `X-Forwarded-For` is believed (comma-separated CIDR ranges); from
+    /// anyone else the header is ignored. None by default.
+    #[arg(long, env = "TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<TrustedProxies>,
+
+    /// Seconds a connection may take to send a request's head, and may stay idle between
+    /// keep-alive requests, before the console closes it.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_secs: u64,
+
+    /// Connections open at once; past it the console stops accepting until one closes.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+
     #[command(flatten)]
     pub upstream: UpstreamArgs,
 }
 
 impl ServeArgs {
+    pub fn connection_limits(&self) -> crate::serve::ConnectionLimits {
+        crate::serve::ConnectionLimits {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+        }
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.secure_cookies.unwrap_or(!self.addr.ip().is_loopback())
     }

@@ -5,6 +5,8 @@ use server::config::{Cli, Command};
 use server::{commands, startup, telemetry};
 
 fn main() -> ExitCode {
+    // Before anything creates a file: the database, its journal, backups, the first password.
+    server::private_files::restrict_new_files();
     // Rendering a page polls futures nested as deep as its routes, lazily loaded views and
     // suspense boundaries; 8 MiB per worker keeps the deepest page far from tokio's 2 MiB.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
 async fn run() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(cli.log_format);
+    server::secret_flags::warn_if_present();
 
     let outcome = match cli.command {
         None => startup::run(cli.serve).await.map_err(|e| e.to_string()),

@@ -30,9 +30,10 @@ use crate::config::ServeArgs;
 use crate::middleware::{
     authenticate::authenticate,
     body_limit::{self, BODY_LIMIT},
+    client_addr::client_addr,
     rate_limit::{rate_limit, RateLimiter},
     same_origin::same_origin,
-    security_headers::security_headers,
+    security_headers::{security_headers, Https},
     server_fns::server_fns,
 };
 use crate::upstream::{self, UpstreamError};
@@ -87,7 +88,8 @@ impl Running {
 /// Starts the console in the background and returns once it accepts connections.
 pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
     let pool = db::open(&args.database_url).await?;
-    first_admin::ensure(&pool, &data_dir(&args.database_url)).await?;
+    let data_dir = data_dir(&args.database_url);
+    first_admin::ensure(&pool, &data_dir).await?;
     let upstream = upstream::start(&args.upstream).await?;
     let listener = TcpListener::bind(args.addr)
         .await
@@ -119,12 +121,14 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         upstream: upstream.client,
         upstream_health: Default::default(),
         login_throttle: Default::default(),
+        password_checks: Default::default(),
         session_limits: SessionLimits {
             idle: Duration::from_secs(args.session_idle_minutes * 60),
             absolute: Duration::from_secs(args.session_absolute_hours * 3600),
             one_time_password: Duration::from_secs(args.one_time_password_hours * 3600),
         },
         directory: Default::default(),
+        initial_password_file: Some(data_dir.join(first_admin::PASSWORD_FILE)),
         bulk,
         exports: Default::default(),
     };
@@ -166,21 +170,13 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
     let router = router(state, &args, session_layer);
 
     let (trigger, signal) = oneshot::channel::<()>();
+    let limits = args.connection_limits();
     let task = tokio::spawn(async move {
-        use axum::serve::ListenerExt;
-        // Without TCP_NODELAY every keep-alive response waits ~40 ms (Nagle x delayed ACK).
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
+        crate::serve::serve(listener, router, limits, async {
             let _ = signal.await;
         })
-        .await
-        .map_err(StartupError::Serve)
+        .await;
+        Ok(())
     });
     tracing::info!(%addr, "console listening");
     Ok(Running {
@@ -267,8 +263,16 @@ fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<Sqlit
         .layer(axum::middleware::from_fn(same_origin))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn(body_limit::explain_too_large))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            Https(args.secure_cookies()),
+            security_headers,
+        ))
         .layer(CompressionLayer::new())
+        // Outermost: every layer and handler sees the resolved client address.
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(args.trusted_proxies.clone().unwrap_or_default()),
+            client_addr,
+        ))
         .with_state(state)
 }
 

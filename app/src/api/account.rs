@@ -9,7 +9,7 @@ pub async fn change_password(
 ) -> Result<(), ServerFnError> {
     use crate::domain::check_new_password;
     use crate::services::audit::{self, NewEvent, Outcome};
-    use crate::services::{operators, passwords};
+    use crate::services::operators;
 
     // Also, and above all, an operator who must replace a one-time password.
     let me = super::require_signed_in()?;
@@ -21,7 +21,12 @@ pub async fn change_password(
     let row = operators::find_by_id(&state.pool, me.id)
         .await?
         .ok_or_else(|| ServerFnError::new("Your operator account no longer exists."))?;
-    if !passwords::verify_off_thread(current_password.clone(), row.password_hash.clone()).await {
+    let checked = state
+        .password_checks
+        .verify(current_password.clone(), row.password_hash.clone())
+        .await
+        .map_err(|busy| super::refuse(503, format!("{busy}; try again in a few seconds.")))?;
+    if !checked {
         return Err(super::refuse(400, "The current password is not right."));
     }
     if current_password == new_password {
@@ -39,6 +44,9 @@ pub async fn change_password(
     crate::services::auth::carry_over_password_change(&session, version)
         .await
         .map_err(|_| ServerFnError::new("Your session could not be renewed; sign in again."))?;
+    if let Some(path) = &state.initial_password_file {
+        crate::services::initial_password::forget_if_replaced(path, &current_password);
+    }
     audit::record(
         &state.pool,
         NewEvent::event(

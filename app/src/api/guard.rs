@@ -42,12 +42,14 @@ pub fn app_state() -> Result<AppState, ServerFnError> {
         .ok_or_else(|| ServerFnError::new("The console is not ready; try again."))
 }
 
+/// The client's address as the `client_addr` middleware resolved it (trusted proxies' hops
+/// skipped), for the audit log.
 pub fn client_ip() -> Option<String> {
     use_context::<http::request::Parts>().and_then(|parts| {
         parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip().to_string())
+            .get::<crate::services::client_addr::ClientAddr>()
+            .map(ToString::to_string)
     })
 }
 

@@ -10,6 +10,10 @@ pub fn LoginPage() -> impl IntoView {
     let param = move |name: &str| query.with_untracked(|q| q.get(name)).unwrap_or_default();
     let error = match param("error").as_str() {
         "invalid" => Some("That email and password do not match an active operator.".to_string()),
+        "expired" => Some(
+            "This one-time password has expired. Ask an admin to add you again with a new one."
+                .to_string(),
+        ),
         "throttled" => Some(format!(
             "Too many failed sign-ins. Wait {} minute(s), then try again.",
             param("wait").parse::<u64>().unwrap_or(15)
@@ -20,7 +24,7 @@ pub fn LoginPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         match param("error").as_str() {
-            "invalid" => response.set_status(http::StatusCode::UNAUTHORIZED),
+            "invalid" | "expired" => response.set_status(http::StatusCode::UNAUTHORIZED),
             "throttled" => response.set_status(http::StatusCode::TOO_MANY_REQUESTS),
             _ => {}
         }

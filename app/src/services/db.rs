@@ -15,24 +15,48 @@ pub enum OpenError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("there is no database at {0:?}; check --database-url (or DATABASE_URL)")]
+    Missing(PathBuf),
     #[error("cannot open the database: {0}")]
     Connect(#[source] sqlx::Error),
     #[error("cannot apply the database migrations: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
 }
 
-/// Opens (creating if needed) the database at `url` and applies every pending migration.
-pub async fn open(url: &str) -> Result<SqlitePool, OpenError> {
-    let options = SqliteConnectOptions::from_str(url)
+fn options(url: &str) -> Result<SqliteConnectOptions, OpenError> {
+    Ok(SqliteConnectOptions::from_str(url)
         .map_err(|source| OpenError::Url {
             url: url.to_string(),
             source,
         })?
-        .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5)))
+}
+
+/// Opens the database at `url` only if it is there, and applies pending migrations. For
+/// commands that read a database someone else made (`audit verify`, `audit export`,
+/// `operator list`): a mistyped path must be an error, never a new empty database that then
+/// "verifies" as zero events.
+pub async fn open_existing(url: &str) -> Result<SqlitePool, OpenError> {
+    let options = options(url)?.create_if_missing(false);
+    let path = options.get_filename();
+    if !path.is_file() {
+        return Err(OpenError::Missing(path.to_path_buf()));
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .map_err(OpenError::Connect)?;
+    migrate(&pool).await?;
+    Ok(pool)
+}
+
+/// Opens (creating if needed) the database at `url` and applies every pending migration.
+pub async fn open(url: &str) -> Result<SqlitePool, OpenError> {
+    let options = options(url)?.create_if_missing(true);
 
     if let Some(folder) = options.get_filename().parent() {
         if !folder.as_os_str().is_empty() {

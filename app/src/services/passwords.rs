@@ -24,14 +24,6 @@ pub fn verify(password: &str, stored_hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// [`verify`] off the async workers: argon2 takes a CPU for a long moment, and many sign-ins
-/// at once would otherwise stall every request (and time out database waits) meanwhile.
-pub async fn verify_off_thread(password: String, stored_hash: String) -> bool {
-    tokio::task::spawn_blocking(move || verify(&password, &stored_hash))
-        .await
-        .unwrap_or(false)
-}
-
 /// A hash of a password nobody knows, verified when an email does not exist so a wrong
 /// email takes as long as a wrong password and the answer reveals nothing.
 pub fn decoy_hash() -> &'static str {

@@ -8,6 +8,7 @@ use super::audit::export::ExportSlots;
 use super::auth::SessionLimits;
 use super::bulk::BulkRunner;
 use super::directory::DirectorySync;
+use super::hash_queue::HashQueue;
 use super::throttle::LoginThrottle;
 use super::upstream_health::UpstreamHealth;
 
@@ -19,9 +20,13 @@ pub struct AppState {
     pub upstream: sendgrid::Client,
     pub upstream_health: Arc<UpstreamHealth>,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Password checks at sign-in, a bounded number at a time.
+    pub password_checks: Arc<HashQueue>,
     pub session_limits: SessionLimits,
     /// The customer directory's sync: one at a time, its progress shared with every page.
     pub directory: Arc<DirectorySync>,
+    /// Where the first admin's password was written at first start; removed once replaced.
+    pub initial_password_file: Option<std::path::PathBuf>,
     /// Bulk changes running in this process.
     pub bulk: Arc<BulkRunner>,
     /// Audit exports downloading now, per operator.

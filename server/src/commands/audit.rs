@@ -27,7 +27,7 @@ pub enum AuditCliError {
 pub async fn run(command: AuditCommand) -> Result<(), AuditCliError> {
     match command {
         AuditCommand::Verify { database_url } => {
-            let pool = db::open(&database_url).await?;
+            let pool = db::open_existing(&database_url).await?;
             match audit::verify(&pool).await? {
                 Verification::Ok { events } => println!("ok {events} events"),
                 Verification::Broken { id, reason } => {
@@ -47,7 +47,7 @@ pub async fn run(command: AuditCommand) -> Result<(), AuditCliError> {
                 .map(Filter::since_rfc3339)
                 .transpose()
                 .map_err(AuditCliError::Invalid)?;
-            let pool = db::open(&database_url).await?;
+            let pool = db::open_existing(&database_url).await?;
             let filter = Filter {
                 since,
                 ..Filter::default()

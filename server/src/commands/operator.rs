@@ -59,7 +59,7 @@ pub async fn run(command: OperatorCommand) -> Result<(), OperatorCliError> {
             println!("added {} ({})", created.email, role.as_str());
         }
         OperatorCommand::List { database_url } => {
-            let pool = db::open(&database_url).await?;
+            let pool = db::open_existing(&database_url).await?;
             let rows = operators::list(&pool).await?;
             if rows.is_empty() {
                 println!("no operators");
@@ -80,7 +80,8 @@ pub async fn run(command: OperatorCommand) -> Result<(), OperatorCliError> {
             email,
             database_url,
         } => {
-            let pool = db::open(&database_url).await?;
+            // Nobody to disable in a database that is not there: never create one.
+            let pool = db::open_existing(&database_url).await?;
             operators::disable(&pool, email.trim()).await?;
             audit::append(
                 &pool,

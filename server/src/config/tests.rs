@@ -106,7 +106,7 @@ fn log_format_json_is_accepted_after_a_subcommand() {
 
 /// Every row of README's configuration table: its variable, a value for it, and a different
 /// value for its flag. The test below checks the README names exactly these.
-const CONFIGURATION: [(&str, &str, &str); 24] = [
+const CONFIGURATION: [(&str, &str, &str); 27] = [
     ("LEPTOS_SITE_ADDR", "127.0.0.1:4100", "127.0.0.1:4200"),
     (
         "DATABASE_URL",
@@ -147,6 +147,9 @@ const CONFIGURATION: [(&str, &str, &str); 24] = [
     ("SIMULATOR_CUSTOMERS", "50", "60"),
     ("SIMULATOR_SEED", "11", "12"),
     ("SECURE_COOKIES", "true", "false"),
+    ("TRUSTED_PROXIES", "10.0.0.0/8, ::1", "127.0.0.1/32"),
+    ("HEADER_READ_TIMEOUT_SECS", "4", "6"),
+    ("MAX_CONNECTIONS", "100", "200"),
     ("SESSION_IDLE_MINUTES", "45", "50"),
     ("SESSION_ABSOLUTE_HOURS", "4", "5"),
     ("ONE_TIME_PASSWORD_HOURS", "2", "3"),
@@ -298,6 +301,9 @@ fn every_documented_variable_is_read_and_its_flag_beats_it() {
     assert_eq!(serve.scheduled_jobs_poll_seconds, 5);
     assert_eq!(serve.api_rate_per_minute, 120);
     assert_eq!(serve.api_burst, 20);
+    assert_eq!(serve.trusted_proxies, "10.0.0.0/8, ::1".parse().ok());
+    assert_eq!(serve.header_read_timeout_secs, 4);
+    assert_eq!(serve.max_connections, 100);
     assert_eq!(cli.log_format, LogFormat::Json);
     let printed = format!("{cli:?}");
     assert!(!printed.contains("env-v2-password"), "{printed}");
@@ -337,6 +343,12 @@ fn every_documented_variable_is_read_and_its_flag_beats_it() {
     assert_eq!(serve.session_idle_minutes, 50);
     assert_eq!(serve.directory_sync_minutes, 3);
     assert_eq!(serve.api_burst, 30);
+    assert_eq!(serve.trusted_proxies, "127.0.0.1/32".parse().ok());
+    assert_eq!(
+        serve.connection_limits().header_read_timeout,
+        Duration::from_secs(6)
+    );
+    assert_eq!(serve.connection_limits().max_connections, 200);
     assert_eq!(cli.log_format, LogFormat::Human);
 }
 

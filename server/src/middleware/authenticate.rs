@@ -6,7 +6,7 @@ use app::services::auth::{self, CurrentOperator};
 use app::services::AppState;
 use axum::{
     extract::{Request, State},
-    http::{Method, StatusCode},
+    http::{header, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -57,8 +57,18 @@ pub async fn authenticate(
             Some(_) => {}
         }
     }
+    let signed_in = current.0.is_some();
     request.extensions_mut().insert::<CurrentOperator>(current);
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if signed_in {
+        // What a signed-in operator sees (customers, the audit log) must not stay in a shared
+        // or back-button cache after sign-out; assets keep the policy they set themselves.
+        response
+            .headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 fn urlencode(value: &str) -> String {

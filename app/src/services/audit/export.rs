@@ -62,8 +62,21 @@ pub const COLUMNS: [&str; 18] = [
     "hash",
 ];
 
+/// What a spreadsheet would run rather than show: a cell starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return gets a leading `'`, as OWASP's "CSV Injection" page advises, so
+/// Excel, LibreOffice and Google Sheets display it as text. Customer names, SendGrid's messages
+/// and sign-in emails are written by people outside the console; an auditor opening the export
+/// must not run them. The JSON lines export is not for spreadsheets and keeps values as stored.
+pub fn spreadsheet_safe(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 /// Turns rows into bytes of one format, buffered until taken. CSV quoting (commas, quotes,
-/// newlines) is the csv crate's RFC 4180 writer.
+/// newlines) is the csv crate's RFC 4180 writer; cells pass through [`spreadsheet_safe`].
 pub struct Encoder {
     sink: Sink,
 }
@@ -98,7 +111,7 @@ impl Encoder {
             Sink::Csv(writer) => {
                 let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
                 let text = |t: &Option<String>| t.clone().unwrap_or_default();
-                writer.write_record([
+                let cells = [
                     row.id.to_string(),
                     row.occurred_at.clone(),
                     row.kind.clone(),
@@ -117,7 +130,8 @@ impl Encoder {
                     text(&row.after_state),
                     row.prev_hash.clone(),
                     row.hash.clone(),
-                ])?;
+                ];
+                writer.write_record(cells.map(spreadsheet_safe))?;
             }
             Sink::Jsonl(buffer) => {
                 serde_json::to_writer(&mut *buffer, &json_row(row))
@@ -342,5 +356,20 @@ mod slot_tests {
         assert!(slots.take("bob").is_some(), "each operator has their own");
         drop(first);
         assert!(slots.take("ann").is_some());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_shown_as_text() {
+        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_safe(formula.to_string()), format!("'{formula}"));
+        }
+        for plain in ["", "a=b", "1-2", " =x", "'quoted", "{\"n\":1}"] {
+            assert_eq!(spreadsheet_safe(plain.to_string()), plain);
+        }
     }
 }

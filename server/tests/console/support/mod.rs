@@ -87,6 +87,20 @@ impl TestConsole {
             .unwrap()
     }
 
+    /// [`Self::client`] whose connections come from `local` (any of 127.0.0.0/8), so the
+    /// console sees another client address.
+    pub fn client_from(&self, local: &str) -> reqwest::Client {
+        let mut headers = HeaderMap::new();
+        headers.insert(ORIGIN, HeaderValue::from_str(&self.url()).unwrap());
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .local_address(local.parse::<std::net::IpAddr>().expect("an address"))
+            .build()
+            .unwrap()
+    }
+
     /// Signs in and returns the client holding the session.
     pub async fn signed_in(&self, email: &str) -> reqwest::Client {
         let client = self.client();
