@@ -296,7 +296,8 @@ async fn a_one_time_password_expires_after_its_hours() {
     assert_eq!(page.status(), 200, "a fresh one-time password works");
 
     // 25 hours later (the default lifetime is 24).
-    let set_at = (chrono::Utc::now() - chrono::Duration::hours(25)).to_rfc3339();
+    let set_at =
+        (sqlx::types::chrono::Utc::now() - std::time::Duration::from_secs(25 * 3600)).to_rfc3339();
     sqlx::query("UPDATE operators SET password_set_at = ? WHERE id = ?")
         .bind(&set_at)
         .bind(fresh.id)
