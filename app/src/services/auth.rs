@@ -89,7 +89,7 @@ pub fn one_time_password_expired(operator: &OperatorRow, lifetime: Duration) -> 
         None => false,
         Some(set_at) => {
             let age = Utc::now().signed_duration_since(set_at);
-            age.to_std().map_or(false, |age| age > lifetime)
+            age.to_std().is_ok_and(|age| age > lifetime)
         }
     }
 }

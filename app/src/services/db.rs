@@ -45,13 +45,7 @@ pub async fn open_existing(url: &str) -> Result<SqlitePool, OpenError> {
     if !path.is_file() {
         return Err(OpenError::Missing(path.to_path_buf()));
     }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await
-        .map_err(OpenError::Connect)?;
-    migrate(&pool).await?;
-    Ok(pool)
+    connect(options).await
 }
 
 /// Opens (creating if needed) the database at `url` and applies every pending migration.
@@ -67,6 +61,11 @@ pub async fn open(url: &str) -> Result<SqlitePool, OpenError> {
         }
     }
 
+    connect(options).await
+}
+
+/// The pool over `options`, migrated.
+async fn connect(options: SqliteConnectOptions) -> Result<SqlitePool, OpenError> {
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)

@@ -35,19 +35,26 @@ fn midnight(day: &str, minutes: u32) -> DateTime<Utc> {
         .and_utc()
 }
 
-#[tokio::test]
-async fn an_offerings_change_for_the_end_of_the_cycle_runs_when_due() {
-    let h = Harness::start(CUSTOMERS, 30).await;
+/// A linked customer on the free package with one add-on, in the synced directory: its
+/// username, account id, the offerings PUTs SendGrid has had for it, and its cycle's last day.
+async fn free_customer(h: &Harness) -> (String, String, usize, String) {
     let (user, id) = h.linked_customer(&[]).await;
-    let t = &h.t;
-    t.sync().await;
+    h.t.sync().await;
     h.set_offerings(&id, &[Offering::package(FREE), Offering::addon(MC, 1)])
         .await;
-    let puts_before = h.puts(&id, "offerings").await;
-    let cycle_end = t.sim_customer(&user).await["v2"]["billing_end_date"]
+    let puts = h.puts(&id, "offerings").await;
+    let cycle_end = h.t.sim_customer(&user).await["v2"]["billing_end_date"]
         .as_str()
         .unwrap()
         .to_string();
+    (user, id, puts, cycle_end)
+}
+
+#[tokio::test]
+async fn an_offerings_change_for_the_end_of_the_cycle_runs_when_due() {
+    let h = Harness::start(CUSTOMERS, 30).await;
+    let (user, id, puts_before, cycle_end) = free_customer(&h).await;
+    let t = &h.t;
     let due_day = days_after(&cycle_end, 1);
 
     let set = format!("package:{PRO}:1,addon:{MC}:1");
@@ -238,16 +245,8 @@ async fn a_change_held_for_later_does_not_run_once_its_operator_is_disabled() {
     use app::services::operators;
 
     let h = Harness::start(CUSTOMERS, 30).await;
-    let (user, id) = h.linked_customer(&[]).await;
+    let (user, id, puts_before, cycle_end) = free_customer(&h).await;
     let t = &h.t;
-    t.sync().await;
-    h.set_offerings(&id, &[Offering::package(FREE), Offering::addon(MC, 1)])
-        .await;
-    let puts_before = h.puts(&id, "offerings").await;
-    let cycle_end = t.sim_customer(&user).await["v2"]["billing_end_date"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let set = format!("package:{PRO}:1,addon:{MC}:1");
     let (status, body) = t
         .call(
