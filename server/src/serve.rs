@@ -76,5 +76,15 @@ pub async fn serve(
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    // Requests under way get a bounded time to finish; a connection that never ends (a
+    // stream nobody reads, a client that holds a request open) must not hold the stop.
+    if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
+        tracing::warn!(
+            seconds = DRAIN.as_secs(),
+            "connections still open at stop were dropped"
+        );
+    }
 }
+
+/// How long a stop waits for open connections.
+const DRAIN: Duration = Duration::from_secs(10);
