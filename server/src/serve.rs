@@ -76,15 +76,5 @@ pub async fn serve(
         });
     }
     drop(listener);
-    // Requests under way get a bounded time to finish; a connection that never ends (a
-    // stream nobody reads, a client that holds a request open) must not hold the stop.
-    if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
-        tracing::warn!(
-            seconds = DRAIN.as_secs(),
-            "connections still open at stop were dropped"
-        );
-    }
+    graceful.shutdown().await;
 }
-
-/// How long a stop waits for open connections.
-const DRAIN: Duration = Duration::from_secs(10);
