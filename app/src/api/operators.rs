@@ -130,6 +130,54 @@ pub async fn disable_operator(email: String) -> Result<(), ServerFnError> {
     Ok(())
 }
 
+/// A fresh one-time password for another operator: the way back for someone who forgot
+/// theirs or let a one-time password expire. Every session of theirs ends; shown once.
+#[server(endpoint = "reset_operator_password")]
+pub async fn reset_operator_password(email: String) -> Result<NewOperator, ServerFnError> {
+    use crate::domain::Permission;
+    use crate::services::audit::{self, NewEvent, Outcome};
+    use crate::services::{operators, passwords};
+
+    let me = super::require(Permission::ManageOperators)?;
+    let state = super::app_state()?;
+    let email = email.trim();
+    if email.eq_ignore_ascii_case(&me.email) {
+        return Err(super::refuse(
+            409,
+            "Change your own password under Change password.",
+        ));
+    }
+    let Some(target) = operators::find_by_email(&state.pool, email).await? else {
+        return Err(super::refuse(
+            404,
+            format!("No operator has the email {email}."),
+        ));
+    };
+    if target.disabled_at.is_some() {
+        return Err(super::refuse(
+            409,
+            format!("{} is disabled and cannot sign in.", target.email),
+        ));
+    }
+    let password = passwords::generate();
+    operators::set_password(&state.pool, target.id, &password, true).await?;
+    audit::record(
+        &state.pool,
+        NewEvent::event(
+            "operator.reset_password",
+            Some(&me.email),
+            Outcome::Success,
+            serde_json::json!({"email": target.email}),
+        )
+        .with_client_ip(super::client_ip()),
+    )
+    .await;
+    Ok(NewOperator {
+        email: target.email,
+        one_time_password: password,
+    })
+}
+
 #[cfg(feature = "ssr")]
 fn operator_error(error: crate::services::operators::OperatorError) -> ServerFnError {
     use crate::services::operators::OperatorError;

@@ -11,7 +11,7 @@ pub fn LoginPage() -> impl IntoView {
     let error = match param("error").as_str() {
         "invalid" => Some("That email and password do not match an active operator.".to_string()),
         "expired" => Some(
-            "This one-time password has expired. Ask an admin to add you again with a new one."
+            "This one-time password has expired. Ask an admin for a new one (Operators, New password)."
                 .to_string(),
         ),
         "throttled" => Some(format!(

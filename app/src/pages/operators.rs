@@ -2,7 +2,9 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::operators::{list_operators, AddOperator, ChangeOperatorRole, DisableOperator};
+use crate::api::operators::{
+    list_operators, AddOperator, ChangeOperatorRole, DisableOperator, ResetOperatorPassword,
+};
 use crate::components::Guarded;
 use crate::domain::{OperatorView, Permission, Role};
 use crate::pages::account::clean;
@@ -23,12 +25,14 @@ fn OperatorsAdmin() -> impl IntoView {
     let add = ServerAction::<AddOperator>::new();
     let change_role = ServerAction::<ChangeOperatorRole>::new();
     let disable = ServerAction::<DisableOperator>::new();
+    let reset = ServerAction::<ResetOperatorPassword>::new();
     let operators = Resource::new(
         move || {
             (
                 add.version().get(),
                 change_role.version().get(),
                 disable.version().get(),
+                reset.version().get(),
             )
         },
         |_| list_operators(),
@@ -38,15 +42,23 @@ fn OperatorsAdmin() -> impl IntoView {
             .into_iter()
             .flatten()
             .find_map(|r| r.err())
+            .or_else(|| reset.value().get().and_then(|r| r.err()))
             .map(|e| clean(&e))
     };
+    let new_password = move || reset.value().get().and_then(Result::ok);
 
     view! {
         <h1>"Operators"</h1>
         {move || problem().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
+        {move || new_password().map(|given| view! {
+            <div class="notice notice-ok" role="status">
+                <p>{format!("{} was signed out everywhere and can sign in with this one-time password. It is shown only once; they must change it at first sign-in.", given.email)}</p>
+                <p><code class="one-time-password" data-testid="reset-password">{given.one_time_password}</code></p>
+            </div>
+        })}
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading operators…"</p> }>
             {move || operators.get().map(|loaded| match loaded {
-                Ok(list) => view! { <OperatorTable list change_role disable /> }.into_any(),
+                Ok(list) => view! { <OperatorTable list change_role disable reset /> }.into_any(),
                 Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
             })}
         </Transition>
@@ -59,6 +71,7 @@ fn OperatorTable(
     list: Vec<OperatorView>,
     change_role: ServerAction<ChangeOperatorRole>,
     disable: ServerAction<DisableOperator>,
+    reset: ServerAction<ResetOperatorPassword>,
 ) -> impl IntoView {
     view! {
         <div class="table-wrap">
@@ -71,6 +84,7 @@ fn OperatorTable(
                     {list.into_iter().map(|op| {
                         let email = op.email.clone();
                         let disable_email = op.email.clone();
+                        let reset_email = op.email.clone();
                         let label = format!("Role of {}", op.email);
                         view! {
                             <tr data-operator=op.email.clone()>
@@ -104,6 +118,14 @@ fn OperatorTable(
                                 </td>
                                 <td>
                                     {(!op.disabled).then(|| view! {
+                                        <details class="confirm">
+                                            <summary class="button button-secondary">"New password…"</summary>
+                                            <ActionForm action=reset attr:class="confirm-body">
+                                                <input type="hidden" name="email" value=reset_email.clone() />
+                                                <p>{format!("{reset_email} will be signed out everywhere and get a one-time password to choose a new one with.")}</p>
+                                                <button type="submit" class="button">{format!("Give {reset_email} a new one-time password")}</button>
+                                            </ActionForm>
+                                        </details>
                                         <details class="confirm">
                                             <summary class="button button-secondary">"Disable…"</summary>
                                             <ActionForm action=disable attr:class="confirm-body">

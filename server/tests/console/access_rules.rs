@@ -212,6 +212,11 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule, Args)] = &[
         Rule::Admins,
         &[("email", "nobody@example.com")],
     ),
+    (
+        "reset_operator_password",
+        Rule::Admins,
+        &[("email", "nobody@example.com")],
+    ),
 ];
 
 const UNKNOWN: &str = "matrix-nobody";

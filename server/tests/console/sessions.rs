@@ -341,3 +341,57 @@ async fn a_one_time_password_expires_after_its_hours() {
     assert_eq!(recorded, 1);
     console.stop().await;
 }
+
+#[tokio::test]
+async fn an_admin_gives_a_new_one_time_password_and_the_old_sessions_end() {
+    let console = TestConsole::start().await;
+    console.add_operator("boss@example.com", Role::Admin).await;
+    console.add_operator("ann@example.com", Role::Support).await;
+    let boss = console.signed_in("boss@example.com").await;
+    let ann = console.signed_in("ann@example.com").await;
+
+    let given = console
+        .call(
+            &boss,
+            "reset_operator_password",
+            &[("email", "ann@example.com")],
+        )
+        .await;
+    assert_eq!(given.status(), 200);
+    let given: serde_json::Value = given.json().await.unwrap();
+    let one_time = given["one_time_password"].as_str().unwrap().to_string();
+    assert!(!signed_in(&console, &ann).await, "ann's session ended");
+    let old = console
+        .sign_in(&console.client(), "ann@example.com", PASSWORD)
+        .await;
+    assert!(old.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login?error=invalid"));
+    let new = console
+        .sign_in(&console.client(), "ann@example.com", &one_time)
+        .await;
+    assert_eq!(
+        new.headers()["location"],
+        "/account/password",
+        "must choose one"
+    );
+
+    let own = console
+        .call(
+            &boss,
+            "reset_operator_password",
+            &[("email", "boss@example.com")],
+        )
+        .await;
+    assert_eq!(own.status(), 409);
+    let recorded: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'operator.reset_password'
+         AND operator = 'boss@example.com'",
+    )
+    .fetch_one(&console.pool)
+    .await
+    .unwrap();
+    assert_eq!(recorded, 1);
+    console.stop().await;
+}
