@@ -60,6 +60,19 @@ async fn fill(pool: &sqlx::SqlitePool) {
     .unwrap();
 }
 
+/// The whole body of `/audit/export.csv?{query}`.
+async fn export(console: &TestConsole, client: &reqwest::Client, query: &str) -> Vec<u8> {
+    client
+        .get(format!("{}/audit/export.csv?{query}", console.url()))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
 fn customers_of_csv(bytes: &[u8]) -> Vec<String> {
     let mut reader = csv::Reader::from_reader(bytes);
     let headers: Vec<String> = reader
@@ -149,17 +162,12 @@ async fn the_http_export_streams_every_row_with_correct_escaping() {
     }
 
     // The same filters as /audit.
-    let filtered = auditor
-        .get(format!(
-            "{}/audit/export.csv?customer=Acme%2C%20Inc.&outcome=failure",
-            console.url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let filtered = export(
+        &console,
+        &auditor,
+        "customer=Acme%2C%20Inc.&outcome=failure",
+    )
+    .await;
     let customers = customers_of_csv(&filtered);
     let expected = (0..EVENTS)
         .filter(|i| i % 10 == 0 && name(*i) == "Acme, Inc.")
@@ -376,17 +384,7 @@ async fn formula_cells_are_shown_as_text_in_csv_and_stored_as_recorded() {
         audit::append(&console.pool, event).await.unwrap();
     }
     let auditor = console.signed_in("auditor@example.com").await;
-    let body = auditor
-        .get(format!(
-            "{}/audit/export.csv?action=limits.total",
-            console.url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let body = export(&console, &auditor, "action=limits.total").await;
     let mut reader = csv::Reader::from_reader(&body[..]);
     let headers = reader.headers().unwrap().clone();
     let column = |name: &str| headers.iter().position(|h| h == name).unwrap();

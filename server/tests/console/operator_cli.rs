@@ -6,18 +6,8 @@ use std::path::Path;
 
 use crate::audit_support::console_cli;
 use crate::customers_support::SIM_KEY;
-use crate::process_support::{add_operator, database_url, ConsoleProcess};
+use crate::process_support::{add_operator, database_url, small_simulator, ConsoleProcess};
 use crate::support::PASSWORD;
-
-async fn simulator() -> simulator::Running {
-    simulator::spawn(simulator::Config {
-        customers: 3,
-        api_key: SIM_KEY.to_string(),
-        ..simulator::Config::default()
-    })
-    .await
-    .expect("simulator starts")
-}
 
 /// `operator list` as `(email, role, status)` rows.
 fn listed(dir: &Path) -> Vec<(String, String, String)> {
@@ -62,7 +52,7 @@ fn operator_list_shows_each_operator_with_role_and_status() {
 
 #[tokio::test]
 async fn operator_disable_stops_sign_in_and_ends_the_running_session() {
-    let sim = simulator().await;
+    let sim = small_simulator().await;
     let dir = tempfile::tempdir().unwrap();
     add_operator(dir.path(), "ann@example.com", "manager");
     add_operator(dir.path(), "bob@example.com", "support");
@@ -116,7 +106,7 @@ async fn operator_disable_stops_sign_in_and_ends_the_running_session() {
 
 #[tokio::test]
 async fn the_first_start_prints_the_initial_admin_credentials_once() {
-    let sim = simulator().await;
+    let sim = small_simulator().await;
     let dir = tempfile::tempdir().unwrap();
     let console = ConsoleProcess::start(dir.path(), &sim.base_url(), SIM_KEY, &[]).await;
     let prefix = "First start: created the admin operator admin@localhost with the password ";

@@ -1,7 +1,6 @@
 //! Files that hold the console's data or a credential are private to its user, and a secret
 //! given as a flag is called out at start-up. The real binary: its umask is set in `main`.
 
-use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -9,22 +8,12 @@ use std::time::{Duration, Instant};
 
 use crate::audit_support::console_cli;
 use crate::customers_support::SIM_KEY;
-use crate::process_support::{database_url, ConsoleProcess};
+use crate::process_support::{database_url, small_simulator, stderr_of, ConsoleProcess};
 use crate::support::TestConsole;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_reseller-console");
 /// Far beyond a start-up; only a console that does not stop reaches it.
 const PATIENCE: Duration = Duration::from_secs(30);
-
-async fn simulator() -> simulator::Running {
-    simulator::spawn(simulator::Config {
-        customers: 3,
-        api_key: SIM_KEY.to_string(),
-        ..simulator::Config::default()
-    })
-    .await
-    .expect("simulator starts")
-}
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path)
@@ -36,7 +25,7 @@ fn mode(path: &Path) -> u32 {
 
 #[tokio::test]
 async fn the_database_its_journal_backups_and_the_initial_password_are_created_0600() {
-    let sim = simulator().await;
+    let sim = small_simulator().await;
     let dir = tempfile::tempdir().unwrap();
     let console = ConsoleProcess::start(dir.path(), &sim.base_url(), SIM_KEY, &[]).await;
     for name in [
@@ -94,19 +83,12 @@ fn wait_for_refusal(dir: &Path, upstream: &str) -> String {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(!status.success());
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    stderr
+    stderr_of(&mut child)
 }
 
 #[tokio::test]
 async fn an_initial_password_file_that_others_can_read_or_a_symlink_is_refused() {
-    let sim = simulator().await;
+    let sim = small_simulator().await;
 
     let dir = tempfile::tempdir().unwrap();
     let planted = dir.path().join("initial-admin-password");
@@ -189,7 +171,7 @@ async fn the_initial_password_file_is_removed_once_the_admin_chose_a_password() 
 
 #[tokio::test]
 async fn secrets_given_as_flags_are_called_out_at_start_up() {
-    let sim = simulator().await;
+    let sim = small_simulator().await;
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(BINARY)
         .args(["serve", "--addr", "127.0.0.1:0"])
@@ -224,13 +206,7 @@ async fn secrets_given_as_flags_are_called_out_at_start_up() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(matches!(running, Ok(Ok(true))), "the console started");
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let stderr = stderr_of(&mut child);
     for (flag, instead) in [
         ("--sendgrid-api-key", "SENDGRID_API_KEY_FILE"),
         ("--sendgrid-api-password", "SENDGRID_API_PASSWORD_FILE"),

@@ -77,28 +77,25 @@ impl TestConsole {
 
     /// A client that keeps cookies, does not follow redirects, and sends this site's Origin.
     pub fn client(&self) -> reqwest::Client {
-        let mut headers = HeaderMap::new();
-        headers.insert(ORIGIN, HeaderValue::from_str(&self.url()).unwrap());
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .default_headers(headers)
-            .build()
-            .unwrap()
+        self.client_builder().build().unwrap()
     }
 
     /// [`Self::client`] whose connections come from `local` (any of 127.0.0.0/8), so the
     /// console sees another client address.
     pub fn client_from(&self, local: &str) -> reqwest::Client {
+        self.client_builder()
+            .local_address(local.parse::<std::net::IpAddr>().expect("an address"))
+            .build()
+            .unwrap()
+    }
+
+    fn client_builder(&self) -> reqwest::ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(ORIGIN, HeaderValue::from_str(&self.url()).unwrap());
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
-            .local_address(local.parse::<std::net::IpAddr>().expect("an address"))
-            .build()
-            .unwrap()
     }
 
     /// Signs in and returns the client holding the session.

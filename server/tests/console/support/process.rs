@@ -166,3 +166,27 @@ impl Drop for ConsoleProcess {
         let _ = self.child.wait();
     }
 }
+
+/// A simulator of three customers accepting the tests' key, for a console process to call.
+pub async fn small_simulator() -> simulator::Running {
+    simulator::spawn(simulator::Config {
+        customers: 3,
+        api_key: crate::customers_support::SIM_KEY.to_string(),
+        ..simulator::Config::default()
+    })
+    .await
+    .expect("simulator starts")
+}
+
+/// Everything an ended child process wrote to its standard error.
+pub fn stderr_of(child: &mut Child) -> String {
+    use std::io::Read;
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr is piped")
+        .read_to_string(&mut stderr)
+        .unwrap();
+    stderr
+}
