@@ -54,7 +54,7 @@ for (const js of [true, false]) {
       const after = await customerState(c.username);
       expect(after.v2?.limit?.credit).toBe(5000);
       expect(after.v2?.limit?.credit_remain).toBe(5000);
-      await expect(words).toHaveText(`5,000 of 5,000 credits left, last reset ${after.v2?.limit?.last_reset}`);
+      await expect(words).toHaveText(`5,000 credits left; allowance 5,000; last reset ${after.v2?.limit?.last_reset}`);
     });
   });
 }

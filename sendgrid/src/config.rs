@@ -9,7 +9,8 @@ pub const GLOBAL_BASE_URL: &str = "https://api.sendgrid.com";
 /// EU host, for EU regional subusers; documented for v3 only (API.md §7).
 pub const EU_BASE_URL: &str = "https://api.eu.sendgrid.com";
 
-/// Which of the two documented URLs carries the subuser limit calls (API.md §3, §8.10).
+/// Which of the two documented families carries the limit calls (API.md §3, §8.10): the
+/// subuser calls and, beside them, the customer's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LimitsEndpoint {
     /// `apiv2/reseller.subuserManage.{json|xml}`, the current v2 path.
@@ -20,10 +21,20 @@ pub enum LimitsEndpoint {
 }
 
 impl LimitsEndpoint {
-    pub(crate) fn path_stem(self) -> &'static str {
+    /// A customer's subuser: `reseller.subuserManage` (v2), `distributor.manageSubuser` (v1).
+    pub(crate) fn subuser_stem(self) -> &'static str {
         match self {
             Self::V2SubuserManage => "apiv2/reseller.subuserManage",
             Self::V1DistributorManageSubuser => "api/distributor.manageSubuser",
+        }
+    }
+
+    /// The customer itself: `reseller.manage` (v2), `distributor.manage` (v1), "Related limit
+    /// APIs" in §3.
+    pub(crate) fn customer_stem(self) -> &'static str {
+        match self {
+            Self::V2SubuserManage => "apiv2/reseller.manage",
+            Self::V1DistributorManageSubuser => "api/distributor.manage",
         }
     }
 }

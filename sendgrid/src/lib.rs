@@ -24,9 +24,9 @@ pub use config::{Config, Format, LimitsEndpoint, RetryConfig, EU_BASE_URL, GLOBA
 pub use error::{Error, Result};
 pub use secret::Secret;
 pub use v2::{
-    CustomerProfile, IpPlacement, IpQuery, Limit, LimitChange, LimitPeriod, Overview, Package,
-    PendingChange, PendingKind, PendingQuery, PlanChange, PlanTask, ProfileQuery, RecurringLimit,
-    Timing,
+    CustomerProfile, IpPlacement, IpQuery, Limit, LimitChange, LimitHolder, LimitPeriod, Overview,
+    Package, PendingChange, PendingKind, PendingQuery, PlanChange, PlanTask, ProfileQuery,
+    RecurringLimit, Timing,
 };
 pub use v3::{
     Account, AccountPage, AccountProfile, AccountState, CatalogEntry, Entitlements, NewAccount,

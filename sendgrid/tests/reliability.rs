@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use common::{client, config, request_count, V2_KEY, V3_KEY};
-use sendgrid::{Client, Error, IpPlacement, LimitChange, NewAccount, Offering, PlanChange, Timing};
+use sendgrid::{
+    Client, Error, IpPlacement, LimitChange, LimitHolder, NewAccount, Offering, PlanChange, Timing,
+};
 use serde_json::json;
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
@@ -145,7 +147,13 @@ async fn read_only_v2_post_is_retried_after_a_timeout() {
     let mut config = config(&server.uri());
     config.timeout = Duration::from_millis(300);
     let client = Client::new(config).unwrap();
-    assert_eq!(client.retrieve_limit("sub").await.unwrap(), None);
+    assert_eq!(
+        client
+            .retrieve_limit(LimitHolder::Subuser("sub"))
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(request_count(&server).await, 2);
 }
 
@@ -182,7 +190,9 @@ async fn mutating_posts_are_never_retried() {
         matches!(plan, Error::Upstream { status: 503, .. }),
         "{plan:?}"
     );
-    let limit = client.change_limit("sub", &LimitChange::Increment(5)).await;
+    let limit = client
+        .change_limit(LimitHolder::Subuser("sub"), &LimitChange::Increment(5))
+        .await;
     assert!(limit.is_err());
     let create = client
         .create_account(&NewAccount {

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use chrono::{Days, Utc};
 use sendgrid::{
-    Error, IpPlacement, IpQuery, LimitChange, LimitPeriod, LimitsEndpoint, PendingKind,
-    PendingQuery, PlanChange, ProfileQuery, RecurringLimit, Secret, Timing,
+    Error, IpPlacement, IpQuery, LimitChange, LimitHolder, LimitPeriod, LimitsEndpoint,
+    PendingKind, PendingQuery, PlanChange, ProfileQuery, RecurringLimit, Secret, Timing,
 };
 use sim::{package, start, username};
 
@@ -236,32 +236,52 @@ async fn subuser_limits_through_every_task() {
     let client = &sim.client;
 
     client
-        .change_limit(&sub, &LimitChange::Remove)
+        .change_limit(LimitHolder::Subuser(&sub), &LimitChange::Remove)
         .await
         .unwrap();
-    assert_eq!(client.retrieve_limit(&sub).await.unwrap(), None);
-    assert_eq!(sim.xml_client().retrieve_limit(&sub).await.unwrap(), None);
+    assert_eq!(
+        client
+            .retrieve_limit(LimitHolder::Subuser(&sub))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        sim.xml_client()
+            .retrieve_limit(LimitHolder::Subuser(&sub))
+            .await
+            .unwrap(),
+        None
+    );
 
     client
-        .change_limit(&sub, &LimitChange::Total(500))
+        .change_limit(LimitHolder::Subuser(&sub), &LimitChange::Total(500))
         .await
         .unwrap();
-    let limit = client.retrieve_limit(&sub).await.unwrap().unwrap();
+    let limit = client
+        .retrieve_limit(LimitHolder::Subuser(&sub))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((limit.credit, limit.credit_remain), (500, 500));
     client
-        .change_limit(&sub, &LimitChange::Increment(20))
+        .change_limit(LimitHolder::Subuser(&sub), &LimitChange::Increment(20))
         .await
         .unwrap();
     client
-        .change_limit(&sub, &LimitChange::Decrement(5))
+        .change_limit(LimitHolder::Subuser(&sub), &LimitChange::Decrement(5))
         .await
         .unwrap();
-    let limit = client.retrieve_limit(&sub).await.unwrap().unwrap();
+    let limit = client
+        .retrieve_limit(LimitHolder::Subuser(&sub))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(limit.credit_remain, 515);
     assert_eq!(
         limit,
         sim.xml_client()
-            .retrieve_limit(&sub)
+            .retrieve_limit(LimitHolder::Subuser(&sub))
             .await
             .unwrap()
             .unwrap()
@@ -276,12 +296,65 @@ async fn subuser_limits_through_every_task() {
         initial_credits: Some(250),
     };
     let v1 = sim.client_with(|c| c.limits_endpoint = LimitsEndpoint::V1DistributorManageSubuser);
-    v1.change_limit(&sub, &LimitChange::Recurring(recurring.clone()))
+    v1.change_limit(
+        LimitHolder::Subuser(&sub),
+        &LimitChange::Recurring(recurring.clone()),
+    )
+    .await
+    .unwrap();
+    let limit = v1
+        .retrieve_limit(LimitHolder::Subuser(&sub))
         .await
+        .unwrap()
         .unwrap();
-    let limit = v1.retrieve_limit(&sub).await.unwrap().unwrap();
     assert_eq!((limit.credit, limit.credit_remain), (1000, 250));
     assert_eq!(sim.calls_to("/api/distributor.manageSubuser.json").await, 2);
+}
+
+/// The customer's own limit is `reseller.manage method=limit` ("Related limit APIs", API.md
+/// §3); the subuser call takes only a subuser, and each endpoint refuses the other's user.
+#[tokio::test]
+async fn a_customers_own_limit_goes_through_reseller_manage() {
+    let sim = start().await;
+    let owner = sim
+        .customer_where(|c| !c["subusers"].as_array().unwrap().is_empty())
+        .await;
+    let user = owner["username"].as_str().unwrap().to_owned();
+    let sub = owner["subusers"][0]["username"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let client = &sim.client;
+
+    client
+        .change_limit(LimitHolder::Customer(&user), &LimitChange::Total(900))
+        .await
+        .unwrap();
+    let limit = client
+        .retrieve_limit(LimitHolder::Customer(&user))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((limit.credit, limit.credit_remain), (900, 900));
+    assert_eq!(sim.calls_to("/apiv2/reseller.manage.json").await, 2);
+    assert_eq!(sim.calls_to("/apiv2/reseller.subuserManage.json").await, 0);
+
+    let error = client
+        .retrieve_limit(LimitHolder::Subuser(&user))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::NotFound { .. }),
+        "a customer is no subuser: {error:?}"
+    );
+    let error = client
+        .change_limit(LimitHolder::Customer(&sub), &LimitChange::Total(1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::NotFound { .. }),
+        "a subuser is no customer: {error:?}"
+    );
 }
 
 #[tokio::test]
@@ -296,7 +369,7 @@ async fn documented_limit_refusals() {
         .to_owned();
     let client = &sim.client;
     client
-        .change_limit(&sub, &LimitChange::Total(10))
+        .change_limit(LimitHolder::Subuser(&sub), &LimitChange::Total(10))
         .await
         .unwrap();
 
@@ -321,13 +394,23 @@ async fn documented_limit_refusals() {
         (LimitChange::Recurring(backwards), "enddate"),
     ];
     for (change, field) in cases {
-        let error = client.change_limit(&sub, &change).await.unwrap_err();
+        let error = client
+            .change_limit(LimitHolder::Subuser(&sub), &change)
+            .await
+            .unwrap_err();
         assert_eq!(field_of(&error), Some(field), "{change:?}: {error:?}");
     }
-    let limit = client.retrieve_limit(&sub).await.unwrap().unwrap();
+    let limit = client
+        .retrieve_limit(LimitHolder::Subuser(&sub))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(limit.credit_remain, 10, "refused changes changed nothing");
 
-    let error = client.retrieve_limit("nobody-sub").await.unwrap_err();
+    let error = client
+        .retrieve_limit(LimitHolder::Subuser("nobody-sub"))
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::NotFound { .. }), "{error:?}");
 }
 

@@ -6,8 +6,8 @@ mod common;
 use chrono::NaiveDate;
 use common::{client, forms, values, xml_client};
 use sendgrid::{
-    IpQuery, LimitChange, LimitPeriod, LimitsEndpoint, PendingKind, PendingQuery, ProfileQuery,
-    RecurringLimit,
+    IpQuery, LimitChange, LimitHolder, LimitPeriod, LimitsEndpoint, PendingKind, PendingQuery,
+    ProfileQuery, RecurringLimit,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -43,7 +43,11 @@ async fn limit_retrieve_reads_strings_and_every_empty_shape() {
         } else {
             client(&server)
         };
-        let limit = client.retrieve_limit("acme_sub").await.unwrap().unwrap();
+        let limit = client
+            .retrieve_limit(LimitHolder::Subuser("acme_sub"))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((limit.credit, limit.credit_remain), (0, 2000));
         assert_eq!(limit.last_reset, date(2011, 2, 21));
         let form = &forms(&server).await[0];
@@ -54,7 +58,10 @@ async fn limit_retrieve_reads_strings_and_every_empty_shape() {
     for empty in ["{}", "[]", "", "  \n", "<credits/>", "<credits></credits>"] {
         let server = MockServer::start().await;
         serve(&server, "/apiv2/reseller.subuserManage.json", 200, empty).await;
-        let limit = client(&server).retrieve_limit("acme_sub").await.unwrap();
+        let limit = client(&server)
+            .retrieve_limit(LimitHolder::Subuser("acme_sub"))
+            .await
+            .unwrap();
         assert_eq!(limit, None, "{empty:?}");
     }
 }
@@ -85,7 +92,10 @@ async fn limit_changes_send_documented_parameters() {
         LimitChange::Decrement(7),
     ];
     for change in &changes {
-        client.change_limit("sub", change).await.unwrap();
+        client
+            .change_limit(LimitHolder::Subuser("sub"), change)
+            .await
+            .unwrap();
     }
     let sent = forms(&server).await;
     let tasks: Vec<&str> = sent.iter().map(|f| values(f, "task")[0]).collect();
@@ -117,7 +127,7 @@ async fn limits_can_use_the_v1_url() {
     config.limits_endpoint = LimitsEndpoint::V1DistributorManageSubuser;
     let client = sendgrid::Client::new(config).unwrap();
     client
-        .change_limit("sub", &LimitChange::Total(10))
+        .change_limit(LimitHolder::Subuser("sub"), &LimitChange::Total(10))
         .await
         .unwrap();
     let form = &forms(&server).await[0];

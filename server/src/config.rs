@@ -66,11 +66,17 @@ pub enum OperatorCommand {
         password_stdin: bool,
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
         database_url: String,
+        /// The audit key file (default: beside the database, `<database>.audit-key`).
+        #[arg(long, env = "AUDIT_KEY_FILE")]
+        audit_key_file: Option<PathBuf>,
     },
     /// List operators.
     List {
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
         database_url: String,
+        /// The audit key file (default: beside the database, `<database>.audit-key`).
+        #[arg(long, env = "AUDIT_KEY_FILE")]
+        audit_key_file: Option<PathBuf>,
     },
     /// Disable an operator; their sessions end at once.
     Disable {
@@ -78,16 +84,47 @@ pub enum OperatorCommand {
         email: String,
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
         database_url: String,
+        /// The audit key file (default: beside the database, `<database>.audit-key`).
+        #[arg(long, env = "AUDIT_KEY_FILE")]
+        audit_key_file: Option<PathBuf>,
     },
 }
 
 /// `audit verify` and `audit export`: for auditors and scripts, without the web console.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check the hash chain: prints "ok N events", or names the first bad event and fails.
+    /// Check the keyed hash chain, and the latest checkpoints when there are any: prints
+    /// "ok N events", or names the first problem and fails.
     Verify {
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
         database_url: String,
+        /// The audit key file (default: beside the database, `<database>.audit-key`).
+        #[arg(long, env = "AUDIT_KEY_FILE")]
+        audit_key_file: Option<PathBuf>,
+        /// Also check that the log still holds exactly what this `audit digest` line signed.
+        #[arg(long, value_name = "LINE")]
+        digest: Option<String>,
+        /// The checkpoint file the console writes (default: `<database>.checkpoints`).
+        #[arg(long, env = "AUDIT_CHECKPOINT_FILE")]
+        checkpoint_file: Option<PathBuf>,
+    },
+    /// Print one signed line naming the log's length and last event, to keep somewhere the
+    /// database's writer cannot reach; `audit verify --digest LINE` checks it later.
+    Digest {
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
+        database_url: String,
+        /// The audit key file (default: beside the database, `<database>.audit-key`).
+        #[arg(long, env = "AUDIT_KEY_FILE")]
+        audit_key_file: Option<PathBuf>,
+    },
+    /// Add a new key to the audit key file; new events are signed with it, older ones keep
+    /// verifying with theirs. Restart the console afterwards.
+    RotateKey {
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
+        database_url: String,
+        /// The audit key file (default: beside the database, `<database>.audit-key`).
+        #[arg(long, env = "AUDIT_KEY_FILE")]
+        audit_key_file: Option<PathBuf>,
     },
     /// Write the log to standard output, oldest first.
     Export {
@@ -98,6 +135,9 @@ pub enum AuditCommand {
         since: Option<String>,
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
         database_url: String,
+        /// The audit key file (default: beside the database, `<database>.audit-key`).
+        #[arg(long, env = "AUDIT_KEY_FILE")]
+        audit_key_file: Option<PathBuf>,
     },
 }
 
@@ -114,6 +154,22 @@ pub struct ServeArgs {
     /// SQLite database URL; the folder is created when missing.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/console.db")]
     pub database_url: String,
+
+    /// The audit key file, created 0600 on first start; the audit log's hashes are keyed with
+    /// it. Default: beside the database (`<database>.audit-key`). Keep it where whoever can
+    /// write the database cannot.
+    #[arg(long, env = "AUDIT_KEY_FILE")]
+    pub audit_key_file: Option<PathBuf>,
+
+    /// Where the console appends a signed digest of the audit log every
+    /// `AUDIT_CHECKPOINT_MINUTES` and when it stops (default: `<database>.checkpoints`).
+    #[arg(long, env = "AUDIT_CHECKPOINT_FILE")]
+    pub audit_checkpoint_file: Option<PathBuf>,
+
+    /// Minutes between audit checkpoints (written only when the log grew); 0 writes one only
+    /// when the console stops.
+    #[arg(long, env = "AUDIT_CHECKPOINT_MINUTES", default_value_t = 10)]
+    pub audit_checkpoint_minutes: u64,
 
     /// Folder with the compiled site (wasm, JavaScript, CSS).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]

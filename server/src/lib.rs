@@ -1,6 +1,7 @@
 //! The `reseller-console` server: configuration, router, middleware, start-up and the
 //! command-line subcommands. The binary in `main.rs` only parses and dispatches.
 
+pub mod checkpoints;
 pub mod commands;
 pub mod config;
 pub mod first_admin;

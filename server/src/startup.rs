@@ -26,6 +26,7 @@ use tower_http::{
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
+use crate::checkpoints::Checkpoints;
 use crate::config::ServeArgs;
 use crate::middleware::{
     authenticate::authenticate,
@@ -66,6 +67,7 @@ pub struct Running {
     /// The in-process simulator when `--upstream embedded`; stops with the console.
     pub simulator: Option<simulator::Running>,
     bulk: std::sync::Arc<app::services::bulk::BulkRunner>,
+    checkpoints: Checkpoints,
 }
 
 impl Running {
@@ -81,13 +83,24 @@ impl Running {
         }
         // Bulk changes under way finish their current calls and are left interrupted.
         self.bulk.shutdown().await;
-        (&mut self.task).await.unwrap_or(Ok(()))
+        let served = (&mut self.task).await.unwrap_or(Ok(()));
+        // The last word of this run, so a log cut short after the stop is noticed.
+        self.checkpoints.write().await;
+        served
     }
 }
 
 /// Starts the console in the background and returns once it accepts connections.
 pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
-    let pool = db::open(&args.database_url).await?;
+    let pool = db::open_with_key(&args.database_url, args.audit_key_file.as_deref()).await?;
+    let checkpoint_file = match &args.audit_checkpoint_file {
+        Some(path) => path.clone(),
+        None => db::default_checkpoint_file(&args.database_url)?,
+    };
+    let checkpoints = Checkpoints::new(pool.clone(), checkpoint_file);
+    if args.audit_checkpoint_minutes > 0 {
+        checkpoints.spawn_periodic(Duration::from_secs(args.audit_checkpoint_minutes * 60));
+    }
     let data_dir = data_dir(&args.database_url);
     first_admin::ensure(&pool, &data_dir).await?;
     let upstream = upstream::start(&args.upstream).await?;
@@ -185,6 +198,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         task,
         simulator: upstream.embedded,
         bulk: bulk_runner,
+        checkpoints,
     })
 }
 

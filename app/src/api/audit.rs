@@ -117,14 +117,14 @@ pub async fn reconcile_attempt(
     attempt_id: i64,
     idempotency_key: Option<String>,
 ) -> Result<ReconcileReport, ServerFnError> {
-    use crate::domain::Permission;
+    use crate::domain::{IdempotencyKey, Permission};
     use crate::services::audit::{self, ActionFamily, Reconcile, ReconcileError, ReconcileTarget};
 
     let me = super::require(Permission::ChangeAccounts)?;
     let state = super::app_state()?;
-    let key = idempotency_key
-        .map(|k| k.trim().to_string())
-        .filter(|k| !k.is_empty());
+    let key = IdempotencyKey::from_form(idempotency_key.as_deref().unwrap_or_default())
+        .map_err(|error| super::refuse(400, error.to_string()))?;
+    let key = Some(key.into_string());
     let refused = |error: ReconcileError| match error {
         ReconcileError::NotFound(_) => super::refuse(404, error.to_string()),
         ReconcileError::AlreadyResolved { .. } | ReconcileError::KeyReuse => {
@@ -150,7 +150,7 @@ pub async fn reconcile_attempt(
         ));
     };
     let subject = audit::snapshot::reconcile_subject(family, customer, &attempt.params);
-    let found = audit::read_state(&state.upstream, family, &subject)
+    let found = audit::read_state(&state.upstream, family, customer, &subject)
         .await
         .map_err(|error| {
             super::refuse(

@@ -17,7 +17,7 @@ use crate::domain::IsoDate;
 pub struct LimitsView {
     /// The customer's v2 username (limits are a v2 matter).
     pub username: String,
-    /// The customer first, then the subusers seen before.
+    /// The customer first, then the subusers known to be its own.
     pub targets: Vec<String>,
     /// Whose limit is shown: the customer or one of its subusers.
     pub target: String,

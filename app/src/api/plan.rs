@@ -143,7 +143,7 @@ fn with_status(error: PlanError) -> PlanError {
     let status = match &error {
         PlanError::Denied(_) => return error,
         PlanError::NotFound(_) | PlanError::V3Only => 404,
-        PlanError::Invalid(_) => 400,
+        PlanError::Invalid(_) | PlanError::Malformed(_) => 400,
         PlanError::Conflict(_) => 409,
         PlanError::Failed { .. } => 422,
         PlanError::Unknown { .. } | PlanError::Unavailable(_) => 502,

@@ -65,6 +65,15 @@ pub enum ChangeError<F> {
     Conflict(String),
     /// SendGrid could not be read before the change, or the console failed; nothing was sent.
     Unavailable(String),
+    /// The request itself was not one the console's forms send (a blank or foreign
+    /// idempotency key); nothing was sent.
+    Malformed(String),
+}
+
+impl<F> From<crate::domain::KeyError> for ChangeError<F> {
+    fn from(error: crate::domain::KeyError) -> ChangeError<F> {
+        ChangeError::Malformed(error.to_string())
+    }
 }
 
 impl<F: PartialEq + Clone> ChangeError<F> {
@@ -105,7 +114,7 @@ impl<F: PartialEq + Clone> ChangeError<F> {
         match self {
             ChangeError::Denied(_) => 403,
             ChangeError::NotFound(_) => 404,
-            ChangeError::Invalid(_) => 400,
+            ChangeError::Invalid(_) | ChangeError::Malformed(_) => 400,
             ChangeError::Conflict(_) => 409,
             ChangeError::Failed { .. } => 422,
             ChangeError::Unknown { .. } | ChangeError::Unavailable(_) => 502,
@@ -119,7 +128,8 @@ impl<F> fmt::Display for ChangeError<F> {
             ChangeError::Denied(message)
             | ChangeError::NotFound(message)
             | ChangeError::Conflict(message)
-            | ChangeError::Unavailable(message) => f.write_str(message),
+            | ChangeError::Unavailable(message)
+            | ChangeError::Malformed(message) => f.write_str(message),
             ChangeError::Invalid(errors) => f.write_str(
                 &errors
                     .iter()

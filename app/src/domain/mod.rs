@@ -8,6 +8,7 @@ pub mod change;
 pub mod customer;
 pub mod date;
 pub mod directory;
+pub mod idempotency;
 pub mod limits;
 pub mod money;
 pub mod offerings;
@@ -19,6 +20,7 @@ pub mod theme;
 
 pub use customer::{state_tone, CustomerSummary};
 pub use date::IsoDate;
+pub use idempotency::{IdempotencyKey, KeyError};
 pub use money::Cents;
 pub use operator::{check_new_password, OperatorEmail, OperatorView};
 pub use role::{Permission, Role};

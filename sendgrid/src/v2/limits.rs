@@ -1,4 +1,5 @@
-//! Customer subuser credit limits, `method=limit` (API.md §3), on the v2 or v1 URL.
+//! Credit limits, `method=limit` (API.md §3), on the v2 or v1 URL: a customer's subuser
+//! through `reseller.subuserManage`, the customer itself through `reseller.manage`.
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -127,22 +128,51 @@ pub fn parse_limit(status: u16, body: &[u8]) -> Result<Option<Limit>> {
     parse_with(status, body, false, decode_limit)
 }
 
+/// Whose limit: the two are different calls (API.md §3), and each is refused for the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitHolder<'a> {
+    /// The reseller's customer itself (`reseller.manage`, "Related limit APIs").
+    Customer(&'a str),
+    /// One of a customer's subusers (`reseller.subuserManage`).
+    Subuser(&'a str),
+}
+
+impl LimitHolder<'_> {
+    pub fn user(&self) -> &str {
+        match self {
+            LimitHolder::Customer(user) | LimitHolder::Subuser(user) => user,
+        }
+    }
+}
+
 impl Client {
-    /// The subuser's limit, or `None` when it has none.
+    fn limit_stem(&self, holder: LimitHolder<'_>) -> &'static str {
+        let endpoint = self.config.limits_endpoint;
+        match holder {
+            LimitHolder::Customer(_) => endpoint.customer_stem(),
+            LimitHolder::Subuser(_) => endpoint.subuser_stem(),
+        }
+    }
+
+    /// The (sub)user's limit, or `None` when it has none.
     #[instrument(skip(self), fields(task = "retrieve", attempts))]
-    pub async fn retrieve_limit(&self, user: &str) -> Result<Option<Limit>> {
-        let params = limit_params(user, vec![("task", "retrieve".to_owned())]);
-        let stem = self.config.limits_endpoint.path_stem();
-        self.v2_call(stem, params, Policy::Read, decode_limit).await
+    pub async fn retrieve_limit(&self, holder: LimitHolder<'_>) -> Result<Option<Limit>> {
+        let params = limit_params(holder.user(), vec![("task", "retrieve".to_owned())]);
+        self.v2_call(self.limit_stem(holder), params, Policy::Read, decode_limit)
+            .await
     }
 
     /// Applies one limit task. Never retried: `increment` twice is not `increment` once.
     #[instrument(skip(self, change), fields(task = change.task(), attempts))]
-    pub async fn change_limit(&self, user: &str, change: &LimitChange) -> Result<()> {
-        let params = limit_params(user, change.params());
-        let stem = self.config.limits_endpoint.path_stem();
-        self.v2_call(stem, params, Policy::Write, decode_success)
-            .await
+    pub async fn change_limit(&self, holder: LimitHolder<'_>, change: &LimitChange) -> Result<()> {
+        let params = limit_params(holder.user(), change.params());
+        self.v2_call(
+            self.limit_stem(holder),
+            params,
+            Policy::Write,
+            decode_success,
+        )
+        .await
     }
 }
 

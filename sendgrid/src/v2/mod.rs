@@ -18,7 +18,7 @@ mod xml;
 pub use account::{parse_overview, IpPlacement, Overview, PlanChange, PlanTask, Timing};
 pub use envelope::parse_success;
 pub use ip::{parse_ips, IpQuery};
-pub use limits::{parse_limit, Limit, LimitChange, LimitPeriod, RecurringLimit};
+pub use limits::{parse_limit, Limit, LimitChange, LimitHolder, LimitPeriod, RecurringLimit};
 pub use manage::{parse_profiles, CustomerProfile, ProfileQuery};
 pub use packages::{parse_packages, Package};
 pub use pending::{parse_pending, PendingChange, PendingKind, PendingQuery};

@@ -34,6 +34,7 @@ pub async fn run(command: OperatorCommand) -> Result<(), OperatorCliError> {
             name,
             password_stdin: _,
             database_url,
+            audit_key_file,
         } => {
             let email = OperatorEmail::parse(&email).map_err(OperatorCliError::Invalid)?;
             let role = Role::parse(&role)
@@ -44,7 +45,7 @@ pub async fn run(command: OperatorCommand) -> Result<(), OperatorCliError> {
                 .map_err(OperatorCliError::Stdin)?;
             let password = password.trim_end_matches(['\n', '\r']);
             check_new_password(password).map_err(OperatorCliError::Invalid)?;
-            let pool = db::open(&database_url).await?;
+            let pool = db::open_with_key(&database_url, audit_key_file.as_deref()).await?;
             let created = operators::create(&pool, &email, &name, role, password, false).await?;
             audit::append(
                 &pool,
@@ -58,8 +59,13 @@ pub async fn run(command: OperatorCommand) -> Result<(), OperatorCliError> {
             .await?;
             println!("added {} ({})", created.email, role.as_str());
         }
-        OperatorCommand::List { database_url } => {
-            let pool = db::open_existing(&database_url).await?;
+        OperatorCommand::List {
+            database_url,
+            audit_key_file,
+        } => {
+            let pool =
+                db::open_existing(&database_url, audit_key_file.as_deref(), db::Access::Read)
+                    .await?;
             let rows = operators::list(&pool).await?;
             if rows.is_empty() {
                 println!("no operators");
@@ -79,9 +85,12 @@ pub async fn run(command: OperatorCommand) -> Result<(), OperatorCliError> {
         OperatorCommand::Disable {
             email,
             database_url,
+            audit_key_file,
         } => {
             // Nobody to disable in a database that is not there: never create one.
-            let pool = db::open_existing(&database_url).await?;
+            let pool =
+                db::open_existing(&database_url, audit_key_file.as_deref(), db::Access::Write)
+                    .await?;
             operators::disable(&pool, email.trim()).await?;
             audit::append(
                 &pool,

@@ -106,7 +106,7 @@ fn log_format_json_is_accepted_after_a_subcommand() {
 
 /// Every row of README's configuration table: its variable, a value for it, and a different
 /// value for its flag. The test below checks the README names exactly these.
-const CONFIGURATION: [(&str, &str, &str); 27] = [
+const CONFIGURATION: [(&str, &str, &str); 30] = [
     ("LEPTOS_SITE_ADDR", "127.0.0.1:4100", "127.0.0.1:4200"),
     (
         "DATABASE_URL",
@@ -158,6 +158,13 @@ const CONFIGURATION: [(&str, &str, &str); 27] = [
     ("API_RATE_PER_MINUTE", "120", "130"),
     ("API_BURST", "20", "30"),
     ("LOG_FORMAT", "json", "human"),
+    ("AUDIT_KEY_FILE", "env/console.key", "flag/console.key"),
+    (
+        "AUDIT_CHECKPOINT_FILE",
+        "env/checkpoints",
+        "flag/checkpoints",
+    ),
+    ("AUDIT_CHECKPOINT_MINUTES", "5", "6"),
 ];
 
 /// `(flag, variable)` of each row of README's configuration table.
@@ -298,6 +305,12 @@ fn every_documented_variable_is_read_and_its_flag_beats_it() {
     assert_eq!(serve.session_idle_minutes, 45);
     assert_eq!(serve.session_absolute_hours, 4);
     assert_eq!(serve.directory_sync_minutes, 0);
+    assert_eq!(serve.audit_key_file, Some(PathBuf::from("env/console.key")));
+    assert_eq!(
+        serve.audit_checkpoint_file,
+        Some(PathBuf::from("env/checkpoints"))
+    );
+    assert_eq!(serve.audit_checkpoint_minutes, 5);
     assert_eq!(serve.scheduled_jobs_poll_seconds, 5);
     assert_eq!(serve.api_rate_per_minute, 120);
     assert_eq!(serve.api_burst, 20);

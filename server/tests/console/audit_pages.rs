@@ -223,7 +223,10 @@ async fn an_interrupted_change_survives_a_restart_and_is_reconciled() {
         .call(
             &manager,
             "reconcile_attempt",
-            &[("attempt_id", id.as_str())],
+            &[
+                ("attempt_id", id.as_str()),
+                ("idempotency_key", "reconcile-form-2"),
+            ],
         )
         .await;
     assert_eq!(other.status(), 409, "already reconciled");

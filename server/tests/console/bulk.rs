@@ -127,14 +127,14 @@ async fn results_of(t: &Customers, id: i64) -> Vec<(String, String)> {
 async fn two_hundred_customers_get_through_injected_503s() {
     let t = harness(200).await;
     let users = v2_usernames(&t, 200).await;
-    // One request in twenty to the limits API fails with 503.
+    // One request in twenty to the customer limits API (`reseller.manage`) fails with 503.
     t.sim_post(
         "/_sim/faults",
-        json!({"path_prefix": "/apiv2/reseller.subuserManage", "status": 503, "every": 20}),
+        json!({"path_prefix": "/apiv2/reseller.manage", "status": 503, "every": 20}),
     )
     .await;
     let pasted = users.join("\n");
-    let id = start(&t, &start_args(&pasted, "limit_total", "777", "bulk-200")).await;
+    let id = start(&t, &start_args(&pasted, "limit_total", "777", "job-200")).await;
     let last = stream_to_end(&t, id).await;
     assert_eq!(last["counts"]["total"], 200);
     assert_eq!(last["counts"]["done"], 200, "{last}");
@@ -210,7 +210,7 @@ async fn review_sends_nothing_and_removals_need_the_count_typed() {
         "the review changed nothing (calls before: {calls_before:?})"
     );
 
-    let mut args = start_args(&pasted, "limit_none", "", "bulk-none");
+    let mut args = start_args(&pasted, "limit_none", "", "job-none");
     let (status, body) = t.call(&t.manager, "start_bulk", &args).await;
     assert_eq!(status, 400, "{body}");
     assert!(body.to_string().contains("type 3 to confirm"), "{body}");
@@ -242,11 +242,11 @@ async fn a_stop_mid_job_leaves_an_exact_record_and_resume_does_no_one_twice() {
     // Every limits call takes 150 ms (an increment adds to the credits left), so the job is still running when the console stops.
     t.sim_post(
         "/_sim/faults",
-        json!({"path_prefix": "/apiv2/reseller.subuserManage", "latency_ms": 150}),
+        json!({"path_prefix": "/apiv2/reseller.manage", "latency_ms": 150}),
     )
     .await;
     let pasted = users.join("\n");
-    let mut args = start_args(&pasted, "limit_increment", "5", "bulk-stop");
+    let mut args = start_args(&pasted, "limit_increment", "5", "job-stop");
     args.retain(|(k, _)| *k != "concurrency");
     args.push(("concurrency", "2"));
     let before: Vec<i64> = {
@@ -378,11 +378,11 @@ async fn a_bulk_change_stops_once_its_operator_is_disabled() {
     // its operator is disabled.
     t.sim_post(
         "/_sim/faults",
-        json!({"path_prefix": "/apiv2/reseller.subuserManage", "latency_ms": 150}),
+        json!({"path_prefix": "/apiv2/reseller.manage", "latency_ms": 150}),
     )
     .await;
     let pasted = users.join("\n");
-    let mut args = start_args(&pasted, "limit_total", "777", "bulk-revoked");
+    let mut args = start_args(&pasted, "limit_total", "777", "job-revoked");
     args.retain(|(k, _)| *k != "concurrency");
     args.push(("concurrency", "1"));
     let id = start(&t, &args).await;

@@ -212,10 +212,6 @@ async fn invalid_forms_are_refused_next_to_their_field_before_anything_is_sent()
             vec!["Credits"],
         ),
         (
-            LimitForm::new(&user, &sub, "decrement", "101", "k4"),
-            vec!["Credits"],
-        ),
-        (
             LimitForm::new(&user, &sub, "yearly", "5", "k5"),
             vec!["Task"],
         ),
@@ -362,9 +358,104 @@ async fn typed_subusers_are_checked_first_and_remembered() {
         .await;
     assert_eq!(status, 200, "{view}");
     assert!(view["target_error"].is_null());
+    assert_eq!(view["limit_known"], true);
+    let (_, view) = t.call(&t.support, "get_limits", &[("user", &user)]).await;
+    assert_eq!(
+        view["targets"],
+        serde_json::json!([user]),
+        "reading a subuser does not make it the customer's"
+    );
+    assert_eq!(view["can_change"], false, "support reads only");
+
+    let form = LimitForm::new(&user, &sub, "total", "10", "k-claim");
+    let (status, body) = t.call(&t.manager, "set_credit_limit", &form.args()).await;
+    assert_eq!(status, 200, "{body}");
     let (_, view) = t.call(&t.support, "get_limits", &[("user", &user)]).await;
     assert_eq!(view["targets"], serde_json::json!([user, sub]));
-    assert_eq!(view["can_change"], false, "support reads only");
+}
+
+/// No documented call names a subuser's customer (API.md §3), so the first change made to a
+/// subuser from a customer's page makes it that customer's; any other customer's page is
+/// then refused, before SendGrid is asked, and so is a customer typed as a subuser.
+#[tokio::test]
+async fn a_subuser_is_changed_only_from_its_own_customers_page() {
+    let h = Harness::start(CUSTOMERS, 30).await;
+    let (owner, sub) = h.customer_with_subuser().await;
+    let t = &h.t;
+    let other = t
+        .sim_customers()
+        .await
+        .into_iter()
+        .filter(|c| !c["v2"].is_null())
+        .find_map(|c| Some(c["username"].as_str()?.to_string()).filter(|u| *u != owner))
+        .expect("a second v2 customer");
+    t.sync().await;
+    let attempts = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_events WHERE kind = 'attempt'")
+            .fetch_one(&t.console.pool)
+            .await
+            .unwrap()
+    };
+
+    let (status, body) = t
+        .call(
+            &t.manager,
+            "set_credit_limit",
+            &LimitForm::new(&owner, &sub, "total", "700", "k-own").args(),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let changes = h.limit_changes(&sub).await;
+    let attempts_before = attempts().await;
+
+    let (status, body) = t
+        .call(
+            &t.manager,
+            "set_credit_limit",
+            &LimitForm::new(&other, &sub, "total", "1", "k-foreign").args(),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(invalid_fields(&body), ["Subuser"]);
+    assert_eq!(
+        body["Invalid"][0]["message"],
+        format!("{sub} is a subuser of {owner}, not of {other}: its limit is on {owner}'s page.")
+    );
+    let (status, body) = t
+        .call(
+            &t.manager,
+            "set_credit_limit",
+            &LimitForm::new(&other, &owner, "total", "1", "k-customer").args(),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["Invalid"][0]["message"],
+        format!("{owner} is a customer, not a subuser of {other}: its limit is on its own page.")
+    );
+    assert_eq!(h.limit_changes(&sub).await, changes, "nothing sent");
+    assert_eq!(h.limit_changes(&owner).await, 0, "nothing sent");
+    assert_eq!(h.sim_limit(&owner, &sub).await["credit_remain"], 700);
+    assert_eq!(attempts().await, attempts_before, "nothing filed");
+
+    // The other customer's page does not read it either, and does not offer it.
+    let (status, view) = t
+        .call(
+            &t.support,
+            "get_limits",
+            &[("user", &other), ("target", &sub)],
+        )
+        .await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["limit_known"], false);
+    assert!(
+        view["target_error"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("is a subuser of {owner}")),
+        "{view}"
+    );
+    assert_eq!(view["targets"], serde_json::json!([other]));
 }
 
 #[tokio::test]
@@ -391,7 +482,7 @@ async fn the_limits_tab_renders_without_javascript() {
     };
     let html = page(format!("target={sub}")).await;
     assert!(
-        html.contains("2,000 of 2,000 credits left"),
+        html.contains("2,000 credits left; allowance 2,000"),
         "the limit in words"
     );
     for label in [
@@ -406,7 +497,8 @@ async fn the_limits_tab_renders_without_javascript() {
         assert!(html.contains(&format!(">{label}</label>")), "label {label}");
     }
     assert!(html.contains("Review change"));
-    // The review step of a decrement, then the field error of one that goes below zero.
+    // The review step of a decrement, then of one that goes below zero, which SendGrid's
+    // documents leave open: the review warns, and SendGrid decides.
     let html = page(format!(
         "target={sub}&review=1&key=k-r&task=decrement&credits=500"
     ))
@@ -420,9 +512,16 @@ async fn the_limits_tab_renders_without_javascript() {
         "target={sub}&review=1&key=k-r&task=decrement&credits=5000"
     ))
     .await;
-    assert!(
-        html.contains("Only 2,000 credits are left"),
-        "error next to the field"
-    );
-    assert!(!html.contains("Confirm change"));
+    assert!(html.contains("SendGrid may refuse this"), "warned");
+    assert!(html.contains("Confirm change"), "SendGrid decides");
+    // And SendGrid's answer lands next to the field, the change recorded as refused.
+    let (status, body) = t
+        .call(
+            &t.manager,
+            "set_credit_limit",
+            &LimitForm::new(&user, &sub, "decrement", "5000", "k-below").args(),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["Failed"]["field"], "Credits", "{body}");
 }

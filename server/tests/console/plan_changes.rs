@@ -185,7 +185,7 @@ async fn a_form_submitted_twice_changes_once_and_answers_the_first_result() {
         body["Conflict"]
             .as_str()
             .unwrap()
-            .contains("different values"),
+            .contains("already used for a different change"),
         "{body}"
     );
     assert_eq!(t.plan_calls(&user).await.len(), 1);

@@ -14,7 +14,9 @@ pub const BAD_CREDITS: &str = "credits must be an integer greater than 0";
 pub const BAD_INITIAL: &str = "initial_credits must be an integer greater than 0";
 pub const BAD_PERIOD: &str = "period must be one of daily, weekly, monthly";
 
-/// Customer subuser limits; `user` may be a customer or one of its subusers.
+/// Customer subuser limits: `user` is "the customer subuser; it must be registered under
+/// your account" (API.md §3), so a customer is not found here; its own limit is on
+/// `reseller.manage` ([`run_for_customer`]).
 pub fn handle(sim: &Sim, family: Family, params: &Params) -> Reply {
     // v2 lists `method=limit` as required; the v1 tables omit it (API.md §8 item 3).
     let method = match (params.get("method"), family) {
@@ -22,20 +24,28 @@ pub fn handle(sim: &Sim, family: Family, params: &Params) -> Reply {
         (None, Family::V2) => Err(Reply::error(format!("{MISSING}method"))),
         (Some(_), _) => Err(Reply::error(INVALID_METHOD)),
     };
-    settle(method.and_then(|()| run(sim, params, false)))
+    settle(method.and_then(|()| run(sim, params, Holder::Subuser)))
 }
 
 /// `reseller.manage method=limit`: the customer's own limit, so subusers are not found here.
 pub fn run_for_customer(sim: &Sim, params: &Params) -> Reply {
-    settle(run(sim, params, true))
+    settle(run(sim, params, Holder::Customer))
 }
 
-fn run(sim: &Sim, params: &Params, customer_only: bool) -> Answer {
+/// Whose limit an endpoint changes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holder {
+    Customer,
+    Subuser,
+}
+
+fn run(sim: &Sim, params: &Params, holder: Holder) -> Answer {
     let task = params.value("task")?;
     let user = params.value("user")?;
     let task = parse(task, params)?;
     let mut world = sim.world();
-    if customer_only && !world.customers.contains_key(user) {
+    let is_customer = world.customers.contains_key(user);
+    if is_customer != (holder == Holder::Customer) {
         return Err(Rejection::UserNotFound.into());
     }
     let retrieve = task == LimitTask::Retrieve;

@@ -297,7 +297,7 @@ async fn each_customer_counts_the_changes_applied_to_it() {
     assert_eq!(sim.state(&user).await["changes"], 1);
     let limit = sim
         .legacy(
-            "/apiv2/reseller.manageSubuser.json",
+            "/apiv2/reseller.manage.json",
             &[
                 ("method", "limit"),
                 ("task", "total"),

@@ -19,6 +19,18 @@ async fn limit(
     sim.legacy(V2, &params).await
 }
 
+/// `reseller.manage method=limit`: the customer's own limit.
+async fn customer_limit(
+    sim: &TestSim,
+    user: &str,
+    task: &str,
+    extra: &[(&str, &str)],
+) -> crate::helpers::Reply {
+    let mut params = vec![("method", "limit"), ("task", task), ("user", user)];
+    params.extend_from_slice(extra);
+    sim.legacy("/apiv2/reseller.manage.json", &params).await
+}
+
 async fn a_subuser(sim: &TestSim) -> String {
     let customer = sim
         .customer_where(|c| !c["subusers"].as_array().unwrap().is_empty())
@@ -180,21 +192,27 @@ async fn parameter_rules_are_enforced() {
     assert_error(&limit(&sim, &sub, "forever", &[]).await, "Invalid task");
 }
 
+/// `reseller.subuserManage` takes "the customer subuser; it must be registered under your
+/// account" (API.md §3); the customer's own limit is `reseller.manage method=limit`.
 #[tokio::test]
-async fn users_must_be_customers_or_their_subusers() {
+async fn the_subuser_call_takes_subusers_and_the_customer_call_customers() {
     let sim = spawn().await;
     let sub = a_subuser(&sim).await;
     let owner = sub.rsplit_once("-sub").unwrap().0.to_owned();
+    for user in [owner.as_str(), "stranger", &format!("{owner}-sub99")] {
+        let reply = limit(&sim, user, "retrieve", &[]).await;
+        assert_eq!(reply.json(), json!({"message": "User not found"}), "{user}");
+    }
     assert_eq!(
-        limit(&sim, &owner, "total", &[("credits", "7")])
+        customer_limit(&sim, &owner, "total", &[("credits", "7")])
             .await
             .json(),
         json!({"message": "success"})
     );
-    for user in ["stranger", &format!("{owner}-sub99")] {
-        let reply = limit(&sim, user, "retrieve", &[]).await;
-        assert_eq!(reply.json(), json!({"message": "User not found"}));
-    }
+    assert_eq!(
+        customer_limit(&sim, &sub, "retrieve", &[]).await.json(),
+        json!({"message": "User not found"})
+    );
     let state = sim.state(&owner).await;
     assert_eq!(state["v2"]["limit"]["credit_remain"], 7);
 }

@@ -1,21 +1,18 @@
 //! The checks a limits form passes before SendGrid is asked (API.md §3: integers > 0, dates
 //! `YYYY-mm-dd`), plus what the console adds: end on or after start, no first reset in the
-//! past, and no decrement below zero while the balance is known.
+//! past. What the documents leave open (a decrement below zero, §3 "Further notes") is not
+//! refused here: the review warns and SendGrid's answer decides.
 
 use super::{
-    Credits, CurrentLimit, LimitField, LimitFieldError, LimitForm, LimitPeriod, LimitTask,
-    RecurringRule, ValidLimitChange,
+    Credits, LimitField, LimitFieldError, LimitForm, LimitPeriod, LimitTask, RecurringRule,
+    ValidLimitChange,
 };
-use crate::domain::change::{group_thousands, FieldError};
+use crate::domain::change::FieldError;
 use crate::domain::IsoDate;
 
 /// Checks the form for `task`'s fields only (the others may hold anything and are ignored).
-/// `today` is the server's UTC day; `current` the limit now in force (`None`: no limit).
-pub fn check(
-    form: &LimitForm,
-    today: IsoDate,
-    current: Option<&CurrentLimit>,
-) -> Result<ValidLimitChange, Vec<LimitFieldError>> {
+/// `today` is the server's UTC day.
+pub fn check(form: &LimitForm, today: IsoDate) -> Result<ValidLimitChange, Vec<LimitFieldError>> {
     let mut errors = Vec::new();
     let Some(task) = LimitTask::parse(&form.task) else {
         return Err(vec![FieldError::new(LimitField::Task, "Choose a task.")]);
@@ -36,21 +33,7 @@ pub fn check(
             credits(LimitField::Credits, &form.credits).map(ValidLimitChange::Increment)
         }
         LimitTask::Decrement => {
-            let amount = credits(LimitField::Credits, &form.credits);
-            // Below zero is undocumented upstream (API.md §9 Q3); refuse it while we know the
-            // balance rather than find out.
-            if let (Some(amount), Some(limit)) = (amount, current) {
-                if i64::from(amount.get()) > limit.remaining {
-                    errors.push(FieldError::new(
-                        LimitField::Credits,
-                        format!(
-                            "Only {} credits are left; take away at most that many.",
-                            group_thousands(limit.remaining.max(0))
-                        ),
-                    ));
-                }
-            }
-            amount.map(ValidLimitChange::Decrement)
+            credits(LimitField::Credits, &form.credits).map(ValidLimitChange::Decrement)
         }
         LimitTask::Recurring => {
             let amount = credits(LimitField::Credits, &form.credits);

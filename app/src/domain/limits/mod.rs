@@ -10,7 +10,7 @@ use super::change::{ChangeError, FieldError};
 use super::IsoDate;
 
 pub use check::check;
-pub use words::{describe_change, describe_limit, describe_rule, done_summary};
+pub use words::{describe_change, describe_limit, describe_rule, done_summary, LIMIT_FIGURES};
 
 pub type LimitFieldError = FieldError<LimitField>;
 pub type LimitError = ChangeError<LimitField>;

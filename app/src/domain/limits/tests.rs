@@ -49,25 +49,24 @@ fn credits_are_whole_numbers_above_zero() {
 fn each_task_takes_its_fields() {
     let today = d(TODAY);
     assert_eq!(
-        check(&form("none", "garbage"), today, None),
+        check(&form("none", "garbage"), today),
         Ok(ValidLimitChange::Remove)
     );
     assert_eq!(
-        check(&form("total", "5000"), today, None),
+        check(&form("total", "5000"), today),
         Ok(ValidLimitChange::Total(Credits::parse("5000").unwrap()))
     );
     assert_eq!(
-        check(&form("increment", "100"), today, Some(&limit(10))),
+        check(&form("increment", "100"), today),
         Ok(ValidLimitChange::Increment(Credits::parse("100").unwrap()))
     );
     assert_eq!(
-        check(&form("decrement", "100"), today, Some(&limit(100))),
+        check(&form("decrement", "100"), today),
         Ok(ValidLimitChange::Decrement(Credits::parse("100").unwrap()))
     );
     let rule = check(
         &recurring("500", "weekly", "2026-12-01", "2027-06-30", "100"),
         today,
-        None,
     )
     .unwrap();
     assert_eq!(
@@ -86,23 +85,19 @@ fn each_task_takes_its_fields() {
 #[test]
 fn bad_values_are_refused_next_to_their_field() {
     let today = d(TODAY);
+    assert_eq!(fields(check(&form("", "1"), today)), [LimitField::Task]);
     assert_eq!(
-        fields(check(&form("", "1"), today, None)),
-        [LimitField::Task]
-    );
-    assert_eq!(
-        fields(check(&form("total", "0"), today, None)),
+        fields(check(&form("total", "0"), today)),
         [LimitField::Credits]
     );
     assert_eq!(
-        fields(check(&form("increment", "ten"), today, None)),
+        fields(check(&form("increment", "ten"), today)),
         [LimitField::Credits]
     );
     assert_eq!(
         fields(check(
             &recurring("", "yearly", "2026-13-01", "tomorrow", "0"),
             today,
-            None
         )),
         [
             LimitField::Credits,
@@ -121,16 +116,14 @@ fn dates_must_be_in_order_and_not_past() {
         fields(check(
             &recurring("500", "daily", "2026-11-22", "", ""),
             today,
-            None
         )),
         [LimitField::StartDate]
     );
-    assert!(check(&recurring("500", "daily", TODAY, TODAY, ""), today, None).is_ok());
+    assert!(check(&recurring("500", "daily", TODAY, TODAY, ""), today).is_ok());
     assert_eq!(
         fields(check(
             &recurring("500", "daily", "2026-12-10", "2026-12-09", ""),
             today,
-            None
         )),
         [LimitField::EndDate]
     );
@@ -139,20 +132,21 @@ fn dates_must_be_in_order_and_not_past() {
         fields(check(
             &recurring("500", "monthly", "", "2026-11-01", ""),
             today,
-            None
         )),
         [LimitField::EndDate]
     );
 }
 
 #[test]
-fn decrement_stops_at_zero_when_the_balance_is_known() {
+fn a_decrement_below_zero_is_sendgrids_to_refuse_and_the_review_says_so() {
     let today = d(TODAY);
-    let error = check(&form("decrement", "2001"), today, Some(&limit(2000))).unwrap_err();
-    assert_eq!(error[0].field, LimitField::Credits);
-    assert!(error[0].message.contains("2,000"), "{}", error[0].message);
-    // Unknown balance: SendGrid decides.
-    assert!(check(&form("decrement", "2001"), today, None).is_ok());
+    let change = check(&form("decrement", "2001"), today).unwrap();
+    let review = describe_change(&change, "acme-sub1", Some(&limit(2000)));
+    assert!(review.contains("(2,000 → -1)"), "{review}");
+    assert!(review.contains("SendGrid may refuse this"), "{review}");
+    let within = check(&form("decrement", "2000"), today).unwrap();
+    let review = describe_change(&within, "acme-sub1", Some(&limit(2000)));
+    assert!(!review.contains("may refuse"), "{review}");
 }
 
 #[test]
@@ -173,7 +167,7 @@ fn limits_read_in_words() {
     assert_eq!(describe_limit(None), "No limit");
     assert_eq!(
         describe_limit(Some(&limit(2000))),
-        "2,000 of 5,000 credits left, last reset 2026-11-01"
+        "2,000 credits left; allowance 5,000; last reset 2026-11-01"
     );
     let rule = RecurringRule {
         credits: Credits::parse("500").unwrap(),

@@ -8,22 +8,30 @@ fn credits(n: i64) -> String {
     format!("{} {unit}", group_thousands(n))
 }
 
-/// "No limit" or "2,000 of 5,000 credits left, last reset 2026-11-01": what `retrieve`
-/// reports, and nothing it does not.
+/// "No limit" or "2,000 credits left; allowance 5,000; last reset 2026-11-01": what
+/// `retrieve` reports, and nothing it does not. API.md §3 gives `credit_remain` as what is
+/// left and `credit` as the configured allowance or reset value, and its own samples
+/// (`credit 0, credit_remain 2000`) show the two need not relate, so they are never joined as
+/// "X of Y".
 pub fn describe_limit(limit: Option<&CurrentLimit>) -> String {
     let Some(limit) = limit else {
         return "No limit".to_string();
     };
     let reset = limit
         .last_reset
-        .map(|day| format!(", last reset {day}"))
+        .map(|day| format!("; last reset {day}"))
         .unwrap_or_default();
     format!(
-        "{} of {} left{reset}",
-        group_thousands(limit.remaining),
-        credits(limit.credit)
+        "{} left; allowance {}{reset}",
+        credits(limit.remaining),
+        group_thousands(limit.credit)
     )
 }
+
+/// What the two figures of [`describe_limit`] are, as the documents give them.
+pub const LIMIT_FIGURES: &str = "Left is SendGrid's credit_remain, the credits the user can \
+     still spend; allowance is its credit, the amount set or reset to. SendGrid's documents \
+     leave the exact meaning of credit open (API.md §3), so both are shown as reported.";
 
 /// "Resets to 500 every week from 2026-12-01 until 2027-06-30".
 pub fn describe_rule(rule: &RecurringRule) -> String {
@@ -84,16 +92,27 @@ pub fn describe_change(
             ))
             .unwrap_or_default()
         ),
-        ValidLimitChange::Decrement(n) => format!(
-            "Take {} away from {user}'s balance{}.",
-            credits(i64::from(n.get())),
-            left.map(|l| format!(
-                " ({} → {})",
-                group_thousands(l),
-                group_thousands(l - i64::from(n.get()))
-            ))
-            .unwrap_or_default()
-        ),
+        ValidLimitChange::Decrement(n) => {
+            let amount = i64::from(n.get());
+            let mut text = format!(
+                "Take {} away from {user}'s balance{}.",
+                credits(amount),
+                left.map(|l| format!(
+                    " ({} → {})",
+                    group_thousands(l),
+                    group_thousands(l - amount)
+                ))
+                .unwrap_or_default()
+            );
+            // API.md §3 does not say what a decrement below zero does: SendGrid decides.
+            if left.is_some_and(|l| amount > l) {
+                text.push_str(
+                    " SendGrid may refuse this: it takes away more than is left, and its \
+                     documents do not say what happens then.",
+                );
+            }
+            text
+        }
         ValidLimitChange::Recurring(rule) => {
             let initial = rule
                 .initial

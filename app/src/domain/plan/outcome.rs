@@ -41,6 +41,15 @@ pub enum PlanError {
     Conflict(String),
     /// SendGrid could not be read before the change, or the console failed; nothing was sent.
     Unavailable(String),
+    /// The request itself was not one the console's forms send (a blank or foreign
+    /// idempotency key); nothing was sent.
+    Malformed(String),
+}
+
+impl From<crate::domain::KeyError> for PlanError {
+    fn from(error: crate::domain::KeyError) -> PlanError {
+        PlanError::Malformed(error.to_string())
+    }
 }
 
 impl PlanError {
@@ -75,7 +84,8 @@ impl fmt::Display for PlanError {
             PlanError::Denied(message)
             | PlanError::NotFound(message)
             | PlanError::Conflict(message)
-            | PlanError::Unavailable(message) => f.write_str(message),
+            | PlanError::Unavailable(message)
+            | PlanError::Malformed(message) => f.write_str(message),
             PlanError::Invalid(errors) => f.write_str(
                 &errors
                     .iter()

@@ -8,8 +8,10 @@
 mod chain;
 pub mod detail;
 mod diff;
+pub mod digest;
 pub mod export;
 pub mod history;
+pub mod key;
 mod mutation;
 pub mod query;
 mod reconcile;
@@ -19,7 +21,7 @@ pub mod snapshot;
 pub mod stats;
 
 pub use crate::domain::audit::{Kind, Outcome};
-pub use chain::{append, append_in, record, verify, Verification, GENESIS};
+pub use chain::{append, append_in, install_keys, record, verify, Verification, GENESIS};
 pub use diff::{diff, flatten};
 pub use mutation::{
     new_idempotency_key, run_mutation, AuditError, Mutation, MutationOutcome, Recorded,

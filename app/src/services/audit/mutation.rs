@@ -14,6 +14,7 @@ use super::chain::{append, append_in};
 use super::redact::redact;
 use super::row::{NewEvent, StoredEvent};
 use crate::domain::audit::{Kind, Outcome};
+use crate::domain::IdempotencyKey;
 
 /// One change an operator asked for.
 #[derive(Clone, Debug)]
@@ -26,8 +27,9 @@ pub struct Mutation {
     pub action: String,
     /// Redacted before it is stored.
     pub params: Value,
-    /// From the form's hidden input; blank means the submission cannot be de-duplicated.
-    pub idempotency_key: String,
+    /// The form's key, or the console's own for a bulk item: a second submission with it
+    /// replays the first outcome.
+    pub idempotency_key: IdempotencyKey,
     /// The customer's relevant state read just before the call (see [`super::read_state`]).
     pub before: Option<Value>,
     pub client_ip: Option<String>,
@@ -60,7 +62,8 @@ pub enum AuditError {
     #[error("The audit log could not be written, so nothing was sent to SendGrid; try again.")]
     Database(#[from] sqlx::Error),
     #[error(
-        "This form was already submitted with different values; reload the page and try again."
+        "This form was already used for a different change; reload the page and try again. \
+         Nothing was sent."
     )]
     KeyReuse,
 }
@@ -89,19 +92,17 @@ where
     AFut: Future<Output = Option<Value>>,
 {
     let params = redact(mutation.params.clone());
-    let key = Some(mutation.idempotency_key.trim().to_string()).filter(|k| !k.is_empty());
+    let key = mutation.idempotency_key.as_str().to_string();
 
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    if let Some(key) = &key {
-        let first: Option<StoredEvent> =
-            sqlx::query_as("SELECT * FROM audit_events WHERE idempotency_key = ?")
-                .bind(key)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some(first) = first {
-            tx.rollback().await?;
-            return replay(pool, &mutation, &params, first).await;
-        }
+    let first: Option<StoredEvent> =
+        sqlx::query_as("SELECT * FROM audit_events WHERE idempotency_key = ?")
+            .bind(&key)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(first) = first {
+        tx.rollback().await?;
+        return replay(pool, &mutation, &params, first).await;
     }
     let attempt_id = append_in(
         &mut tx,
@@ -109,7 +110,7 @@ where
             operator: Some(mutation.operator.clone()),
             customer: Some(mutation.customer.clone()),
             params,
-            idempotency_key: key,
+            idempotency_key: Some(key),
             before_state: mutation.before.clone(),
             client_ip: mutation.client_ip.clone(),
             ..NewEvent::new(Kind::Attempt, &mutation.action)

@@ -88,6 +88,8 @@ pub struct StoredEvent {
     pub client_ip: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// The key that signed the row (HMAC); `None` for a row from before the log was keyed.
+    pub key_id: Option<String>,
 }
 
 impl StoredEvent {

@@ -3,7 +3,7 @@
 //! way, so the diff between them reads "package Basic -> Silver", "credits 500 -> 800".
 
 use sendgrid::{
-    AccountState, Limit, Offering, OfferingKind, Overview, PendingChange, PendingQuery,
+    AccountState, Limit, LimitHolder, Offering, OfferingKind, Overview, PendingChange, PendingQuery,
 };
 use serde_json::{json, Map, Value};
 
@@ -43,17 +43,20 @@ impl ActionFamily {
     }
 }
 
-/// Reads the current state of `customer` for actions of `family`. Reads only, so retried by
-/// the client and safe to repeat.
+/// Reads the current state of `target` for actions of `family`: `customer` is the name the
+/// change is filed under, `target` the one it changed (a subuser, for a subuser's limit; the
+/// same name otherwise). Reads only, so retried by the client and safe to repeat.
 pub async fn read_state(
     client: &sendgrid::Client,
     family: ActionFamily,
     customer: &str,
+    target: &str,
 ) -> Result<Value, sendgrid::Error> {
     Ok(match family {
         ActionFamily::Plan => {
             // Both at once: after a change, each sequential read is one more upstream
             // round trip before the operator sees the result.
+            let customer = target;
             let query = PendingQuery {
                 username: Some(customer.to_string()),
                 kind: None,
@@ -67,9 +70,17 @@ pub async fn read_state(
                 .collect();
             plan_state(&overview, &own)
         }
-        ActionFamily::Limits => limit_state(client.retrieve_limit(customer).await?.as_ref()),
-        ActionFamily::Offerings => offerings_state(&client.get_account_offerings(customer).await?),
-        ActionFamily::State => account_state(client.get_account_state(customer).await?),
+        ActionFamily::Limits => {
+            // The customer's own limit and a subuser's are different calls (API.md §3).
+            let holder = if target == customer {
+                LimitHolder::Customer(target)
+            } else {
+                LimitHolder::Subuser(target)
+            };
+            limit_state(client.retrieve_limit(holder).await?.as_ref())
+        }
+        ActionFamily::Offerings => offerings_state(&client.get_account_offerings(target).await?),
+        ActionFamily::State => account_state(client.get_account_state(target).await?),
     })
 }
 

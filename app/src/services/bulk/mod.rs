@@ -160,12 +160,8 @@ pub async fn start(
     key: &str,
     client_ip: Option<String>,
 ) -> Result<i64, BulkError> {
-    let key = key.trim();
-    if key.is_empty() {
-        return Err(ChangeError::Conflict(
-            "This form has no key: reload the review and start again.".to_string(),
-        ));
-    }
+    let key = crate::domain::IdempotencyKey::from_form(key)?;
+    let key = key.as_str();
     {
         let mut conn = pool.acquire().await.map_err(database)?;
         if let Some(job) = store::by_key(&mut conn, key).await.map_err(database)? {

@@ -2,7 +2,7 @@
 //! and the runner reads it again just before sending, so each change starts from the
 //! customer's state at that moment.
 
-use sendgrid::{Client, LimitChange};
+use sendgrid::{Client, LimitChange, LimitHolder};
 use serde_json::{json, Value};
 
 use crate::domain::bulk::{BulkOperation, Needs, PlanEffect, PlannedItem};
@@ -105,10 +105,11 @@ fn describe_offerings(lines: &[OfferingLine]) -> String {
 fn describe_limit(limit: Option<&sendgrid::Limit>) -> String {
     match limit {
         None => "No limit".to_string(),
+        // `credit_remain` and `credit` are not "X of Y" (API.md §3; see domain::limits).
         Some(limit) => format!(
-            "{} credits ({} left)",
-            group_thousands(limit.credit),
-            group_thousands(limit.credit_remain)
+            "{} left; allowance {}",
+            group_thousands(limit.credit_remain),
+            group_thousands(limit.credit)
         ),
     }
 }
@@ -171,26 +172,32 @@ pub async fn plan(
             }
         }
         (_, Needs::Username) => {
-            let limit = client.retrieve_limit(&target).await?;
+            let limit = client
+                .retrieve_limit(LimitHolder::Customer(&target))
+                .await?;
             let before = describe_limit(limit.as_ref());
             let change = match operation {
                 BulkOperation::LimitTotal { credits } => LimitChange::Total(*credits),
-                // SendGrid refuses to add credits to a user without a limit (API.md §3).
-                BulkOperation::LimitIncrement { .. } if limit.is_none() => {
-                    return Ok(Plan::NotApplicable(
-                        "No limit to add credits to: set a total first".to_string(),
-                    ))
-                }
                 BulkOperation::LimitIncrement { credits } => LimitChange::Increment(*credits),
                 _ if limit.is_none() => return Ok(Plan::NoChange(before)),
                 _ => LimitChange::Remove,
             };
             let after = match (&change, limit.as_ref()) {
-                (LimitChange::Total(n), _) => format!("{} credits", group_thousands(*n as i64)),
+                (LimitChange::Total(n), _) => format!(
+                    "{} left; allowance {}",
+                    group_thousands(*n as i64),
+                    group_thousands(*n as i64)
+                ),
                 (LimitChange::Increment(n), Some(l)) => format!(
-                    "{} credits ({} left)",
-                    group_thousands(l.credit),
-                    group_thousands(l.credit_remain + *n as i64)
+                    "{} left; allowance {}",
+                    group_thousands(l.credit_remain + *n as i64),
+                    group_thousands(l.credit)
+                ),
+                // API.md §3 does not say what an increment does without a limit: SendGrid
+                // decides, and its answer is this customer's result.
+                (LimitChange::Increment(n), None) => format!(
+                    "{} more credits; SendGrid may refuse this, there is no limit to add to",
+                    group_thousands(*n as i64)
                 ),
                 _ => "No limit".to_string(),
             };

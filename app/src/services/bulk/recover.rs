@@ -42,7 +42,7 @@ async fn settle(pool: &SqlitePool, item: &ItemRow) -> Result<(), sqlx::Error> {
     let attempt: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM audit_events WHERE idempotency_key = ? AND kind = 'attempt'",
     )
-    .bind(item.key())
+    .bind(item.key().into_string())
     .fetch_optional(pool)
     .await?;
     let Some(attempt) = attempt else {

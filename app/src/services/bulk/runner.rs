@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sendgrid::Client;
+use sendgrid::{Client, LimitHolder};
 use serde_json::json;
 use sqlx::SqlitePool;
 use tokio::task::JoinSet;
@@ -316,9 +316,11 @@ impl BulkRunner {
                     let answer = answered.lock().unwrap_or_else(|e| e.into_inner()).take();
                     match answer {
                         Some(offerings) => Some(offerings_state(&offerings)),
-                        None => read_state(&self.client, family(&call), target(&call))
-                            .await
-                            .ok(),
+                        None => {
+                            read_state(&self.client, family(&call), target(&call), target(&call))
+                                .await
+                                .ok()
+                        }
                     }
                 },
             )
@@ -385,7 +387,11 @@ impl BulkRunner {
                 .await
                 .map(|()| None),
             Call::Limit { user, change } => {
-                self.client.change_limit(user, change).await.map(|()| None)
+                // Bulk limits are the customers' own (API.md §3, "Related limit APIs").
+                self.client
+                    .change_limit(LimitHolder::Customer(user), change)
+                    .await
+                    .map(|()| None)
             }
         }
     }

@@ -5,6 +5,7 @@ use chrono::Utc;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::domain::bulk::{BulkOperation, Counts, ItemStatus, ItemView, JobStatus};
+use crate::domain::IdempotencyKey;
 use crate::services::schedule::timestamp;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -52,8 +53,8 @@ impl ItemRow {
     }
 
     /// The try's idempotency key: the same try run again answers from the audit log.
-    pub fn key(&self) -> String {
-        format!("bulk-{}-{}-{}", self.job_id, self.position, self.r#try)
+    pub fn key(&self) -> IdempotencyKey {
+        IdempotencyKey::bulk_item(self.job_id, self.position, self.r#try)
     }
 
     pub fn view(&self) -> ItemView {

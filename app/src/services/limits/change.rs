@@ -2,17 +2,17 @@
 //! the task (attempt, call, result), then keep the console's own record in step.
 
 use chrono::NaiveDate;
-use sendgrid::{Client, LimitChange, LimitPeriod as WirePeriod, RecurringLimit};
+use sendgrid::{Client, LimitChange, LimitHolder, LimitPeriod as WirePeriod, RecurringLimit};
 use serde_json::{json, Map, Value};
 use sqlx::SqlitePool;
 
-use super::{current_limit, remember_subuser, store, USER_NOT_FOUND};
+use super::{not_this_customers, ownership, store, Ownership, USER_NOT_FOUND};
 use crate::domain::change::{ChangeDone, ChangeError, FieldError};
 use crate::domain::limits::{
     check, done_summary, LimitError, LimitField, LimitForm, LimitPeriod, LimitTask,
     ValidLimitChange,
 };
-use crate::domain::IsoDate;
+use crate::domain::{IdempotencyKey, IsoDate};
 use crate::services::audit::snapshot::{limit_state, read_state, ActionFamily};
 use crate::services::audit::{run_mutation, Mutation};
 use crate::services::clock::today;
@@ -71,7 +71,7 @@ pub fn summary_of(params: &Value) -> String {
     let target = text("user");
     // Checked against the earliest day: a start date valid then is valid now.
     let epoch = IsoDate::parse("1970-01-01").expect("a valid constant date");
-    match check(&form, epoch, None) {
+    match check(&form, epoch) {
         Ok(change) => done_summary(&change, &target),
         Err(_) => format!("Changed the credit limit of {target}."),
     }
@@ -111,6 +111,7 @@ pub async fn change(
     request: LimitRequest,
     client_ip: Option<String>,
 ) -> Result<ChangeDone, LimitError> {
+    let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let username = request.username.trim().to_string();
     let target = match request.target.trim() {
         "" => username.clone(),
@@ -119,10 +120,24 @@ pub async fn change(
     if username.is_empty() {
         return Err(ChangeError::NotFound("No customer was named.".to_string()));
     }
+    let owned = ownership(pool, &username, &target)
+        .await
+        .map_err(unavailable)?;
+    if let Ownership::Elsewhere(elsewhere) = &owned {
+        // Filed under this customer, the change would sit in the wrong history, and a
+        // manager of one customer could spend another's credits.
+        return Err(ChangeError::Invalid(vec![FieldError::new(
+            LimitField::Subuser,
+            not_this_customers(&target, &username, elsewhere),
+        )]));
+    }
     if target != username {
         // A subuser's limit is recorded under its customer, so the customer must be real:
         // otherwise any name could carry the change into the log.
-        match client.retrieve_limit(&username).await {
+        match client
+            .retrieve_limit(LimitHolder::Customer(&username))
+            .await
+        {
             Ok(_) => {}
             Err(sendgrid::Error::NotFound { .. }) => {
                 return Err(ChangeError::NotFound(format!(
@@ -137,7 +152,12 @@ pub async fn change(
         }
     }
     let params = params(&target, &request.form);
-    let current = match client.retrieve_limit(&target).await {
+    let holder = if target == username {
+        LimitHolder::Customer(&target)
+    } else {
+        LimitHolder::Subuser(&target)
+    };
+    let current = match client.retrieve_limit(holder).await {
         Ok(limit) => limit,
         Err(sendgrid::Error::NotFound { .. }) => {
             return Err(ChangeError::Invalid(vec![FieldError::new(
@@ -151,11 +171,10 @@ pub async fn change(
             )))
         }
     };
-    let shown = current.as_ref().map(current_limit);
-    let valid = match check(&request.form, today(), shown.as_ref()) {
+    let valid = match check(&request.form, today()) {
         Ok(valid) => valid,
         Err(errors) => {
-            let first = earlier(pool, &username, &request.idempotency_key)
+            let first = earlier(pool, &username, key.as_str())
                 .await
                 .map_err(unavailable)?;
             return match (first, LimitTask::parse(&request.form.task)) {
@@ -170,6 +189,18 @@ pub async fn change(
             };
         }
     };
+    if owned == Ownership::Unknown {
+        // SendGrid knows the subuser: from now on it is this customer's.
+        let owner = store::claim_subuser(pool, &username, &target, operator)
+            .await
+            .map_err(unavailable)?;
+        if owner != username {
+            return Err(ChangeError::Invalid(vec![FieldError::new(
+                LimitField::Subuser,
+                not_this_customers(&target, &username, &super::Elsewhere::SubuserOf(owner)),
+            )]));
+        }
+    }
     let summary = done_summary(&valid, &target);
     let upstream = to_upstream(&valid);
     let mutation = Mutation {
@@ -177,15 +208,19 @@ pub async fn change(
         customer: username.clone(),
         action: valid.task().action(),
         params,
-        idempotency_key: request.idempotency_key,
+        idempotency_key: key,
         before: Some(limit_state(current.as_ref())),
         client_ip,
     };
     let recorded = run_mutation(
         pool,
         mutation,
-        || client.change_limit(&target, &upstream),
-        || async { read_state(client, ActionFamily::Limits, &target).await.ok() },
+        || client.change_limit(holder, &upstream),
+        || async {
+            read_state(client, ActionFamily::Limits, &username, &target)
+                .await
+                .ok()
+        },
     )
     .await;
     let done = from_recorded(recorded, summary, LimitField::from_upstream)?;
@@ -205,9 +240,6 @@ async fn remember(
     change: &ValidLimitChange,
 ) {
     let saved = async {
-        if target != username {
-            remember_subuser(pool, username, target).await?;
-        }
         match change {
             ValidLimitChange::Recurring(rule) => {
                 store::save_rule(pool, username, target, rule, operator, today()).await

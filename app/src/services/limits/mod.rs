@@ -1,11 +1,12 @@
 //! Credit limits of a customer and its subusers (API.md §3): read one, change one through the
-//! audit log. No upstream call lists a customer's subusers, so the ones checked here before
-//! are remembered ([`store`]).
+//! audit log. No upstream call lists a customer's subusers or names a subuser's customer, so
+//! the console records which customer each subuser was first changed from ([`store`]) and
+//! refuses it from any other customer's page.
 
 mod change;
 mod store;
 
-use sendgrid::Client;
+use sendgrid::{Client, LimitHolder};
 use sqlx::SqlitePool;
 
 use crate::domain::change::ChangeError;
@@ -14,7 +15,7 @@ use crate::services::clock::iso;
 use crate::services::outcome::unavailable;
 
 pub use change::{change, summary_of, LimitRequest};
-pub use store::{known_subusers, remember_subuser};
+pub use store::{own_subusers, ownership, Elsewhere, Ownership};
 
 /// The answer SendGrid gives for a (sub)user that does not exist, shown next to the field.
 pub const USER_NOT_FOUND: &str = "User not found";
@@ -32,7 +33,7 @@ pub fn current_limit(limit: &sendgrid::Limit) -> CurrentLimit {
 
 /// What the Limits tab shows for one (sub)user of a customer.
 pub struct LimitsRead {
-    /// The customer first, then the subusers seen before.
+    /// The customer first, then the subusers known to be its own.
     pub targets: Vec<String>,
     pub target: String,
     /// `Some(None)`: no limit; `None`: not read (see `target_error` and `note`).
@@ -45,8 +46,9 @@ pub struct LimitsRead {
     pub note: Option<String>,
 }
 
-/// Checks `target` (the customer itself when blank) with `task=retrieve` and remembers it
-/// when it is a subuser that exists.
+/// Reads the limit of `target` (the customer itself when blank) with `task=retrieve`. A name
+/// known to be another customer's, or another customer, is not read from this page. Reading
+/// claims nothing: a subuser becomes this customer's with the first change made to it here.
 #[tracing::instrument(skip(pool, client))]
 pub async fn read(
     pool: &SqlitePool,
@@ -67,16 +69,25 @@ pub async fn read(
         rule: None,
         note: None,
     };
+    let elsewhere = match ownership(pool, username, &target)
+        .await
+        .map_err(unavailable)?
+    {
+        Ownership::Elsewhere(elsewhere) => Some(elsewhere),
+        _ => None,
+    };
     if target.len() > MAX_NAME || target.chars().any(char::is_control) {
         read.target_error = Some(USER_NOT_FOUND.to_string());
+    } else if let Some(elsewhere) = elsewhere {
+        read.target_error = Some(not_this_customers(&target, username, &elsewhere));
     } else {
-        match client.retrieve_limit(&target).await {
+        let holder = if target == username {
+            LimitHolder::Customer(&target)
+        } else {
+            LimitHolder::Subuser(&target)
+        };
+        match client.retrieve_limit(holder).await {
             Ok(limit) => {
-                if target != username {
-                    remember_subuser(pool, username, &target)
-                        .await
-                        .map_err(unavailable)?;
-                }
                 if limit.is_some() {
                     read.rule = store::rule(pool, &target).await.map_err(unavailable)?;
                 }
@@ -99,11 +110,23 @@ pub async fn read(
     }
     read.targets.push(username.to_string());
     read.targets.extend(
-        known_subusers(pool, username)
+        own_subusers(pool, username)
             .await
             .map_err(unavailable)?
             .into_iter()
             .filter(|name| name != username),
     );
     Ok(read)
+}
+
+/// Why `target` is not changed from `customer`'s page, next to the Subuser field.
+pub fn not_this_customers(target: &str, customer: &str, elsewhere: &Elsewhere) -> String {
+    match elsewhere {
+        Elsewhere::SubuserOf(owner) => format!(
+            "{target} is a subuser of {owner}, not of {customer}: its limit is on {owner}'s page."
+        ),
+        Elsewhere::Customer => format!(
+            "{target} is a customer, not a subuser of {customer}: its limit is on its own page."
+        ),
+    }
 }

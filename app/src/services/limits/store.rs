@@ -1,5 +1,5 @@
-//! What the console remembers about limits that SendGrid cannot tell it (migration 30):
-//! the subusers seen under a customer, and the recurring rules it set.
+//! What the console remembers about limits that SendGrid cannot tell it: which customer each
+//! subuser belongs to (`subuser_owners`), and the recurring rules it set (`limit_rules`).
 
 use chrono::{SecondsFormat, Utc};
 use sqlx::SqlitePool;
@@ -7,32 +7,88 @@ use sqlx::SqlitePool;
 use crate::domain::limits::{Credits, LimitPeriod, RecurringRule, RememberedRule};
 use crate::domain::IsoDate;
 
-/// Subusers seen under `customer`, by name.
-pub async fn known_subusers(pool: &SqlitePool, customer: &str) -> Result<Vec<String>, sqlx::Error> {
+/// The subusers the console knows to be `customer`'s, by name.
+pub async fn own_subusers(pool: &SqlitePool, customer: &str) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT username FROM known_subusers WHERE customer = ? ORDER BY username COLLATE NOCASE",
+        "SELECT username FROM subuser_owners WHERE customer = ? ORDER BY username COLLATE NOCASE",
     )
     .bind(customer)
     .fetch_all(pool)
     .await
 }
 
-/// Remembers `subuser` under `customer` (once).
-pub async fn remember_subuser(
+/// Whose a name typed as a subuser of `customer` is, as far as the console knows.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ownership {
+    /// The customer itself.
+    Customer,
+    /// One of `customer`'s subusers.
+    Own,
+    /// Another customer's subuser, or another customer.
+    Elsewhere(Elsewhere),
+    /// Not seen before: SendGrid is asked whether it exists.
+    Unknown,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Elsewhere {
+    SubuserOf(String),
+    Customer,
+}
+
+pub async fn ownership(
+    pool: &SqlitePool,
+    customer: &str,
+    name: &str,
+) -> Result<Ownership, sqlx::Error> {
+    if name == customer {
+        return Ok(Ownership::Customer);
+    }
+    let owner: Option<String> =
+        sqlx::query_scalar("SELECT customer FROM subuser_owners WHERE username = ?")
+            .bind(name)
+            .fetch_optional(pool)
+            .await?;
+    match owner {
+        Some(owner) if owner == customer => return Ok(Ownership::Own),
+        Some(owner) => return Ok(Ownership::Elsewhere(Elsewhere::SubuserOf(owner))),
+        None => {}
+    }
+    let a_customer: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM customers WHERE username = ? COLLATE NOCASE)",
+    )
+    .bind(name)
+    .fetch_one(pool)
+    .await?;
+    Ok(if a_customer {
+        Ownership::Elsewhere(Elsewhere::Customer)
+    } else {
+        Ownership::Unknown
+    })
+}
+
+/// Records `subuser` as `customer`'s unless it is already someone's, and answers whose it is
+/// now: two pages claiming one subuser at once cannot both win.
+pub async fn claim_subuser(
     pool: &SqlitePool,
     customer: &str,
     subuser: &str,
-) -> Result<(), sqlx::Error> {
+    operator: &str,
+) -> Result<String, sqlx::Error> {
     sqlx::query(
-        "INSERT INTO known_subusers (customer, username, first_seen) VALUES (?, ?, ?)
-         ON CONFLICT (customer, username) DO NOTHING",
+        "INSERT INTO subuser_owners (username, customer, learnt_at, learnt_by) VALUES (?, ?, ?, ?)
+         ON CONFLICT (username) DO NOTHING",
     )
-    .bind(customer)
     .bind(subuser)
+    .bind(customer)
     .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
+    .bind(operator)
     .execute(pool)
-    .await
-    .map(drop)
+    .await?;
+    sqlx::query_scalar("SELECT customer FROM subuser_owners WHERE username = ?")
+        .bind(subuser)
+        .fetch_one(pool)
+        .await
 }
 
 type RuleRow = (

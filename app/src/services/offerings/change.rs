@@ -13,7 +13,7 @@ use crate::domain::offerings::{
     OfferingsError,
 };
 use crate::domain::schedule::{due_date, ChangeTiming};
-use crate::domain::IsoDate;
+use crate::domain::{IdempotencyKey, IsoDate};
 use crate::services::audit::snapshot::offerings_state;
 use crate::services::audit::Mutation;
 use crate::services::clock::{iso, start_of, today};
@@ -131,6 +131,7 @@ pub async fn update(
     request: OfferingsRequest,
     client_ip: Option<String>,
 ) -> Result<ChangeDone, OfferingsError> {
+    let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let sent = decode_lines(&request.offerings).map_err(ChangeError::Invalid)?;
     let set = OfferingSet::parse(&sent).map_err(ChangeError::Invalid)?;
     let timing = ChangeTiming::parse(&request.timing).ok_or_else(|| {
@@ -143,7 +144,7 @@ pub async fn update(
         .await
         .map_err(customer_keys::unavailable)?;
     let account_id = account_of(&keys)?;
-    if let Some(done) = job_replay(pool, &keys, UPDATE_OFFERINGS, &request.idempotency_key).await? {
+    if let Some(done) = job_replay(pool, &keys, UPDATE_OFFERINGS, key.as_str()).await? {
         return Ok(done);
     }
     let catalog = catalog::cached(pool, client)
@@ -167,7 +168,7 @@ pub async fn update(
         describe_set(&set)
     );
     if changes.iter().all(|line| line.change == DiffChange::Kept) {
-        let first = outcome::earlier(pool, &keys.key, &request.idempotency_key)
+        let first = outcome::earlier(pool, &keys.key, key.as_str())
             .await
             .map_err(unavailable)?;
         return match first {
@@ -198,7 +199,7 @@ pub async fn update(
                 customer: keys.key.clone(),
                 action: UPDATE_OFFERINGS.to_string(),
                 params,
-                idempotency_key: request.idempotency_key,
+                idempotency_key: key,
                 before: Some(offerings_state(&current)),
                 client_ip,
             };
@@ -215,7 +216,7 @@ pub async fn update(
                 action: UPDATE_OFFERINGS.to_string(),
                 payload,
                 summary,
-                idempotency_key: request.idempotency_key,
+                idempotency_key: key.into_string(),
                 created_by: operator.to_string(),
             };
             hold(pool, job, client_ip).await

@@ -9,6 +9,7 @@ use crate::domain::offerings::{
     decode_lines, OfferingKind, OfferingLine, OfferingSet, WritableState,
 };
 use crate::domain::schedule::JobStatus;
+use crate::domain::IdempotencyKey;
 use crate::services::audit::snapshot::{offerings_state, read_state, ActionFamily};
 use crate::services::audit::{run_mutation, AuditError, Mutation, MutationOutcome, Recorded};
 use crate::services::schedule::JobRow;
@@ -74,7 +75,7 @@ async fn after_offerings(
 ) -> Option<Value> {
     match answer {
         Some(list) => Some(offerings_state(&list)),
-        None => read_state(client, ActionFamily::Offerings, account_id)
+        None => read_state(client, ActionFamily::Offerings, account_id, account_id)
             .await
             .ok(),
     }
@@ -93,7 +94,7 @@ pub async fn apply_state(
         mutation,
         || client.update_account_state(account_id, wire_state(state)),
         || async {
-            read_state(client, ActionFamily::State, account_id)
+            read_state(client, ActionFamily::State, account_id, account_id)
                 .await
                 .ok()
         },
@@ -136,13 +137,19 @@ pub async fn run_job(pool: &SqlitePool, client: &Client, job: &JobRow) -> JobRun
             ))
         }
     };
+    // The key of the form that scheduled the job, checked when the job was held.
+    let Ok(key) = IdempotencyKey::from_form(&job.idempotency_key) else {
+        return JobRun::failed("The scheduled change carries no usable key; nothing was sent.");
+    };
     let mutation = Mutation {
         operator: job.created_by.clone(),
         customer: job.customer.clone(),
         action: job.action.clone(),
         params: payload.clone(),
-        idempotency_key: job.idempotency_key.clone(),
-        before: read_state(client, family, &account_id).await.ok(),
+        idempotency_key: key,
+        before: read_state(client, family, &account_id, &account_id)
+            .await
+            .ok(),
         client_ip: None,
     };
     let recorded = match family {

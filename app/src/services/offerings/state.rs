@@ -9,6 +9,7 @@ use super::run::{apply_state, UPDATE_STATE};
 use crate::domain::change::{ChangeDone, ChangeError, FieldError};
 use crate::domain::offerings::{OfferingField, OfferingsError, WritableState};
 use crate::domain::schedule::ChangeTiming;
+use crate::domain::IdempotencyKey;
 use crate::services::audit::snapshot::account_state;
 use crate::services::audit::Mutation;
 use crate::services::clock::start_of;
@@ -38,6 +39,7 @@ pub async fn change_state(
     request: StateRequest,
     client_ip: Option<String>,
 ) -> Result<ChangeDone, OfferingsError> {
+    let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let target = WritableState::parse(&request.state).ok_or_else(|| {
         invalid(
             OfferingField::State,
@@ -54,7 +56,7 @@ pub async fn change_state(
         .await
         .map_err(customer_keys::unavailable)?;
     let account_id = account_of(&keys)?;
-    if let Some(done) = job_replay(pool, &keys, UPDATE_STATE, &request.idempotency_key).await? {
+    if let Some(done) = job_replay(pool, &keys, UPDATE_STATE, key.as_str()).await? {
         return Ok(done);
     }
     let params = json!({ "account_id": account_id, "state": target.as_str() });
@@ -70,7 +72,7 @@ pub async fn change_state(
                     ))
                 })?;
             if super::state_name(current) == target.name() {
-                let first = outcome::earlier(pool, &keys.key, &request.idempotency_key)
+                let first = outcome::earlier(pool, &keys.key, key.as_str())
                     .await
                     .map_err(unavailable)?;
                 return match first {
@@ -86,7 +88,7 @@ pub async fn change_state(
                 customer: keys.key.clone(),
                 action: UPDATE_STATE.to_string(),
                 params,
-                idempotency_key: request.idempotency_key,
+                idempotency_key: key,
                 before: Some(account_state(current)),
                 client_ip,
             };
@@ -105,7 +107,7 @@ pub async fn change_state(
                 action: UPDATE_STATE.to_string(),
                 payload,
                 summary: format!("Set the state of {} to {}.", keys.key, target.as_str()),
-                idempotency_key: request.idempotency_key,
+                idempotency_key: key.into_string(),
                 created_by: operator.to_string(),
             };
             hold(pool, job, client_ip).await

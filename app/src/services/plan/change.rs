@@ -9,6 +9,7 @@ use crate::domain::plan::{
     check, check_confirmation, done_summary, task_name, Placement, PlanAction, PlanDone, PlanError,
     PlanField, PlanForm, PlanTiming, ValidPlanChange,
 };
+use crate::domain::IdempotencyKey;
 use crate::services::audit::snapshot::{read_state, ActionFamily};
 use crate::services::audit::{run_mutation, AuditError, Mutation, MutationOutcome, Recorded};
 
@@ -92,6 +93,7 @@ pub async fn change(
     request: ChangeRequest,
     client_ip: Option<String>,
 ) -> Result<PlanDone, PlanError> {
+    let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let user = request.user.trim().to_string();
     let plan = read(client, &user).await?;
     let valid = match check(&request.form, &plan.state) {
@@ -102,14 +104,7 @@ pub async fn change(
                 .map(|(action, timing)| format!("plan.{}", task_name(action, timing)));
             let first = match action {
                 Some(action) => {
-                    earlier(
-                        pool,
-                        &user,
-                        &request.idempotency_key,
-                        &action,
-                        &params(&request.form),
-                    )
-                    .await?
+                    earlier(pool, &user, key.as_str(), &action, &params(&request.form)).await?
                 }
                 None => None,
             };
@@ -126,7 +121,7 @@ pub async fn change(
         customer: user.clone(),
         action: format!("plan.{}", task_name(valid.action, valid.timing)),
         params: params(&request.form),
-        idempotency_key: request.idempotency_key,
+        idempotency_key: key,
         before: Some(plan.before),
         client_ip,
     };
@@ -134,7 +129,11 @@ pub async fn change(
         pool,
         mutation,
         || client.change_plan(&upstream),
-        || async { read_state(client, ActionFamily::Plan, &user).await.ok() },
+        || async {
+            read_state(client, ActionFamily::Plan, &user, &user)
+                .await
+                .ok()
+        },
     )
     .await;
     outcome(recorded, summary)
@@ -167,10 +166,11 @@ pub async fn cancel_pending(
     client_ip: Option<String>,
 ) -> Result<PlanDone, PlanError> {
     const ACTION: &str = "pending.delete";
+    let key = IdempotencyKey::from_form(idempotency_key)?;
     let user = user.trim();
     let plan = read(client, user).await?;
     if plan.state.pending.is_none() {
-        let first = earlier(pool, user, idempotency_key, ACTION, &json!({})).await?;
+        let first = earlier(pool, user, key.as_str(), ACTION, &json!({})).await?;
         return first.unwrap_or_else(|| {
             Err(PlanError::NotFound(format!(
                 "No change is scheduled for {user}; there is nothing to cancel."
@@ -182,7 +182,7 @@ pub async fn cancel_pending(
         customer: user.to_string(),
         action: ACTION.to_string(),
         params: json!({}),
-        idempotency_key: idempotency_key.to_string(),
+        idempotency_key: key,
         before: Some(plan.before),
         client_ip,
     };
@@ -190,7 +190,11 @@ pub async fn cancel_pending(
         pool,
         mutation,
         || client.delete_pending(user),
-        || async { read_state(client, ActionFamily::Plan, user).await.ok() },
+        || async {
+            read_state(client, ActionFamily::Plan, user, user)
+                .await
+                .ok()
+        },
     )
     .await;
     outcome(

@@ -17,7 +17,7 @@ use super::CustomerContext;
 use crate::api::limits::{get_limits, LimitsView, SetCreditLimit};
 use crate::domain::change::ChangeError;
 use crate::domain::directory::Linkage;
-use crate::domain::limits::{check, describe_limit, LimitForm};
+use crate::domain::limits::{check, describe_limit, LimitForm, LIMIT_FIGURES};
 
 use form::ChangeLimitForm;
 use picker::TargetPicker;
@@ -132,12 +132,14 @@ fn LimitsBody(view: LimitsView, change: ServerAction<SetCreditLimit>) -> impl In
     let stored = StoredValue::new(view.clone());
     let current = view.limit_known.then(|| {
         let limit = view.limit.clone();
+        let has_limit = limit.is_some();
         let rule = limit.as_ref().and(view.rule.clone());
         view! {
             <section class="card limit-now" aria-labelledby="limit-now-title">
                 <h3 id="limit-now-title">{format!("Limit of {}", view.target)}</h3>
                 <p class="limit-words" data-testid="limit-words">{describe_limit(limit.as_ref())}</p>
                 {rule.map(|rule| view! { <p class="hint" data-testid="limit-rule">{rule.describe()}</p> })}
+                {has_limit.then(|| view! { <p class="hint">{LIMIT_FIGURES}</p> })}
             </section>
         }
     });
@@ -154,7 +156,6 @@ fn LimitsBody(view: LimitsView, change: ServerAction<SetCreditLimit>) -> impl In
         if !view.limit_known {
             return ().into_any();
         }
-        let limit = view.limit.clone();
         if !view.can_change {
             return view! {
                 <p class="empty-inline">"Your role can read limits but not change them."</p>
@@ -175,7 +176,7 @@ fn LimitsBody(view: LimitsView, change: ServerAction<SetCreditLimit>) -> impl In
             .into_any();
         }
         if reviewing {
-            match check(&form, view.today, limit.as_ref()) {
+            match check(&form, view.today) {
                 Ok(valid) => {
                     let key = if key.trim().is_empty() {
                         view.change_key.clone()

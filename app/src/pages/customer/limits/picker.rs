@@ -1,6 +1,7 @@
 //! Whose limit: the customer or one of its subusers. SendGrid cannot list a customer's
-//! subusers (API.md §3), so the field offers those seen before and takes any other name,
-//! which the server checks with `task=retrieve` before showing or changing anything.
+//! subusers (API.md §3), so the field offers those already changed from this page and takes
+//! any other name, which the server checks (another customer's subuser is refused, then
+//! `task=retrieve`) before showing or changing anything.
 
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -48,8 +49,9 @@ pub fn TargetPicker(view: LimitsView) -> impl IntoView {
                     </datalist>
                     <p class="hint" id="limit-target-hint">
                         "The customer itself or one of its subusers. SendGrid cannot list a customer's \
-                         subusers, so pick one the console has seen or type a username: it is checked \
-                         with SendGrid first."
+                         subusers, so pick one already changed from this page or type a username: it \
+                         is checked with SendGrid first, and becomes this customer's with its first \
+                         change here."
                     </p>
                     <FieldMessage id="limit-target-error".to_string() message=error />
                 </div>
