@@ -70,3 +70,36 @@ test("an admin adds a manager, who must change the one-time password", async ({ 
   await expect(newcomer.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await context.close();
 });
+
+test("an admin gives an operator a new one-time password from the Operators screen", async ({ page, browser }) => {
+  await signIn(page, "admin");
+  await hydrated(page);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Operators" }).click();
+  await expect(page.getByRole("heading", { name: "Operators" })).toBeVisible();
+  const email = `reset-${Date.now()}@example.com`;
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByRole("button", { name: "Add operator" }).click();
+  const first = (await page.getByTestId("one-time-password").textContent())!.trim();
+
+  const row = page.getByRole("row", { name: new RegExp(email) });
+  await row.getByText("New password…").click();
+  await row.getByRole("button", { name: `Give ${email} a new one-time password` }).click();
+  const given = page.getByTestId("reset-password");
+  await expect(given).toBeVisible();
+  const second = (await given.textContent())!.trim();
+  expect(second).toHaveLength(20);
+  expect(second).not.toBe(first);
+  await expect(page.getByRole("status").filter({ hasText: `${email} was signed out everywhere` })).toBeVisible();
+
+  const context = await browser.newContext();
+  const them = await context.newPage();
+  await them.goto("/login");
+  await them.getByLabel("Email").fill(email);
+  await them.getByLabel("Password", { exact: true }).fill(first);
+  await them.getByRole("button", { name: "Sign in" }).click();
+  await expect(them.getByText("That email and password do not match an active operator.")).toBeVisible();
+  await them.getByLabel("Password", { exact: true }).fill(second);
+  await them.getByRole("button", { name: "Sign in" }).click();
+  await expect(them).toHaveURL(/\/account\/password$/);
+  await context.close();
+});

@@ -31,7 +31,7 @@ test("a manager sets a credit limit for every customer a filter matches and watc
   await expect(page.getByText("Set the credit limit to 1,234 credits")).toBeVisible();
   const rows = page.locator(".bulk-review-table tbody tr");
   await expect(rows).toHaveCount(count);
-  await expect(rows.first()).toContainText("1,234 credits");
+  await expect(rows.first()).toContainText("1,234 left; allowance 1,234");
 
   await page.getByRole("button", { name: `Start the bulk change (${count} customers)` }).click();
   await expect(page).toHaveURL(/\/bulk\/\d+$/);
