@@ -1,12 +1,10 @@
-//! The `operators` table. Every change takes its audit event and writes it in the change's own
-//! transaction: an operator change is never committed without its record.
+//! The `operators` table.
 
 use chrono::Utc;
 use sqlx::{FromRow, SqlitePool};
 
 use crate::domain::{OperatorEmail, OperatorView, Permission, Role};
 
-use super::audit::{append_in, NewEvent};
 use super::passwords;
 
 #[derive(Debug, Clone, FromRow)]
@@ -69,7 +67,6 @@ pub async fn create(
     role: Role,
     password: &str,
     must_change_password: bool,
-    audit: NewEvent,
 ) -> Result<OperatorRow, OperatorError> {
     let hash = passwords::hash(password);
     let display_name = if display_name.trim().is_empty() {
@@ -82,7 +79,6 @@ pub async fn create(
     } else {
         display_name.trim().to_string()
     };
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let inserted = sqlx::query_as::<_, OperatorRow>(&format!(
         "INSERT INTO operators (email, display_name, role, password_hash, must_change_password, created_at, password_set_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING {COLUMNS}"
@@ -94,12 +90,9 @@ pub async fn create(
     .bind(must_change_password)
     .bind(Utc::now().to_rfc3339())
     .bind(Utc::now().to_rfc3339())
-    .fetch_optional(&mut *tx)
+    .fetch_optional(pool)
     .await?;
-    let created = inserted.ok_or_else(|| OperatorError::EmailTaken(email.as_str().to_string()))?;
-    append_in(&mut tx, audit).await?;
-    tx.commit().await?;
-    Ok(created)
+    inserted.ok_or_else(|| OperatorError::EmailTaken(email.as_str().to_string()))
 }
 
 pub async fn find_by_email(
@@ -127,43 +120,32 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<OperatorRow>, sqlx::Error> {
     .await
 }
 
-pub async fn set_role(
-    pool: &SqlitePool,
-    email: &str,
-    role: Role,
-    audit: NewEvent,
-) -> Result<(), OperatorError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn set_role(pool: &SqlitePool, email: &str, role: Role) -> Result<(), OperatorError> {
     let changed = sqlx::query("UPDATE operators SET role = ? WHERE email = ?")
         .bind(role.as_str())
         .bind(email)
-        .execute(&mut *tx)
+        .execute(pool)
         .await?
         .rows_affected();
     if changed == 0 {
         return Err(OperatorError::NotFound(email.to_string()));
     }
-    append_in(&mut tx, audit).await?;
-    tx.commit().await?;
     Ok(())
 }
 
 /// Disables the operator; their sessions stop working on their next request because every
 /// request re-reads the operator.
-pub async fn disable(pool: &SqlitePool, email: &str, audit: NewEvent) -> Result<(), OperatorError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn disable(pool: &SqlitePool, email: &str) -> Result<(), OperatorError> {
     let changed =
         sqlx::query("UPDATE operators SET disabled_at = COALESCE(disabled_at, ?) WHERE email = ?")
             .bind(Utc::now().to_rfc3339())
             .bind(email)
-            .execute(&mut *tx)
+            .execute(pool)
             .await?
             .rows_affected();
     if changed == 0 {
         return Err(OperatorError::NotFound(email.to_string()));
     }
-    append_in(&mut tx, audit).await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -175,25 +157,18 @@ pub async fn set_password(
     id: i64,
     password: &str,
     must_change_password: bool,
-    audit: NewEvent,
 ) -> Result<i64, sqlx::Error> {
-    // Hashed before the write lock is taken: it takes a while, on purpose.
-    let hash = passwords::hash(password);
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let version = sqlx::query_scalar(
+    sqlx::query_scalar(
         "UPDATE operators SET password_hash = ?, must_change_password = ?, password_set_at = ?,
              credentials_version = credentials_version + 1
          WHERE id = ? RETURNING credentials_version",
     )
-    .bind(hash)
+    .bind(passwords::hash(password))
     .bind(must_change_password)
     .bind(Utc::now().to_rfc3339())
     .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    append_in(&mut tx, audit).await?;
-    tx.commit().await?;
-    Ok(version)
+    .fetch_one(pool)
+    .await
 }
 
 /// Whether an operator may still act: work held for later (a scheduled change, the rest of a
