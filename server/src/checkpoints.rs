@@ -50,6 +50,8 @@ impl Checkpoints {
         tokio::spawn(async move {
             let mut ticks = tokio::time::interval(every);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // The first tick is immediate: nothing was written yet at start-up.
+            ticks.tick().await;
             loop {
                 ticks.tick().await;
                 checkpoints.write().await;

@@ -137,7 +137,16 @@ pub enum LimitHolder<'a> {
     Subuser(&'a str),
 }
 
-impl LimitHolder<'_> {
+impl<'a> LimitHolder<'a> {
+    /// `target` changed from `customer`'s page: the customer itself, or one of its subusers.
+    pub fn of(customer: &str, target: &'a str) -> LimitHolder<'a> {
+        if target == customer {
+            LimitHolder::Customer(target)
+        } else {
+            LimitHolder::Subuser(target)
+        }
+    }
+
     pub fn user(&self) -> &str {
         match self {
             LimitHolder::Customer(user) | LimitHolder::Subuser(user) => user,

@@ -72,11 +72,7 @@ pub async fn read_state(
         }
         ActionFamily::Limits => {
             // The customer's own limit and a subuser's are different calls (API.md §3).
-            let holder = if target == customer {
-                LimitHolder::Customer(target)
-            } else {
-                LimitHolder::Subuser(target)
-            };
+            let holder = LimitHolder::of(customer, target);
             limit_state(client.retrieve_limit(holder).await?.as_ref())
         }
         ActionFamily::Offerings => offerings_state(&client.get_account_offerings(target).await?),

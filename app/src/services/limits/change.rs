@@ -152,11 +152,7 @@ pub async fn change(
         }
     }
     let params = params(&target, &request.form);
-    let holder = if target == username {
-        LimitHolder::Customer(&target)
-    } else {
-        LimitHolder::Subuser(&target)
-    };
+    let holder = LimitHolder::of(&username, &target);
     let current = match client.retrieve_limit(holder).await {
         Ok(limit) => limit,
         Err(sendgrid::Error::NotFound { .. }) => {

@@ -81,11 +81,7 @@ pub async fn read(
     } else if let Some(elsewhere) = elsewhere {
         read.target_error = Some(not_this_customers(&target, username, &elsewhere));
     } else {
-        let holder = if target == username {
-            LimitHolder::Customer(&target)
-        } else {
-            LimitHolder::Subuser(&target)
-        };
+        let holder = LimitHolder::of(username, &target);
         match client.retrieve_limit(holder).await {
             Ok(limit) => {
                 if limit.is_some() {
