@@ -45,7 +45,9 @@ function flows(js: boolean) {
     const statement = page.getByTestId("review-statement");
     await expect(statement).toContainText(`Upgrade ${user} from Basic Package ($9.95) to Silver Package ($79.95) now`);
     await expect(statement).toContainText(`with the dedicated IP ${ip}`);
-    await expect(statement).toContainText("(an estimate)");
+    await expect(statement).toContainText("(the console's estimate)");
+    await page.getByText("How the estimate is made").click();
+    await expect(page.getByText("(new price − current price) × days left")).toBeVisible();
     // An upgrade takes nothing away: no typed confirmation.
     await expect(page.getByLabel("Type the username to confirm")).toHaveCount(0);
     if (js) await hydrated(page);
@@ -96,6 +98,12 @@ function flows(js: boolean) {
     await expect(pending).toContainText("Basic Package");
     await expect(pending).toContainText(scheduled.v2!.scheduled_change!.effective_on);
     await expect(page.getByTestId("customer-pending")).not.toHaveText("None");
+
+    // Another change is not refused while one waits; the review says SendGrid may refuse it.
+    await page.getByLabel("Action").selectOption("close");
+    await page.getByLabel("Timing").selectOption("now");
+    await page.getByRole("button", { name: "Review change" }).click();
+    await expect(page.getByTestId("review-warnings")).toContainText("is already scheduled");
 
     const advanced = await advanceClock(31);
     expect(advanced.scheduled_applied).toBeGreaterThanOrEqual(1);

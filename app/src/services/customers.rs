@@ -84,7 +84,8 @@ pub async fn summary(
 }
 
 /// A customer the directory has not seen yet (created since the last sync): their exact
-/// v2 profile (the username filter matches substrings, simulator README choice 11).
+/// v2 profile (API.md §4.1 does not say whether the username filter is exact, so exact
+/// matches are kept).
 async fn profile_row(client: &Client, key: &str) -> Result<CustomerRow, CustomerError> {
     let query = ProfileQuery {
         username: Some(key.to_string()),

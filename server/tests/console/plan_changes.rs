@@ -110,12 +110,17 @@ async fn immediate_and_scheduled_downgrades_need_the_username_typed() {
     assert_eq!(sim["v2"]["package"], "Basic Package");
     assert_eq!(sim["v2"]["ip_groups"][0], "Reseller Group");
 
+    // A scheduled downgrade names its placement (API.md §8 item 1, "Maybe Yes").
     let later_user = t.customer_on("Silver Package", &[]).await;
-    let change = Change {
+    let mut change = Change {
         package: "Basic Package",
         confirm: &later_user,
         ..Change::new(&later_user, "downgrade", "end_of_cycle", "key-down-later")
     };
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(invalid_fields(&body), ["IpGroup"]);
+    change.ip_group = "Reseller Group";
     let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
     assert_eq!(status, 200, "{body}");
     let sim = t.sim_customer(&later_user).await;
@@ -258,7 +263,7 @@ async fn rule_violations_are_refused_before_anything_is_sent() {
         ),
         (
             Change {
-                package: "Free Package",
+                package: "Basic Package",
                 ip_group: "G",
                 ..Change::new(&basic, "upgrade", "now", "k6")
             },
@@ -280,6 +285,17 @@ async fn rule_violations_are_refused_before_anything_is_sent() {
         audit_rows(&t.console.pool, &basic).await.is_empty(),
         "nothing was attempted"
     );
+
+    // An "upgrade" to a cheaper package is not refused on a guess (the documents do not say
+    // an upgrade must cost more): SendGrid is asked, and its answer is shown and recorded.
+    let cheaper = Change {
+        package: "Free Package",
+        ip_group: "G",
+        ..Change::new(&basic, "upgrade", "now", "k6-cheaper")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &cheaper.args()).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(t.plan_calls(&basic).await.len(), 1, "SendGrid decided");
 
     let unknown = Change {
         package: "Silver Package",
@@ -376,22 +392,29 @@ async fn pending_changes_are_listed_and_cancelled() {
     let user = t.customer_on("Silver Package", &[]).await;
     let change = Change {
         package: "Basic Package",
+        ip_group: "Reseller Group",
         confirm: &user,
         ..Change::new(&user, "downgrade", "end_of_cycle", "key-schedule")
     };
     let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
     assert_eq!(status, 200, "{body}");
 
-    // While it waits, no other change is offered or accepted.
+    // While it waits, another change is not refused by the console (API.md §2.6 has no such
+    // rule): it goes to SendGrid, whose answer is shown and recorded.
     let ip = free_ip(&t.plan(&user).await);
-    let blocked = Change {
+    let second = Change {
         package: "Gold Package",
         ip: &ip,
-        ..Change::new(&user, "upgrade", "now", "key-blocked")
+        ..Change::new(&user, "upgrade", "now", "key-second")
     };
-    let (status, body) = t.call(&t.manager, "change_plan", &blocked.args()).await;
-    assert_eq!(status, 400, "{body}");
-    assert_eq!(invalid_fields(&body), ["Action"]);
+    let (status, body) = t.call(&t.manager, "change_plan", &second.args()).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.to_string()
+            .contains("User already has a pending account change"),
+        "SendGrid's own words: {body}"
+    );
+    assert_eq!(t.plan_calls(&user).await.len(), 2, "both were sent");
 
     let (status, body) = t
         .call(

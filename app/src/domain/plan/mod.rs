@@ -5,17 +5,19 @@
 mod outcome;
 mod review;
 mod rules;
+mod warnings;
 
 use serde::{Deserialize, Serialize};
 
 use super::{Cents, IsoDate};
 
 pub use outcome::{done_summary, parse_task, PlanDone, PlanError};
-pub use review::{describe, prorated_estimate, Estimate};
+pub use review::{describe, estimate_formula, prorated_estimate, Estimate};
 pub use rules::{
-    action_unavailable, check, check_confirmation, placement_rule, target_unavailable, targets,
-    Need, Placement, PlacementKind, PlacementRule, ValidPlanChange,
+    action_unavailable, against_price, check, check_confirmation, placement_rule,
+    target_unavailable, targets, Need, Placement, PlacementKind, PlacementRule, ValidPlanChange,
 };
+pub use warnings::warnings;
 
 /// One entry of `reseller.packages` (API.md §4.3), with the price in cents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,9 +15,10 @@ pub struct Estimate {
 }
 
 /// `(new - old) * days_left / days_in_cycle`, rounded half up to the cent, where both day
-/// counts include today and the cycle's last day. API.md §2.1 only says the discount is
-/// "prorated"; this is the reading the simulator implements (README choice 9), so it is shown
-/// as an estimate. `today` is clamped into the cycle.
+/// counts include today and the cycle's last day. API.md §2.1 only says "a prorated discount
+/// will be applied to the invoice" and gives no formula, so this is the console's estimate,
+/// labelled as such with its formula beside it ([`estimate_formula`]); SendGrid's invoice
+/// decides. `today` is clamped into the cycle.
 pub fn prorated_estimate(old: Cents, new: Cents, cycle: BillingCycle, today: IsoDate) -> Estimate {
     let days_in_cycle = cycle.days().max(1);
     let today = today.clamp(cycle.start, cycle.end);
@@ -33,7 +34,7 @@ pub fn prorated_estimate(old: Cents, new: Cents, cycle: BillingCycle, today: Iso
 
 /// Exactly what confirming `change` will do, e.g. "Upgrade acme-co from Basic Package ($9.95)
 /// to Silver Package ($79.95) now. SendGrid will invoice a prorated amount, about $46.63 for
-/// the 18 days left of this 30-day cycle (an estimate)."
+/// the 18 days left of this 30-day cycle (the console's estimate)."
 pub fn describe(change: &ValidPlanChange, state: &PlanState, today: IsoDate) -> String {
     let user = &state.username;
     let current = state
@@ -69,6 +70,35 @@ pub fn describe(change: &ValidPlanChange, state: &PlanState, today: IsoDate) -> 
     format!("{head}{placement}. {}", invoice_note(change, state, today))
 }
 
+/// How the estimate in [`describe`] was made, for the operator who asks: `None` when the
+/// change has no estimate (anything but an immediate upgrade from a paid package).
+pub fn estimate_formula(
+    change: &ValidPlanChange,
+    state: &PlanState,
+    today: IsoDate,
+) -> Option<String> {
+    if (change.action, change.timing) != (PlanAction::Upgrade, PlanTiming::Now) {
+        return None;
+    }
+    let (current, target, cycle) = (state.current()?, change.target.as_ref()?, state.cycle?);
+    if current.is_free() {
+        return None;
+    }
+    let estimate = prorated_estimate(current.price, target.price, cycle, today);
+    Some(format!(
+        "(new price − current price) × days left ÷ days in the cycle = ({} − {}) × {} ÷ {} = {}, \
+         rounded to the cent; the days count today and {}, the cycle's last day. SendGrid's \
+         documents say only that the upgrade gets a prorated discount (API.md §2.1), so its \
+         invoice may differ.",
+        target.price,
+        current.price,
+        estimate.days_left,
+        estimate.days_in_cycle,
+        estimate.amount,
+        cycle.end
+    ))
+}
+
 /// What SendGrid will invoice, from the rules of §2.1–2.5.
 fn invoice_note(change: &ValidPlanChange, state: &PlanState, today: IsoDate) -> String {
     let current = state.current();
@@ -87,7 +117,7 @@ fn invoice_note(change: &ValidPlanChange, state: &PlanState, today: IsoDate) -> 
                     let estimate = prorated_estimate(current.price, new, cycle, today);
                     format!(
                         "SendGrid will invoice a prorated amount, about {} for the {} day{} left \
-                         of this {}-day cycle (an estimate).",
+                         of this {}-day cycle (the console's estimate).",
                         estimate.amount,
                         estimate.days_left,
                         if estimate.days_left == 1 { "" } else { "s" },
@@ -149,6 +179,23 @@ mod tests {
         check(&form, state).unwrap()
     }
 
+    fn change_to_group(
+        state: &PlanState,
+        action: &str,
+        timing: &str,
+        package: &str,
+        group: &str,
+    ) -> ValidPlanChange {
+        let form = PlanForm {
+            action: action.into(),
+            timing: timing.into(),
+            package: package.into(),
+            ip: String::new(),
+            ip_group: group.into(),
+        };
+        check(&form, state).unwrap()
+    }
+
     #[test]
     fn estimates_count_today_and_the_last_day() {
         let cycle = state_on("Basic Package").cycle.unwrap();
@@ -198,7 +245,15 @@ mod tests {
             text,
             "Upgrade acme-co from Basic Package ($9.95) to Silver Package ($79.95) now, with the \
              dedicated IP 198.51.100.200. SendGrid will invoice a prorated amount, about $42.00 \
-             for the 18 days left of this 30-day cycle (an estimate)."
+             for the 18 days left of this 30-day cycle (the console's estimate)."
+        );
+        let upgrade = change(&state, "upgrade", "now", "Silver Package", "198.51.100.200");
+        assert_eq!(
+            estimate_formula(&upgrade, &state, date("2026-11-13")).unwrap(),
+            "(new price − current price) × days left ÷ days in the cycle = ($79.95 − $9.95) × 18 \
+             ÷ 30 = $42.00, rounded to the cent; the days count today and 2026-11-30, the cycle's \
+             last day. SendGrid's documents say only that the upgrade gets a prorated discount \
+             (API.md §2.1), so its invoice may differ."
         );
     }
 
@@ -218,14 +273,20 @@ mod tests {
     fn scheduled_changes_name_the_cycle_end_and_no_proration() {
         let state = state_on("Gold Package");
         let text = describe(
-            &change(&state, "downgrade", "end_of_cycle", "Basic Package", ""),
+            &change_to_group(
+                &state,
+                "downgrade",
+                "end_of_cycle",
+                "Basic Package",
+                "Reseller Group",
+            ),
             &state,
             date("2026-11-13"),
         );
         assert_eq!(
             text,
             "Downgrade acme-co from Gold Package ($199.95) to Basic Package ($9.95) at the end of \
-             the billing cycle on 2026-11-30. No proration. It applies on 2026-12-01, and SendGrid \
+             the billing cycle on 2026-11-30, placed in the IP group \"Reseller Group\". No proration. It applies on 2026-12-01, and SendGrid \
              then invoices the new package price, $9.95."
         );
         let close = describe(

@@ -7,74 +7,59 @@ use super::{FieldError, PackageInfo, PlanAction, PlanField, PlanForm, PlanState,
 /// Longest IP group name `reseller.add` accepts (API.md §4.7); the same bound is used here.
 const MAX_IP_GROUP_LEN: usize = 255;
 
-/// Why `action` cannot be offered to this customer at all, if it cannot.
+/// Why `action` cannot be offered to this customer at all, if it cannot. Only what the
+/// documents state refuses here; where they are silent, [`warnings`] says what SendGrid may
+/// refuse and SendGrid's answer decides.
 pub fn action_unavailable(state: &PlanState, action: PlanAction) -> Option<String> {
-    if let Some(pending) = &state.pending {
-        // One scheduled change at a time: upstream refuses any change while one waits
-        // (the simulator's reading of §2.6, README choice 8).
-        return Some(format!(
-            "{} is already scheduled; cancel it first.",
-            pending.summary()
-        ));
-    }
-    let Some(current) = state.current() else {
-        return match action {
-            PlanAction::Close => None,
-            _ => Some(format!(
-                "SendGrid does not list the current package ({}), so prices cannot be compared.",
-                state.package
-            )),
-        };
-    };
     match action {
-        PlanAction::Upgrade if targets(state, action).is_empty() => {
-            Some("Already on the most expensive package.".to_string())
-        }
-        // "Free customers cannot be downgraded" (§2.2).
-        PlanAction::Downgrade if current.is_free() => {
+        // "Free customers cannot be downgraded" (API.md §2.2).
+        PlanAction::Downgrade if state.current().is_some_and(PackageInfo::is_free) => {
             Some("Free customers cannot be downgraded.".to_string())
         }
-        PlanAction::Downgrade if targets(state, action).is_empty() => {
-            Some("There is no cheaper package.".to_string())
-        }
-        // A close reverts the account to free (§2.3); a free account has nothing to revert.
-        PlanAction::Close if current.is_free() => {
-            Some("Already on the free package; there is nothing to close.".to_string())
-        }
+        PlanAction::Upgrade | PlanAction::Downgrade if targets(state, action).is_empty() => Some(
+            format!("SendGrid lists no package other than {}.", state.package),
+        ),
         _ => None,
     }
 }
 
-/// Why `target` is not a valid target of `action`, if it is not: upgrades go only to
-/// pricier packages, downgrades only to cheaper ones, close takes no package.
+/// Why `target` is not a valid target of `action`, if it is not. Moving to the package the
+/// account is on changes nothing, and a close takes no package (API.md §2.3). Prices do not
+/// decide: the documents never say that an upgrade must cost more, so a move against the
+/// price is a [`warnings`] item, not a refusal.
 pub fn target_unavailable(
     state: &PlanState,
     action: PlanAction,
     target: &PackageInfo,
 ) -> Option<String> {
-    let current = state.current()?;
-    if target.name.eq_ignore_ascii_case(&current.name) {
-        return Some(format!("{} is the current package.", target.name));
+    if action == PlanAction::Close {
+        return Some("A close takes no package.".to_string());
     }
+    target
+        .name
+        .eq_ignore_ascii_case(state.package.trim())
+        .then(|| format!("{} is the current package.", target.name))
+}
+
+/// Whether moving to `target` goes the way `action` says by price: `None` when it does (or
+/// when the current price is unknown), else the words "not pricier"/"not cheaper".
+pub fn against_price(
+    state: &PlanState,
+    action: PlanAction,
+    target: &PackageInfo,
+) -> Option<&'static str> {
+    let current = state.current()?;
     match action {
-        PlanAction::Upgrade if target.price <= current.price => Some(format!(
-            "{} is not pricier than {}; an upgrade needs a pricier package.",
-            target.label(),
-            current.label()
-        )),
-        PlanAction::Downgrade if target.price >= current.price => Some(format!(
-            "{} is not cheaper than {}; a downgrade needs a cheaper package.",
-            target.label(),
-            current.label()
-        )),
-        PlanAction::Close => Some("A close takes no package.".to_string()),
+        PlanAction::Upgrade if target.price <= current.price => Some("not pricier"),
+        PlanAction::Downgrade if target.price >= current.price => Some("not cheaper"),
         _ => None,
     }
 }
 
-/// The packages `action` may move the customer to, cheapest first.
+/// The packages `action` may move the customer to: those that go the way the action says
+/// by price first, each group cheapest first.
 pub fn targets(state: &PlanState, action: PlanAction) -> Vec<&PackageInfo> {
-    if state.current().is_none() || action == PlanAction::Close {
+    if action == PlanAction::Close {
         return Vec::new();
     }
     let mut list: Vec<&PackageInfo> = state
@@ -82,7 +67,7 @@ pub fn targets(state: &PlanState, action: PlanAction) -> Vec<&PackageInfo> {
         .iter()
         .filter(|p| target_unavailable(state, action, p).is_none())
         .collect();
-    list.sort_by_key(|p| p.price);
+    list.sort_by_key(|p| (against_price(state, action, p).is_some(), p.price));
     list
 }
 
@@ -106,35 +91,32 @@ pub struct PlacementRule {
     pub need: Need,
 }
 
-/// Which IP field a change takes. API.md §2.1 and §8.1: exactly one of `ip[]`/`ip_group[]` is
-/// meaningful, chosen by whether the target package has a dedicated IP. An upgrade needs one
-/// (an IP only if the customer holds none yet, i.e. the current package has none); a downgrade
-/// may take either (§2.2); a close may take an IP group (§2.3). `None` until a target is known.
+/// Which IP field a change takes (API.md §2.1, §2.2, §2.4 and §8 item 1): exactly one of
+/// `ip[]`/`ip_group[]` is meaningful, chosen by whether the target package has a dedicated IP.
+/// An upgrade, now or scheduled, needs it ("you must assign a free IP" / "the user must be
+/// placed in an IP group", §2.1); so does a scheduled downgrade, whose fields the documents
+/// mark "Maybe Yes", read as conditionally required (§8 item 1); an immediate downgrade may
+/// take either (§2.2); a close may take an IP group (§2.3). `None` until a target is known.
 pub fn placement_rule(
-    state: &PlanState,
     action: PlanAction,
+    timing: PlanTiming,
     target: Option<&PackageInfo>,
 ) -> Option<PlacementRule> {
+    let kind = |target: &PackageInfo| {
+        if target.has_ip {
+            PlacementKind::Ip
+        } else {
+            PlacementKind::IpGroup
+        }
+    };
     let rule = |kind, need| Some(PlacementRule { kind, need });
-    match (action, target) {
-        (PlanAction::Close, _) => rule(PlacementKind::IpGroup, Need::Optional),
-        (_, None) => None,
-        (PlanAction::Upgrade, Some(target)) if target.has_ip => {
-            let holds_ip = state.current().is_some_and(|c| c.has_ip);
-            rule(
-                PlacementKind::Ip,
-                if holds_ip {
-                    Need::Optional
-                } else {
-                    Need::Required
-                },
-            )
+    match (action, timing, target) {
+        (PlanAction::Close, _, _) => rule(PlacementKind::IpGroup, Need::Optional),
+        (_, _, None) => None,
+        (PlanAction::Downgrade, PlanTiming::Now, Some(target)) => {
+            rule(kind(target), Need::Optional)
         }
-        (PlanAction::Upgrade, Some(_)) => rule(PlacementKind::IpGroup, Need::Required),
-        (PlanAction::Downgrade, Some(target)) if target.has_ip => {
-            rule(PlacementKind::Ip, Need::Optional)
-        }
-        (PlanAction::Downgrade, Some(_)) => rule(PlacementKind::IpGroup, Need::Optional),
+        (_, _, Some(target)) => rule(kind(target), Need::Required),
     }
 }
 
@@ -185,7 +167,10 @@ pub fn check(form: &PlanForm, state: &PlanState) -> Result<ValidPlanChange, Vec<
     }
     let target = action.and_then(|action| check_target(form, state, action, &mut errors));
     let placement = action
-        .map(|action| check_placement(form, state, action, target.as_ref(), &mut errors))
+        .map(|action| {
+            let rule = placement_rule(action, timing.unwrap_or(PlanTiming::Now), target.as_ref());
+            check_placement(form, state, action, rule, target.as_ref(), &mut errors)
+        })
         .unwrap_or(Placement::Unchanged);
     match (action, timing) {
         (Some(action), Some(timing)) if errors.is_empty() => Ok(ValidPlanChange {
@@ -239,12 +224,13 @@ fn check_placement(
     form: &PlanForm,
     state: &PlanState,
     action: PlanAction,
+    rule: Option<PlacementRule>,
     target: Option<&PackageInfo>,
     errors: &mut Vec<FieldError>,
 ) -> Placement {
     let ip = form.ip.trim();
     let group = form.ip_group.trim();
-    let Some(rule) = placement_rule(state, action, target) else {
+    let Some(rule) = rule else {
         // No valid target: the package error already says what to fix.
         return Placement::Unchanged;
     };

@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::plan::warnings;
 use crate::domain::plan::{BillingCycle, PendingInfo};
 use crate::domain::{Cents, IsoDate};
 
@@ -48,7 +49,7 @@ fn fields(errors: Vec<FieldError>) -> Vec<PlanField> {
 }
 
 #[test]
-fn upgrades_offer_only_pricier_packages_and_downgrades_only_cheaper() {
+fn every_other_package_is_a_target_those_against_the_price_last() {
     let state = state_on("Silver Package");
     let names = |action| -> Vec<String> {
         targets(&state, action)
@@ -58,35 +59,63 @@ fn upgrades_offer_only_pricier_packages_and_downgrades_only_cheaper() {
     };
     assert_eq!(
         names(PlanAction::Upgrade),
-        ["Gold Package", "Platinum Package"]
+        [
+            "Gold Package",
+            "Platinum Package",
+            "Free Package",
+            "Basic Package"
+        ]
     );
     assert_eq!(
         names(PlanAction::Downgrade),
-        ["Free Package", "Basic Package"]
+        [
+            "Free Package",
+            "Basic Package",
+            "Gold Package",
+            "Platinum Package"
+        ]
     );
     assert!(names(PlanAction::Close).is_empty());
 }
 
 #[test]
-fn free_customers_can_only_upgrade() {
+fn only_the_documented_free_downgrade_is_refused_outright() {
     let state = state_on("Free Package");
     assert_eq!(action_unavailable(&state, PlanAction::Upgrade), None);
     assert_eq!(
         action_unavailable(&state, PlanAction::Downgrade).as_deref(),
         Some("Free customers cannot be downgraded.")
     );
-    assert!(action_unavailable(&state, PlanAction::Close).is_some());
+    // A close of a free account is SendGrid's to refuse (§2.3 is silent); the review warns.
+    let close = check(&form("close", "now", "", "", ""), &state).unwrap();
+    let warned = warnings(&close, &state);
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].contains("already on the free package"),
+        "{warned:?}"
+    );
 }
 
 #[test]
-fn the_top_package_cannot_be_upgraded() {
+fn a_move_against_the_price_is_warned_about_not_refused() {
     let state = state_on("Platinum Package");
-    assert!(action_unavailable(&state, PlanAction::Upgrade).is_some());
-    assert_eq!(action_unavailable(&state, PlanAction::Downgrade), None);
+    assert_eq!(action_unavailable(&state, PlanAction::Upgrade), None);
+    let upgrade = check(
+        &form("upgrade", "now", "Gold Package", "198.51.100.200", ""),
+        &state,
+    )
+    .unwrap();
+    let warned = warnings(&upgrade, &state);
+    assert!(warned[0].starts_with("SendGrid may refuse this: Gold Package ($199.95) is not pricier than Platinum Package ($399.95)"), "{warned:?}");
+    let silver = state_on("Silver Package");
+    let downgrade = check(&form("downgrade", "now", "Gold Package", "", ""), &silver).unwrap();
+    assert!(warnings(&downgrade, &silver)[0].contains("is not cheaper than"));
+    let usual = check(&form("downgrade", "now", "Basic Package", "", ""), &silver).unwrap();
+    assert!(warnings(&usual, &silver).is_empty());
 }
 
 #[test]
-fn a_pending_change_blocks_every_action() {
+fn a_pending_change_is_warned_about_and_blocks_nothing() {
     let mut state = state_on("Basic Package");
     state.pending = Some(PendingInfo {
         kind: "Account Close".into(),
@@ -97,13 +126,27 @@ fn a_pending_change_blocks_every_action() {
         ip_groups: vec![],
     });
     for action in PlanAction::ALL {
-        let reason = action_unavailable(&state, action).unwrap();
-        assert!(reason.contains("cancel it first"), "{reason}");
+        assert_eq!(action_unavailable(&state, action), None);
     }
+    let close = check(&form("close", "now", "", "", ""), &state).unwrap();
+    let warned = warnings(&close, &state);
+    assert!(
+        warned[0].contains("Account Close to Free Package on 2026-12-01 is already scheduled"),
+        "{warned:?}"
+    );
 }
 
 #[test]
-fn an_upgrade_to_a_dedicated_ip_package_needs_a_free_ip_unless_one_is_held() {
+fn a_package_sendgrid_does_not_list_leaves_every_choice_open() {
+    let state = state_on("Legacy Package");
+    assert_eq!(action_unavailable(&state, PlanAction::Downgrade), None);
+    let upgrade = check(&form("upgrade", "now", "Basic Package", "", "G"), &state).unwrap();
+    assert!(warnings(&upgrade, &state)[0]
+        .contains("does not list the current package (Legacy Package)"));
+}
+
+#[test]
+fn an_upgrade_to_a_dedicated_ip_package_needs_a_free_ip_even_when_one_is_held() {
     let basic = state_on("Basic Package");
     let errors = check(&form("upgrade", "now", "Silver Package", "", ""), &basic).unwrap_err();
     assert_eq!(fields(errors), [PlanField::Ip]);
@@ -114,14 +157,57 @@ fn an_upgrade_to_a_dedicated_ip_package_needs_a_free_ip_unless_one_is_held() {
     .unwrap();
     assert_eq!(ok.placement, Placement::Ip("198.51.100.200".into()));
 
+    // §2.1 "you must assign a free IP": holding one already does not waive it.
     let silver = state_on("Silver Package");
-    let ok = check(
+    let errors = check(
         &form("upgrade", "end_of_cycle", "Gold Package", "", ""),
         &silver,
     )
+    .unwrap_err();
+    assert_eq!(fields(errors), [PlanField::Ip]);
+    let ok = check(
+        &form(
+            "upgrade",
+            "end_of_cycle",
+            "Gold Package",
+            "198.51.100.200",
+            "",
+        ),
+        &silver,
+    )
     .unwrap();
-    assert_eq!(ok.placement, Placement::Unchanged);
     assert_eq!(ok.timing, PlanTiming::EndOfCycle);
+}
+
+#[test]
+fn a_scheduled_downgrade_needs_the_placement_its_target_calls_for() {
+    let gold = state_on("Gold Package");
+    let errors = check(
+        &form("downgrade", "end_of_cycle", "Basic Package", "", ""),
+        &gold,
+    )
+    .unwrap_err();
+    assert_eq!(fields(errors), [PlanField::IpGroup]);
+    let errors = check(
+        &form("downgrade", "end_of_cycle", "Silver Package", "", ""),
+        &gold,
+    )
+    .unwrap_err();
+    assert_eq!(fields(errors), [PlanField::Ip]);
+    let ok = check(
+        &form(
+            "downgrade",
+            "end_of_cycle",
+            "Basic Package",
+            "",
+            "Reseller Group",
+        ),
+        &gold,
+    )
+    .unwrap();
+    assert_eq!(ok.placement, Placement::IpGroup("Reseller Group".into()));
+    // Now, the same downgrade takes either as an option (§2.2 "you may").
+    assert!(check(&form("downgrade", "now", "Basic Package", "", ""), &gold).is_ok());
 }
 
 #[test]
@@ -177,17 +263,14 @@ fn the_wrong_ip_field_for_the_target_is_refused() {
 }
 
 #[test]
-fn unknown_packages_and_wrong_directions_are_refused() {
+fn unknown_and_current_packages_are_refused() {
     let state = state_on("Silver Package");
     let unknown = check(&form("upgrade", "now", "Diamond Package", "", ""), &state).unwrap_err();
     assert_eq!(fields(unknown.clone()), [PlanField::Package]);
     assert!(unknown[0].message.contains("no package named"));
-    let cheaper = check(&form("upgrade", "now", "Basic Package", "", "G"), &state).unwrap_err();
-    assert_eq!(fields(cheaper), [PlanField::Package]);
-    let pricier = check(&form("downgrade", "now", "Gold Package", "", ""), &state).unwrap_err();
-    assert_eq!(fields(pricier), [PlanField::Package]);
     let same = check(&form("downgrade", "now", "Silver Package", "", ""), &state).unwrap_err();
-    assert_eq!(fields(same), [PlanField::Package]);
+    assert_eq!(fields(same.clone()), [PlanField::Package]);
+    assert_eq!(same[0].message, "Silver Package is the current package.");
 }
 
 #[test]

@@ -42,7 +42,7 @@ pub async fn read(client: &Client, user: &str) -> Result<PlanRead, PlanError> {
     let packages = packages.map_err(|error| read_error(user, error))?;
     let free_ips = free_ips.map_err(|error| read_error(user, error))?;
     let (pending, note) = match pending {
-        // The filter is a substring match (simulator README choice 11): keep exact ones.
+        // Whether the `username` filter is exact is not documented (API.md §2.6): keep exact ones.
         Ok(list) => (
             list.into_iter()
                 .filter(|change| change.username == user)

@@ -9,8 +9,8 @@ use super::plan_href;
 use crate::api::plan::PlanView;
 use crate::components::adopt_controls;
 use crate::domain::plan::{
-    action_unavailable, placement_rule, targets, FieldError, Need, PlacementKind, PlanAction,
-    PlanField, PlanForm, PlanTiming,
+    action_unavailable, against_price, placement_rule, targets, FieldError, Need, PlacementKind,
+    PlanAction, PlanField, PlanForm, PlanTiming,
 };
 
 /// The error shown under a field, with the ids that tie it to the field for screen readers.
@@ -54,16 +54,24 @@ pub fn ChangeForm(
         .collect();
     let action = RwSignal::new(PlanAction::parse(&initial.action).or(first_available));
     let package = RwSignal::new(initial.package.trim().to_string());
+    let timing = RwSignal::new(PlanTiming::parse(&initial.timing).unwrap_or(PlanTiming::Now));
     // The package list follows the action only where a script can change it, and only once
     // both follow what their selects show (either may have been changed before the code
     // arrived; a package the chosen action does not offer is dropped, as on a change).
     let scripted = RwSignal::new(false);
-    let (action_select, package_select) = (
+    let (action_select, timing_select, package_select) = (
+        NodeRef::<leptos::html::Select>::new(),
         NodeRef::<leptos::html::Select>::new(),
         NodeRef::<leptos::html::Select>::new(),
     );
     adopt_controls(move || {
         let (shown_action, shown_package) = (action_select.get()?, package_select.get()?);
+        if let Some(shown) = timing_select
+            .get()
+            .and_then(|t| PlanTiming::parse(&t.value()))
+        {
+            timing.set(shown);
+        }
         let chosen = PlanAction::parse(&shown_action.value()).or(first_available);
         let shown_package = shown_package.value();
         let offered = chosen.is_some_and(|a| {
@@ -85,7 +93,7 @@ pub fn ChangeForm(
     let rule = Memo::new(move |_| {
         action
             .get()
-            .and_then(|a| state.with_value(|s| placement_rule(s, a, target.get().as_ref())))
+            .and_then(|a| placement_rule(a, timing.get(), target.get().as_ref()))
     });
     // Without JavaScript the fields cannot follow the choices: all of them show.
     let show_ip = move || {
@@ -100,7 +108,6 @@ pub fn ChangeForm(
         .cycle
         .map(|c| format!(" ({})", c.end))
         .unwrap_or_default();
-    let timing = PlanTiming::parse(&initial.timing).unwrap_or(PlanTiming::Now);
     let unavailable: Vec<String> = available
         .iter()
         .filter_map(|(action, reason)| reason.as_ref().map(|r| format!("{}: {r}", action.label())))
@@ -151,9 +158,14 @@ pub fn ChangeForm(
                 </div>
                 <div class="field">
                     <label for="plan-timing">"Timing"</label>
-                    <select id="plan-timing" name="timing" aria-invalid=invalid(&timing_error)>
-                        <option value=PlanTiming::Now.as_str() selected=timing == PlanTiming::Now>"Now"</option>
-                        <option value=PlanTiming::EndOfCycle.as_str() selected=timing == PlanTiming::EndOfCycle>
+                    <select id="plan-timing" name="timing" node_ref=timing_select aria-invalid=invalid(&timing_error)
+                        on:change=move |ev| {
+                            if let Some(chosen) = PlanTiming::parse(&event_target_value(&ev)) {
+                                timing.set(chosen);
+                            }
+                        }>
+                        <option value=PlanTiming::Now.as_str() selected=move || timing.get_untracked() == PlanTiming::Now>"Now"</option>
+                        <option value=PlanTiming::EndOfCycle.as_str() selected=move || timing.get_untracked() == PlanTiming::EndOfCycle>
                             {format!("At the end of the billing cycle{cycle_end}")}
                         </option>
                     </select>
@@ -171,8 +183,12 @@ pub fn ChangeForm(
                             let options = move |a: PlanAction| state.with_value(|s| {
                                 targets(s, a).into_iter().map(|p| {
                                     let selected = p.name == chosen;
+                                    // Shown, not refused: the review says SendGrid may refuse it.
+                                    let against = against_price(s, a, p)
+                                        .map(|words| format!(" ({words})"))
+                                        .unwrap_or_default();
                                     let label = format!(
-                                        "{} — {}{}",
+                                        "{} — {}{}{against}",
                                         p.name,
                                         p.price,
                                         if p.has_ip { ", dedicated IP" } else { "" }

@@ -7,7 +7,10 @@ use leptos::prelude::*;
 use super::edit_href;
 use crate::api::plan::{ChangePlan, PlanView};
 use crate::domain::directory::encode_component;
-use crate::domain::plan::{describe, Placement, PlanError, PlanField, PlanForm, ValidPlanChange};
+use crate::domain::plan::{
+    describe, estimate_formula, warnings, Placement, PlanError, PlanField, PlanForm,
+    ValidPlanChange,
+};
 
 #[component]
 pub fn ReviewStep(
@@ -22,6 +25,8 @@ pub fn ReviewStep(
 ) -> impl IntoView {
     let user = view.state.username.clone();
     let statement = describe(&valid, &view.state, view.today);
+    let warnings = warnings(&valid, &view.state);
+    let formula = estimate_formula(&valid, &view.state, view.today);
     let destructive = valid.action.is_destructive();
     let pending = change.pending();
     let recorded = StoredValue::new(recorded);
@@ -85,6 +90,17 @@ pub fn ReviewStep(
         <div class="review" aria-labelledby="review-title">
             <h3 id="review-title">"Review the change"</h3>
             <p class="review-statement" data-testid="review-statement">{statement}</p>
+            {formula.map(|formula| view! {
+                <details class="estimate-formula">
+                    <summary>"How the estimate is made"</summary>
+                    <p>{formula}</p>
+                </details>
+            })}
+            {(!warnings.is_empty()).then(|| view! {
+                <div class="notice notice-warn" role="status" data-testid="review-warnings">
+                    <ul>{warnings.into_iter().map(|text| view! { <li>{text}</li> }).collect_view()}</ul>
+                </div>
+            })}
             <dl class="facts">
                 {rows.into_iter().map(|(label, value, field)| view! {
                     <div>
