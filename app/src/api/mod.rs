@@ -10,6 +10,7 @@ pub mod offerings;
 pub mod operators;
 pub mod plan;
 pub mod session;
+pub mod sso;
 pub mod theme;
 
 #[cfg(feature = "ssr")]

@@ -19,6 +19,7 @@ pub mod passwords;
 pub mod plan;
 pub mod schedule;
 pub mod sign_in_email;
+pub mod sso;
 pub mod state;
 pub mod throttle;
 pub mod upstream_health;

@@ -148,6 +148,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule, Args)] = &[
         Rule::Changes,
         &[("user", "{account}"), ("job_id", NO_SUCH_ID)],
     ),
+    ("open_in_sendgrid", Rule::Changes, &[("user", UNKNOWN)]),
     (
         "reconcile_attempt",
         Rule::Changes,

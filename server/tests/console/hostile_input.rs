@@ -344,6 +344,7 @@ fn table(w: &World) -> Vec<Endpoint> {
             &[("customer", user), ("before", "10")],
             &["customer", "before"],
         ),
+        endpoint("open_in_sendgrid", Change, &[("user", user)], &["user"]),
         endpoint(
             "reconcile_attempt",
             Change,

@@ -34,6 +34,7 @@ mod idempotency;
 mod load;
 mod missing_database;
 mod offerings;
+mod open_in_sendgrid;
 mod operator_cli;
 mod plan_changes;
 mod private_files;

@@ -1,8 +1,10 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::display_name;
-use crate::domain::directory::{format_utc, Linkage};
-use crate::domain::{state_tone, CustomerSummary};
+use crate::components::Me;
+use crate::domain::directory::{encode_component, format_utc, Linkage};
+use crate::domain::{state_tone, CustomerSummary, Permission};
 
 /// Name, company, username, email, account id, package, state, billing period and any
 /// scheduled change. Every value is customer-supplied text, rendered as text.
@@ -52,6 +54,47 @@ pub fn CustomerHeader(summary: CustomerSummary) -> impl IntoView {
             </dl>
             <p class="hint">{source}</p>
             {summary.live_note.clone().map(|note| view! { <p class="notice notice-warn" role="status">{note}</p> })}
+            <OpenInSendGrid summary=summary.clone() />
         </header>
+    }
+}
+
+/// A plain form posted into a new tab (`target=_blank` on a form implies `noopener`): the server answers with SendGrid's one-time sign-in URL
+/// (API.md §5.10), so it works the same with or without JavaScript, and the URL never passes
+/// through this page. Managers and admins only; v3 accounts only.
+#[component]
+fn OpenInSendGrid(summary: CustomerSummary) -> impl IntoView {
+    let me = Me::get();
+    let query = use_query_map();
+    let history = format!("/customers/{}/history", encode_component(&summary.key));
+    let key = summary.key.clone();
+    let problem = move || {
+        let text = match query.read().get("sendgrid")?.as_str() {
+            "refused" => "SendGrid did not open the account; its answer is recorded in History.",
+            "no-account" => "This customer has no v3 account; SendGrid's single sign-on opens v3 accounts only.",
+            "not-recorded" => "The sign-in could not be recorded in the audit log, so it was not opened; try again.",
+            "unavailable" => "SendGrid could not be reached to find the account; try again.",
+            _ => return None,
+        };
+        Some(text)
+    };
+    let allowed = move || me.allows(Permission::ChangeAccounts) && summary.account_id.is_some();
+    view! {
+        {move || problem().map(|text| view! {
+            <div class="notice notice-error" role="alert" data-testid="sendgrid-problem">
+                <p>{text}" "<a href=history.clone()>"Open History"</a></p>
+            </div>
+        })}
+        {move || allowed().then(|| view! {
+            <form method="post" action="/api/open_in_sendgrid" target="_blank" class="inline-form">
+                <input type="hidden" name="user" value=key.clone() />
+                <button type="submit" class="button button-secondary" aria-describedby="sendgrid-sign-in-hint">
+                    "Open in SendGrid"
+                </button>
+                <span class="hint" id="sendgrid-sign-in-hint">
+                    "Opens the account in a new tab, signed in as its admin teammate; recorded in the audit log."
+                </span>
+            </form>
+        })}
     }
 }
