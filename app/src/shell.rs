@@ -39,7 +39,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// A per-request nonce for Leptos's hydration script, and a CSP that allows that script, our
-/// own wasm and styles, and nothing foreign.
+/// own wasm and styles, and nothing foreign. Forms post only here, and may be sent on to
+/// SendGrid's sign-in: "Open in SendGrid" is answered with a redirect to app.sendgrid.com
+/// (API.md §5.10), and `form-action` covers a form's redirects too.
 #[cfg(feature = "ssr")]
 fn content_security_policy() {
     leptos::nonce::provide_nonce();
@@ -52,7 +54,7 @@ fn content_security_policy() {
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         base-uri 'none'; form-action 'self' https://app.sendgrid.com; frame-ancestors 'none'"
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(

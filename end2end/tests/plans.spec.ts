@@ -100,6 +100,8 @@ function flows(js: boolean) {
     await expect(page.getByTestId("customer-pending")).not.toHaveText("None");
 
     // Another change is not refused while one waits; the review says SendGrid may refuse it.
+    await page.getByRole("navigation", { name: "Customer sections" }).getByRole("link", { name: "Plan" }).click();
+    await expect(page).toHaveURL(new RegExp(`/customers/${user}/plan$`));
     await page.getByLabel("Action").selectOption("close");
     await page.getByLabel("Timing").selectOption("now");
     await page.getByRole("button", { name: "Review change" }).click();

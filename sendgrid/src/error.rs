@@ -23,6 +23,16 @@ pub enum Error {
     /// The credentials were refused, or the key lacks the reseller permission.
     #[error("SendGrid refused the credentials: {message}")]
     Unauthorized { message: String },
+    /// HTTP 403 from the v3 partner API: the key was accepted but may not do this. API.md §0
+    /// and §5.1: these calls answer only a reseller with a formal partnership with SendGrid
+    /// (after onboarding, any of its keys); a 403 can also mean the account's state forbids
+    /// the call. SendGrid's own message says which.
+    #[error(
+        "SendGrid forbids this (HTTP 403): {message}. The v3 partner API answers only keys of a \
+         reseller with a formal SendGrid reseller partnership; if yours has one, the account may \
+         not allow this now"
+    )]
+    Forbidden { message: String },
     /// HTTP 429. `reset_at` comes from Retry-After or X-RateLimit-Reset (API.md §1.4, §7).
     #[error("SendGrid rate limit reached{}: {message}", reset_note(.reset_at))]
     RateLimited {
@@ -94,6 +104,7 @@ impl Error {
             Self::InvalidInput { .. } => "invalid_input",
             Self::NotFound { .. } => "not_found",
             Self::Unauthorized { .. } => "unauthorized",
+            Self::Forbidden { .. } => "forbidden",
             Self::RateLimited { .. } => "rate_limited",
             Self::Upstream { .. } => "upstream",
             Self::Timeout { .. } => "timeout",

@@ -127,6 +127,36 @@ async fn xml_format_uses_the_xml_url_and_envelope() {
     xml_client(&server).change_plan(&change).await.unwrap();
 }
 
+/// An error envelope as the legacy XML API sends it: declared ISO-8859-1, one byte a letter.
+#[tokio::test]
+async fn iso_8859_1_error_bodies_decode() {
+    let cases: [(&[u8], &str); 2] = [
+        // "é" is the single byte 0xE9, which is not UTF-8 at all.
+        (b"Utilisateur non trouv\xe9", "Utilisateur non trouv\u{e9}"),
+        // Bytes that happen to be valid UTF-8 are still two Latin-1 letters, as declared.
+        (b"Gro\xc3\x9fe Gruppe", "Gro\u{c3}\u{9f}e Gruppe"),
+    ];
+    for (raw, expected) in cases {
+        let server = MockServer::start().await;
+        let mut body = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<result><message>error</message><errors><error>".to_vec();
+        body.extend_from_slice(raw);
+        body.extend_from_slice(b"</error></errors></result>");
+        Mock::given(method("POST"))
+            .and(path("/apiv2/reseller.account.xml"))
+            .respond_with(ResponseTemplate::new(400).set_body_raw(body, "text/xml"))
+            .mount(&server)
+            .await;
+        let change = PlanChange::Close {
+            timing: Timing::Immediate,
+            user: "acme".into(),
+            ip_groups: vec![],
+        };
+        let error = xml_client(&server).change_plan(&change).await.unwrap_err();
+        let words = error.to_string();
+        assert!(words.contains(expected), "{words}");
+    }
+}
+
 #[tokio::test]
 async fn error_envelopes_map_to_variants() {
     let cases: [(u16, &str, Error); 6] = [

@@ -299,7 +299,7 @@ async fn error_bodies_map_to_variants() {
         (
             403,
             json!({"errors": [{"message": "The authenticated user is not authorized to perfrom this request", "field": "", "error_id": "10-40300"}]}),
-            Error::Unauthorized {
+            Error::Forbidden {
                 message: "The authenticated user is not authorized to perfrom this request".into(),
             },
         ),
@@ -320,6 +320,12 @@ async fn error_bodies_map_to_variants() {
         let error = client(&server).get_account_state("sg_1").await.unwrap_err();
         assert_eq!(error, expected, "{body}");
         assert_eq!(request_count(&server).await, 1, "4xx is not retried");
+        if status == 403 {
+            // Not a credentials problem: the sentence says what a 403 here is about.
+            let words = error.to_string();
+            assert!(words.contains("reseller partnership"), "{words}");
+            assert!(words.contains("not authorized to perfrom"), "{words}");
+        }
     }
 }
 

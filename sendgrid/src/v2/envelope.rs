@@ -60,10 +60,15 @@ pub(crate) fn interpret<T>(
 /// Parses a body as JSON or XML, whichever it is; an empty body is `Null`. HTML (an error page
 /// from a proxy) is refused so that it surfaces as an excerpt, not as a strange object.
 pub(crate) fn parse_body(body: &[u8]) -> std::result::Result<Value, ()> {
+    // The legacy XML answers declare ISO-8859-1 (API.md §1.3), where every byte is one code
+    // point: a body that says so is read that way even when its bytes happen to be valid
+    // UTF-8 ("Ã©" is two Latin-1 characters, not "é"); anything else is UTF-8, with Latin-1
+    // as the reading of last resort.
+    let latin1 = || std::borrow::Cow::Owned(body.iter().map(|&b| char::from(b)).collect());
     let text = match std::str::from_utf8(body) {
+        _ if declares_latin1(body) => latin1(),
         Ok(text) => std::borrow::Cow::Borrowed(text),
-        // The v1 XML answers declare ISO-8859-1 (API.md §1.3): every byte is one code point.
-        Err(_) => std::borrow::Cow::Owned(body.iter().map(|&b| char::from(b)).collect()),
+        Err(_) => latin1(),
     };
     let text = text.trim_start_matches('\u{feff}').trim();
     if text.is_empty() {
@@ -76,6 +81,26 @@ pub(crate) fn parse_body(body: &[u8]) -> std::result::Result<Value, ()> {
         return super::xml::to_value(text).map_err(|_| ());
     }
     serde_json::from_str(text).map_err(|_| ())
+}
+
+/// Whether `body` is XML whose declaration names ISO-8859-1 (or its alias latin1).
+fn declares_latin1(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(100)];
+    let head: String = head
+        .iter()
+        .map(|&b| char::from(b).to_ascii_lowercase())
+        .collect();
+    let Some(declaration) = head
+        .trim_start()
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.split("?>").next())
+    else {
+        return false;
+    };
+    ["iso-8859-1", "iso8859-1", "latin1"].iter().any(|name| {
+        declaration.contains(&format!("encoding=\"{name}\""))
+            || declaration.contains(&format!("encoding='{name}'"))
+    })
 }
 
 /// The error strings of an error envelope, or `None` when `value` is not one.

@@ -95,13 +95,22 @@ fn error_from(reply: &Reply, redactor: &Redactor, mutating: bool) -> Error {
             message: redactor.mask_secrets(&detail.message),
             ..detail
         });
-    for_status(
-        reply.status,
-        detail,
-        redactor.excerpt(&reply.body),
-        reset_at(&reply.headers),
-        mutating,
-    )
+    match (reply.status, detail) {
+        // §5.1's 403 ("not authorized to perform this request") is not a credentials problem:
+        // say what it is about, with SendGrid's words.
+        (403, detail) => Error::Forbidden {
+            message: detail
+                .map(|d| d.message)
+                .unwrap_or_else(|| redactor.excerpt(&reply.body)),
+        },
+        (status, detail) => for_status(
+            status,
+            detail,
+            redactor.excerpt(&reply.body),
+            reset_at(&reply.headers),
+            mutating,
+        ),
+    }
 }
 
 fn detail_of(body: &Value) -> Option<Detail> {

@@ -28,6 +28,7 @@ mod connections;
 mod crash;
 mod credit_limits;
 mod customer_directory;
+mod documented_rules;
 mod health;
 mod hostile_input;
 mod idempotency;

@@ -12,7 +12,7 @@ fn package(name: &str, cents: i64, has_ip: bool) -> PackageInfo {
     }
 }
 
-/// The simulator's packages (simulator/README.md "The seeded world").
+/// A package list in the shape `reseller.packages` answers (API.md §4.3).
 pub(crate) fn state_on(current: &str) -> PlanState {
     PlanState {
         username: "acme-co".to_string(),
