@@ -115,6 +115,7 @@ pub async fn update_offerings(
     apply_on: Option<String>,
     confirm: Option<String>,
     idempotency_key: String,
+    reviewed: Option<String>,
 ) -> Result<ChangeDone, OfferingsError> {
     use super::change::{denied, unavailable, with_status};
     use crate::domain::Permission;
@@ -129,6 +130,7 @@ pub async fn update_offerings(
         apply_on: apply_on.unwrap_or_default(),
         confirm: confirm.unwrap_or_default(),
         idempotency_key,
+        reviewed,
     };
     update(
         &state.pool,

@@ -482,3 +482,61 @@ async fn the_tab_renders_every_part_without_javascript() {
     let html = page("?state=deactivated&key=k-held").await;
     assert!(html.contains("Scheduled for"), "the recorded outcome");
 }
+
+/// The PUT replaces the whole set (API.md §5.7): a change reviewed against what the account
+/// held then is not sent once SendGrid reports other holdings; the operator reviews again.
+#[tokio::test]
+async fn a_change_reviewed_against_other_holdings_is_not_sent() {
+    let h = Harness::start(CUSTOMERS, 30).await;
+    let (user, id) = h.linked_customer(&[]).await;
+    let t = &h.t;
+    t.sync().await;
+    h.set_offerings(&id, &[Offering::package(PRO), Offering::addon(MC, 1)])
+        .await;
+    let reviewed = format!("package:{PRO}:1,addon:{MC}:1");
+    let wanted = format!("package:{PRO}:1,addon:{MC}:1,addon:{EASE}:1");
+    // Someone adds an IP in SendGrid's own console between the review and the confirm.
+    h.set_offerings(
+        &id,
+        &[
+            Offering::package(PRO),
+            Offering::addon(MC, 1),
+            Offering::addon(IP, 1),
+        ],
+    )
+    .await;
+    let puts = h.puts(&id, "offerings").await;
+    let mut form = args(&user, &wanted, "", "k-stale");
+    form.push(("reviewed", reviewed.as_str()));
+    let (status, body) = t.call(&t.manager, "update_offerings", &form).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body.to_string()
+            .contains(&format!("it now holds {PRO}, {MC}, {IP}")),
+        "{body}"
+    );
+    assert_eq!(h.puts(&id, "offerings").await, puts, "nothing was sent");
+    assert_eq!(
+        h.sim_offerings(&id).await,
+        owned(&[("package", PRO, 1), ("addon", MC, 1), ("addon", IP, 1)]),
+        "the IP added elsewhere is still there"
+    );
+
+    // Reviewed again against what it holds now, the same form key goes through.
+    let reviewed = format!("package:{PRO}:1,addon:{IP}:1,addon:{MC}:1");
+    let wanted = format!("package:{PRO}:1,addon:{MC}:1,addon:{IP}:1,addon:{EASE}:1");
+    let mut form = args(&user, &wanted, "", "k-stale");
+    form.push(("reviewed", reviewed.as_str()));
+    let (status, body) = t.call(&t.manager, "update_offerings", &form).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        h.sim_offerings(&id).await,
+        owned(&[
+            ("package", PRO, 1),
+            ("addon", MC, 1),
+            ("addon", IP, 1),
+            ("addon", EASE, 1)
+        ])
+    );
+    h.t.console.stop().await;
+}

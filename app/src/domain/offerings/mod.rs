@@ -218,6 +218,19 @@ impl OfferingSet {
     }
 }
 
+/// Whether two lists hold the same offerings in the same quantities, in any order.
+pub fn same_holdings(a: &[OfferingLine], b: &[OfferingLine]) -> bool {
+    let key = |lines: &[OfferingLine]| {
+        let mut keys: Vec<(&'static str, String, i64)> = lines
+            .iter()
+            .map(|l| (l.kind.as_str(), l.name.trim().to_string(), l.quantity))
+            .collect();
+        keys.sort();
+        keys
+    };
+    key(a) == key(b)
+}
+
 /// `type:name:quantity` items joined by commas; a comma in a name is written `%2C` (and `%`
 /// as `%25`), and a colon needs nothing, as the name runs from the first colon to the last.
 pub fn encode_lines(lines: &[OfferingLine]) -> String {

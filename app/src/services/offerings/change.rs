@@ -9,8 +9,8 @@ use super::run::{apply_offerings, UPDATE_OFFERINGS};
 use super::{catalog, describe_set, lines, scheduled};
 use crate::domain::change::{ChangeDone, ChangeError, FieldError};
 use crate::domain::offerings::{
-    check_catalog, decode_lines, diff, needs_confirmation, DiffChange, OfferingField, OfferingSet,
-    OfferingsError,
+    check_catalog, decode_lines, diff, needs_confirmation, same_holdings, DiffChange,
+    OfferingField, OfferingSet, OfferingsError,
 };
 use crate::domain::schedule::{due_date, ChangeTiming};
 use crate::domain::{IdempotencyKey, IsoDate};
@@ -34,6 +34,11 @@ pub struct OfferingsRequest {
     /// The username or account id, typed when something is taken away.
     pub confirm: String,
     pub idempotency_key: String,
+    /// What the account held when the operator reviewed the change (`OfferingSet::encode`'s
+    /// form). The PUT replaces the whole set (API.md §5.7), so a change reviewed against other
+    /// holdings than SendGrid reports at submit is not sent: it is reviewed again. `None` from
+    /// a caller that did not review (a script); the review step always sends it.
+    pub reviewed: Option<String>,
 }
 
 fn invalid(field: OfferingField, message: impl Into<String>) -> OfferingsError {
@@ -159,7 +164,22 @@ pub async fn update(
                 "The offerings could not be read, so nothing was changed: {error}"
             ))
         })?;
-    let changes = diff(&lines(&current), &set);
+    let held = lines(&current);
+    if let Some(reviewed) = &request.reviewed {
+        let reviewed = decode_lines(reviewed).map_err(|_| {
+            ChangeError::Malformed(
+                "The reviewed offerings were not in the form the review step sends.".to_string(),
+            )
+        })?;
+        if !same_holdings(&reviewed, &held) {
+            return Err(ChangeError::Conflict(format!(
+                "The account's offerings changed since this review: it now holds {}. Nothing was \
+                 sent; the review below is against what it holds now.",
+                describe_lines(&held)
+            )));
+        }
+    }
+    let changes = diff(&held, &set);
     let params = json!({ "account_id": account_id, "offerings": set.encode() });
     let field = |name: &str| OfferingField::from_upstream(name, &set.lines());
     let summary = format!(
@@ -222,6 +242,20 @@ pub async fn update(
             hold(pool, job, client_ip).await
         }
     }
+}
+
+/// "org.ei.pro100k.v1, org.ip.dedicated.v1 ×2", or "nothing".
+fn describe_lines(held: &[crate::domain::offerings::OfferingLine]) -> String {
+    if held.is_empty() {
+        return "nothing".to_string();
+    }
+    held.iter()
+        .map(|l| match l.quantity {
+            1 => l.name.clone(),
+            n => format!("{} ×{n}", l.name),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Cancels a change held for later (an audit event). Cancelling it twice answers the same.

@@ -9,7 +9,8 @@ use super::super::outcome::{history_href, invalid, tab_href, FieldMessage};
 use crate::api::offerings::{OfferingsView, UpdateOfferings};
 use crate::domain::change::ChangeError;
 use crate::domain::offerings::{
-    needs_confirmation, DiffChange, DiffLine, OfferingField, OfferingSet, OfferingsForm,
+    encode_lines, needs_confirmation, DiffChange, DiffLine, OfferingField, OfferingSet,
+    OfferingsForm,
 };
 use crate::domain::schedule::ChangeTiming;
 use crate::domain::IsoDate;
@@ -79,6 +80,8 @@ pub fn OfferingsReview(
         })
         .collect_view();
     let encoded = set.encode();
+    // What the diff above is against: the server sends nothing if SendGrid holds otherwise.
+    let reviewed = encode_lines(&view.current);
     let (user, apply_on) = (
         view.key.clone(),
         due.map(|d| d.to_string()).unwrap_or_default(),
@@ -112,8 +115,14 @@ pub fn OfferingsReview(
                 }
             })}
             {move || {
-                let (user, encoded, apply_on, key, edit) =
-                    (user.clone(), encoded.clone(), apply_on.clone(), key.clone(), edit.clone());
+                let (user, encoded, apply_on, key, edit, reviewed) = (
+                    user.clone(),
+                    encoded.clone(),
+                    apply_on.clone(),
+                    key.clone(),
+                    edit.clone(),
+                    reviewed.clone(),
+                );
                 if spent() {
                     return view! { <p><a class="button button-secondary" href=edit>"Edit the change"</a></p> }.into_any();
                 }
@@ -126,6 +135,7 @@ pub fn OfferingsReview(
                         <input type="hidden" name="timing" value=timing.as_str() />
                         <input type="hidden" name="apply_on" value=apply_on />
                         <input type="hidden" name="idempotency_key" value=key />
+                        <input type="hidden" name="reviewed" value=reviewed />
                         {confirm_needed.then(|| view! {
                             <div class="field">
                                 <label for="offerings-confirm">"Type the username or account ID to confirm"</label>
