@@ -81,7 +81,7 @@ pub fn estimate_formula(
         return None;
     }
     let (current, target, cycle) = (state.current()?, change.target.as_ref()?, state.cycle?);
-    if current.is_free() {
+    if current.is_free() || target.price <= current.price {
         return None;
     }
     let estimate = prorated_estimate(current.price, target.price, cycle, today);
@@ -111,6 +111,13 @@ fn invoice_note(change: &ValidPlanChange, state: &PlanState, today: IsoDate) -> 
             if current.is_free() {
                 // "Free → paid: the invoice is for the full price of the new package" (§2.1).
                 return format!("SendGrid will invoice the full price of the new package, {new}.");
+            }
+            if new <= current.price {
+                // §2.1 prorates a discount towards a dearer package; for one that costs no
+                // more there is nothing to estimate from.
+                return "SendGrid generates an invoice; the new package costs no more, so the \
+                        console makes no estimate."
+                    .to_string();
             }
             match state.cycle {
                 Some(cycle) => {
@@ -255,6 +262,18 @@ mod tests {
              last day. SendGrid's documents say only that the upgrade gets a prorated discount \
              (API.md §2.1), so its invoice may differ."
         );
+    }
+
+    #[test]
+    fn an_upgrade_to_a_package_that_costs_no_more_has_no_estimate() {
+        let state = state_on("Gold Package");
+        let valid = change(&state, "upgrade", "now", "Silver Package", "198.51.100.200");
+        let text = describe(&valid, &state, date("2026-11-13"));
+        assert!(
+            text.ends_with("so the console makes no estimate."),
+            "{text}"
+        );
+        assert_eq!(estimate_formula(&valid, &state, date("2026-11-13")), None);
     }
 
     #[test]

@@ -86,7 +86,7 @@ fn OpenInSendGrid(summary: CustomerSummary) -> impl IntoView {
             </div>
         })}
         {move || allowed().then(|| view! {
-            <form method="post" action="/api/open_in_sendgrid" target="_blank" class="inline-form">
+            <form method="post" action="/api/open_in_sendgrid" target="_blank" class="sso-form">
                 <input type="hidden" name="user" value=key.clone() />
                 <button type="submit" class="button button-secondary" aria-describedby="sendgrid-sign-in-hint">
                     "Open in SendGrid"
