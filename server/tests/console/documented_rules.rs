@@ -22,8 +22,7 @@ fn cites_the_simulator(line: &str) -> bool {
     let choice = line
         .match_indices("choice ")
         .any(|(at, word)| line[at + word.len()..].starts_with(|c: char| c.is_ascii_digit()));
-    (readme && line.contains("simulator"))
-        || (readme && choice)
+    (readme && (line.contains("simulator") || choice))
         || line.contains("simulator's reading")
         || line.contains("simulator's choice")
         || line.contains("simulator implements")
