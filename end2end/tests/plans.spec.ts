@@ -36,15 +36,17 @@ function flows(js: boolean) {
     await page.getByLabel("Action").selectOption("upgrade");
     await page.getByLabel("Timing").selectOption("now");
     await page.getByLabel("Target package").selectOption("Silver Package");
-    const ipField = page.getByLabel("IP address", { exact: true });
-    await ipField.selectOption({ index: 1 });
-    const ip = await ipField.inputValue();
-    expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    // `ip[]` is a list: two free IPs ticked.
+    const ipBoxes = page.getByRole("group", { name: "IP addresses" }).getByRole("checkbox");
+    await ipBoxes.nth(0).check();
+    await ipBoxes.nth(1).check();
+    const ips = [await ipBoxes.nth(0).getAttribute("value"), await ipBoxes.nth(1).getAttribute("value")] as string[];
+    for (const ip of ips) expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     await page.getByRole("button", { name: "Review change" }).click();
 
     const statement = page.getByTestId("review-statement");
     await expect(statement).toContainText(`Upgrade ${user} from Basic Package ($9.95) to Silver Package ($79.95) now`);
-    await expect(statement).toContainText(`with the dedicated IP ${ip}`);
+    await expect(statement).toContainText(`with the dedicated IPs ${ips[0]} and ${ips[1]}`);
     await expect(statement).toContainText("(the console's estimate)");
     await page.getByText("How the estimate is made").click();
     await expect(page.getByText("(new price − current price) × days left")).toBeVisible();
@@ -59,7 +61,7 @@ function flows(js: boolean) {
 
     const after = await customerState(user);
     expect(after.v2?.package).toBe("Silver Package");
-    expect(after.v2?.ips).toEqual([ip]);
+    expect([...after.v2!.ips].sort()).toEqual([...ips].sort());
     const invoice = after.v2?.invoices.find((i) => i.kind === "immediate_upgrade");
     expect(invoice?.package).toBe("Silver Package");
     expect(invoice?.amount_cents).toBeGreaterThan(0);

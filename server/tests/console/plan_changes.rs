@@ -504,3 +504,70 @@ async fn v3_only_accounts_have_no_plan() {
     assert_eq!((status, body), (404, Value::String("V3Only".into())));
     t.console.stop().await;
 }
+
+/// `ip[]` and `ip_group[]` are repeated fields (API.md §2.1): several IPs, or several groups,
+/// reach SendGrid and the audit row as posted by the review form (`ip[]=…&ip[]=…`).
+#[tokio::test]
+async fn several_ips_and_ip_groups_are_sent_and_recorded() {
+    let t = Customers::start(CUSTOMERS).await;
+    let user = t.customer_on("Basic Package", &[]).await;
+    let plan = t.plan(&user).await;
+    let free: Vec<String> = plan["state"]["free_ips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(2)
+        .map(|ip| ip.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(free.len(), 2, "two free IPs: {plan}");
+    let args = [
+        ("user", user.as_str()),
+        ("action", "upgrade"),
+        ("timing", "now"),
+        ("package", "Silver Package"),
+        ("ip[]", free[0].as_str()),
+        ("ip[]", free[1].as_str()),
+        ("idempotency_key", "key-two-ips"),
+    ];
+    let (status, body) = t.call(&t.manager, "change_plan", &args).await;
+    assert_eq!(status, 200, "{body}");
+    let calls = t.plan_calls(&user).await;
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let mut held: Vec<String> = t.sim_customer(&user).await["v2"]["ips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|ip| ip.as_str().unwrap().to_string())
+        .collect();
+    held.sort();
+    let mut sent = free.clone();
+    sent.sort();
+    assert_eq!(held, sent, "both IPs assigned");
+    let params: String = sqlx::query_scalar(
+        "SELECT params FROM audit_events WHERE customer = ? AND kind = 'attempt'",
+    )
+    .bind(&user)
+    .fetch_one(&t.console.pool)
+    .await
+    .unwrap();
+    let params: Value = serde_json::from_str(&params).unwrap();
+    assert_eq!(params["ip"], serde_json::json!(free), "{params}");
+
+    // A close into two IP groups.
+    let args = [
+        ("user", user.as_str()),
+        ("action", "close"),
+        ("timing", "now"),
+        ("ip_group[]", "Reseller Group"),
+        ("ip_group[]", "Transactional"),
+        ("confirm", user.as_str()),
+        ("idempotency_key", "key-two-groups"),
+    ];
+    let (status, body) = t.call(&t.manager, "change_plan", &args).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        t.sim_customer(&user).await["v2"]["ip_groups"],
+        serde_json::json!(["Reseller Group", "Transactional"])
+    );
+    t.console.stop().await;
+}

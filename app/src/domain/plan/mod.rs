@@ -262,25 +262,73 @@ impl FieldError {
 
 /// The plan form as typed: every value a string, as it arrives from a query string or a
 /// form post. [`check`] is the only way from here to a change SendGrid is asked to make.
+/// `ip[]` and `ip_group[]` are repeated fields (API.md §2.1: "repeated string"): the form posts
+/// them as `ip[]=…&ip[]=…`; a single `ip=…` is read as a list of one.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PlanForm {
     pub action: String,
     pub timing: String,
     pub package: String,
-    pub ip: String,
-    pub ip_group: String,
+    #[serde(deserialize_with = "one_or_many")]
+    pub ip: Vec<String>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub ip_group: Vec<String>,
+}
+
+/// A field given once (`ip=…`) or repeated (`ip[]=…`, `ip[0]=…`, a JSON array).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(input: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(input)? {
+        OneOrMany::One(value) => vec![value],
+        OneOrMany::Many(values) => values,
+    })
 }
 
 impl PlanForm {
-    /// The form's fields as query pairs, for the review step's URL.
-    pub fn query_pairs(&self) -> [(&'static str, &str); 5] {
-        [
-            ("action", &self.action),
-            ("timing", &self.timing),
-            ("package", &self.package),
-            ("ip", &self.ip),
-            ("ip_group", &self.ip_group),
-        ]
+    /// The form's fields as query pairs, for the review step's URL and "Edit the change":
+    /// each IP and IP group its own `ip[]` / `ip_group[]` pair, empty values left out.
+    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![
+            ("action", self.action.clone()),
+            ("timing", self.timing.clone()),
+            ("package", self.package.clone()),
+        ];
+        pairs.extend(self.ips().into_iter().map(|ip| ("ip[]", ip)));
+        pairs.extend(
+            self.ip_groups()
+                .into_iter()
+                .map(|group| ("ip_group[]", group)),
+        );
+        pairs.retain(|(_, value)| !value.trim().is_empty());
+        pairs
     }
+
+    /// The IPs given, trimmed, without blanks or repeats, in the order given.
+    pub fn ips(&self) -> Vec<String> {
+        cleaned(&self.ip)
+    }
+
+    /// The IP groups given, trimmed, without blanks or repeats, in the order given.
+    pub fn ip_groups(&self) -> Vec<String> {
+        cleaned(&self.ip_group)
+    }
+}
+
+/// Values trimmed, blanks and repeats dropped; a value with several lines (the IP groups
+/// box, one group per line) counts as one value per line.
+fn cleaned(values: &[String]) -> Vec<String> {
+    let mut seen = Vec::new();
+    let lines = values.iter().flat_map(|v| v.lines());
+    for value in lines.map(str::trim).filter(|v| !v.is_empty()) {
+        if !seen.iter().any(|s: &String| s == value) {
+            seen.push(value.to_string());
+        }
+    }
+    seen
 }

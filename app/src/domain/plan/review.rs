@@ -64,8 +64,20 @@ pub fn describe(change: &ValidPlanChange, state: &PlanState, today: IsoDate) -> 
     };
     let placement = match &change.placement {
         Placement::Unchanged => String::new(),
-        Placement::Ip(ip) => format!(", with the dedicated IP {ip}"),
-        Placement::IpGroup(group) => format!(", placed in the IP group {group:?}"),
+        Placement::Ips(ips) => match ips.as_slice() {
+            [one] => format!(", with the dedicated IP {one}"),
+            several => format!(
+                ", with the dedicated IPs {}",
+                and_list(several, |ip| ip.to_string())
+            ),
+        },
+        Placement::IpGroups(groups) => match groups.as_slice() {
+            [one] => format!(", placed in the IP group {one:?}"),
+            several => format!(
+                ", placed in the IP groups {}",
+                and_list(several, |g| format!("{g:?}"))
+            ),
+        },
     };
     format!("{head}{placement}. {}", invoice_note(change, state, today))
 }
@@ -97,6 +109,15 @@ pub fn estimate_formula(
         estimate.amount,
         cycle.end
     ))
+}
+
+/// "a, b and c".
+fn and_list(items: &[String], show: impl Fn(&str) -> String) -> String {
+    let shown: Vec<String> = items.iter().map(|item| show(item)).collect();
+    match shown.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => shown.join(""),
+    }
 }
 
 /// What SendGrid will invoice, from the rules of §2.1–2.5.
@@ -180,8 +201,8 @@ mod tests {
             action: action.into(),
             timing: timing.into(),
             package: package.into(),
-            ip: ip.into(),
-            ip_group: String::new(),
+            ip: vec![ip.into()],
+            ip_group: Vec::new(),
         };
         check(&form, state).unwrap()
     }
@@ -197,8 +218,8 @@ mod tests {
             action: action.into(),
             timing: timing.into(),
             package: package.into(),
-            ip: String::new(),
-            ip_group: group.into(),
+            ip: Vec::new(),
+            ip_group: vec![group.into()],
         };
         check(&form, state).unwrap()
     }

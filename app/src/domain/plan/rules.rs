@@ -120,13 +120,18 @@ pub fn placement_rule(
     }
 }
 
-/// Where the customer's mail goes out after the change.
+/// Where the customer's mail goes out after the change: `ip[]` or `ip_group[]`, each one or
+/// more values (API.md §2.1).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Placement {
     Unchanged,
-    Ip(String),
-    IpGroup(String),
+    Ips(Vec<String>),
+    IpGroups(Vec<String>),
 }
+
+/// More IPs or IP groups than any package uses; a bound on what a form may post, so a list is
+/// reviewed by a person rather than pasted by a script.
+const MAX_PLACEMENTS: usize = 20;
 
 /// A change that passed every rule, ready to send.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,8 +233,7 @@ fn check_placement(
     target: Option<&PackageInfo>,
     errors: &mut Vec<FieldError>,
 ) -> Placement {
-    let ip = form.ip.trim();
-    let group = form.ip_group.trim();
+    let (ips, groups) = (form.ips(), form.ip_groups());
     let Some(rule) = rule else {
         // No valid target: the package error already says what to fix.
         return Placement::Unchanged;
@@ -237,15 +241,15 @@ fn check_placement(
     let target_name = target.map(|t| t.name.as_str()).unwrap_or("The account");
     match rule.kind {
         PlacementKind::Ip => {
-            if !group.is_empty() {
+            if !groups.is_empty() {
                 errors.push(FieldError::new(
                     PlanField::IpGroup,
                     format!(
-                        "{target_name} has a dedicated IP; choose an IP address, not an IP group."
+                        "{target_name} has a dedicated IP; choose IP addresses, not IP groups."
                     ),
                 ));
             }
-            if ip.is_empty() {
+            if ips.is_empty() {
                 if rule.need == Need::Required {
                     errors.push(FieldError::new(
                         PlanField::Ip,
@@ -254,24 +258,42 @@ fn check_placement(
                 }
                 return Placement::Unchanged;
             }
-            if !state.free_ips.iter().any(|free| free == ip) {
+            if ips.len() > MAX_PLACEMENTS {
                 errors.push(FieldError::new(
                     PlanField::Ip,
-                    format!("{ip} is not a free IP address; choose one from the list."),
+                    format!("Choose at most {MAX_PLACEMENTS} IP addresses."),
                 ));
                 return Placement::Unchanged;
             }
-            Placement::Ip(ip.to_string())
+            let taken: Vec<&str> = ips
+                .iter()
+                .filter(|ip| !state.free_ips.contains(ip))
+                .map(String::as_str)
+                .collect();
+            if !taken.is_empty() {
+                let (list, verb) = match taken.as_slice() {
+                    [one] => (one.to_string(), "is not a free IP address"),
+                    several => (several.join(", "), "are not free IP addresses"),
+                };
+                errors.push(FieldError::new(
+                    PlanField::Ip,
+                    format!("{list} {verb}; choose from the list."),
+                ));
+                return Placement::Unchanged;
+            }
+            Placement::Ips(ips)
         }
         PlacementKind::IpGroup => {
-            if !ip.is_empty() {
+            if !ips.is_empty() {
                 let message = match action {
                     PlanAction::Close => "A close takes no IP address; leave it empty.".to_string(),
-                    _ => format!("{target_name} has no dedicated IP; leave the IP address empty."),
+                    _ => {
+                        format!("{target_name} has no dedicated IP; leave the IP addresses empty.")
+                    }
                 };
                 errors.push(FieldError::new(PlanField::Ip, message));
             }
-            if group.is_empty() {
+            if groups.is_empty() {
                 if rule.need == Need::Required {
                     errors.push(FieldError::new(
                         PlanField::IpGroup,
@@ -280,14 +302,21 @@ fn check_placement(
                 }
                 return Placement::Unchanged;
             }
-            if group.chars().count() > MAX_IP_GROUP_LEN {
+            if groups.len() > MAX_PLACEMENTS {
+                errors.push(FieldError::new(
+                    PlanField::IpGroup,
+                    format!("Name at most {MAX_PLACEMENTS} IP groups."),
+                ));
+                return Placement::Unchanged;
+            }
+            if groups.iter().any(|g| g.chars().count() > MAX_IP_GROUP_LEN) {
                 errors.push(FieldError::new(
                     PlanField::IpGroup,
                     format!("An IP group name has at most {MAX_IP_GROUP_LEN} characters."),
                 ));
                 return Placement::Unchanged;
             }
-            Placement::IpGroup(group.to_string())
+            Placement::IpGroups(groups)
         }
     }
 }

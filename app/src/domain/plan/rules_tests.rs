@@ -39,8 +39,8 @@ fn form(action: &str, timing: &str, package: &str, ip: &str, group: &str) -> Pla
         action: action.into(),
         timing: timing.into(),
         package: package.into(),
-        ip: ip.into(),
-        ip_group: group.into(),
+        ip: vec![ip.into()],
+        ip_group: vec![group.into()],
     }
 }
 
@@ -155,7 +155,7 @@ fn an_upgrade_to_a_dedicated_ip_package_needs_a_free_ip_even_when_one_is_held() 
         &basic,
     )
     .unwrap();
-    assert_eq!(ok.placement, Placement::Ip("198.51.100.200".into()));
+    assert_eq!(ok.placement, Placement::Ips(vec!["198.51.100.200".into()]));
 
     // §2.1 "you must assign a free IP": holding one already does not waive it.
     let silver = state_on("Silver Package");
@@ -205,7 +205,10 @@ fn a_scheduled_downgrade_needs_the_placement_its_target_calls_for() {
         &gold,
     )
     .unwrap();
-    assert_eq!(ok.placement, Placement::IpGroup("Reseller Group".into()));
+    assert_eq!(
+        ok.placement,
+        Placement::IpGroups(vec!["Reseller Group".into()])
+    );
     // Now, the same downgrade takes either as an option (§2.2 "you may").
     assert!(check(&form("downgrade", "now", "Basic Package", "", ""), &gold).is_ok());
 }
@@ -230,7 +233,10 @@ fn an_upgrade_without_a_dedicated_ip_needs_an_ip_group() {
         &state,
     )
     .unwrap();
-    assert_eq!(ok.placement, Placement::IpGroup("Reseller Group".into()));
+    assert_eq!(
+        ok.placement,
+        Placement::IpGroups(vec!["Reseller Group".into()])
+    );
 }
 
 #[test]
@@ -284,7 +290,10 @@ fn downgrades_and_closes_take_optional_placements() {
     )
     .unwrap();
     assert_eq!(ok.target, None);
-    assert_eq!(ok.placement, Placement::IpGroup("Marketing Pool".into()));
+    assert_eq!(
+        ok.placement,
+        Placement::IpGroups(vec!["Marketing Pool".into()])
+    );
     let errors = check(&form("close", "now", "Basic Package", "", ""), &state).unwrap_err();
     assert_eq!(fields(errors), [PlanField::Package]);
 }
@@ -307,4 +316,61 @@ fn destructive_changes_need_the_username_typed() {
     assert!(check_confirmation(PlanAction::Close, "acme-co", " acme-co ").is_ok());
     let error = check_confirmation(PlanAction::Downgrade, "acme-co", "ACME-CO").unwrap_err();
     assert_eq!(error.field, PlanField::Confirm);
+}
+
+#[test]
+fn several_ips_and_groups_are_taken_as_lists() {
+    let mut state = state_on("Basic Package");
+    state.free_ips.push("198.51.100.201".into());
+    let mut both = form("upgrade", "now", "Silver Package", "", "");
+    both.ip = vec![
+        " 198.51.100.200 ".into(),
+        "198.51.100.201".into(),
+        "198.51.100.200".into(),
+        String::new(),
+    ];
+    let ok = check(&both, &state).unwrap();
+    assert_eq!(
+        ok.placement,
+        Placement::Ips(vec!["198.51.100.200".into(), "198.51.100.201".into()]),
+        "trimmed, blanks and repeats dropped, order kept"
+    );
+    both.ip.push("198.51.100.1".into());
+    both.ip.push("198.51.100.2".into());
+    let errors = check(&both, &state).unwrap_err();
+    assert_eq!(
+        errors[0].message,
+        "198.51.100.1, 198.51.100.2 are not free IP addresses; choose from the list."
+    );
+
+    let mut groups = form("downgrade", "end_of_cycle", "Basic Package", "", "");
+    groups.ip_group = vec!["Reseller Group\r\n\nTransactional ".into()];
+    let ok = check(&groups, &state_on("Gold Package")).unwrap();
+    assert_eq!(
+        ok.placement,
+        Placement::IpGroups(vec!["Reseller Group".into(), "Transactional".into()])
+    );
+    groups.ip_group = (0..21).map(|n| format!("G{n}")).collect();
+    let errors = check(&groups, &state_on("Gold Package")).unwrap_err();
+    assert_eq!(fields(errors), [PlanField::IpGroup]);
+}
+
+#[test]
+fn the_form_reads_one_value_or_many() {
+    let qs = |text: &str| -> PlanForm { serde_json::from_str(text).unwrap() };
+    assert_eq!(qs(r#"{"ip": "a"}"#).ip, ["a"]);
+    assert_eq!(qs(r#"{"ip": ["a", "b"], "ip_group": []}"#).ip, ["a", "b"]);
+    assert!(qs(r#"{"action": "close"}"#).ip_group.is_empty());
+    let mut form = form("upgrade", "now", "Silver Package", "x", "");
+    form.ip.push("y".into());
+    assert_eq!(
+        form.query_pairs(),
+        [
+            ("action", "upgrade".to_string()),
+            ("timing", "now".to_string()),
+            ("package", "Silver Package".to_string()),
+            ("ip[]", "x".to_string()),
+            ("ip[]", "y".to_string()),
+        ]
+    );
 }

@@ -26,18 +26,10 @@ pub struct ChangeRequest {
 /// The audit parameters: a function of the form alone, so a repeated submission of the same
 /// form matches its first attempt (and a different one with the same key is refused).
 fn params(form: &PlanForm) -> Value {
-    let list = |value: &str| {
-        let value = value.trim();
-        if value.is_empty() {
-            json!([])
-        } else {
-            json!([value])
-        }
-    };
     json!({
         "package": form.package.trim(),
-        "ip": list(&form.ip),
-        "ip_group": list(&form.ip_group),
+        "ip": form.ips(),
+        "ip_group": form.ip_groups(),
     })
 }
 
@@ -53,8 +45,8 @@ fn to_upstream(user: &str, change: &ValidPlanChange) -> PlanChange {
         .unwrap_or_default();
     let placement = match &change.placement {
         Placement::Unchanged => IpPlacement::None,
-        Placement::Ip(ip) => IpPlacement::Ips(vec![ip.clone()]),
-        Placement::IpGroup(group) => IpPlacement::IpGroups(vec![group.clone()]),
+        Placement::Ips(ips) => IpPlacement::Ips(ips.clone()),
+        Placement::IpGroups(groups) => IpPlacement::IpGroups(groups.clone()),
     };
     let user = user.to_string();
     match change.action {
@@ -74,7 +66,7 @@ fn to_upstream(user: &str, change: &ValidPlanChange) -> PlanChange {
             timing,
             user,
             ip_groups: match &change.placement {
-                Placement::IpGroup(group) => vec![group.clone()],
+                Placement::IpGroups(groups) => groups.clone(),
                 _ => Vec::new(),
             },
         },

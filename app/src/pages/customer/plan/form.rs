@@ -122,7 +122,8 @@ pub fn ChangeForm(
     );
     let invalid = |message: &Option<String>| message.is_some().then_some("true");
     let free_ips = view.state.free_ips.clone();
-    let chosen_ip = initial.ip.trim().to_string();
+    let chosen_ips = initial.ips();
+    let chosen_groups = initial.ip_groups().join("\n");
     let holds_ip = view.state.current().is_some_and(|c| c.has_ip);
 
     view! {
@@ -214,33 +215,45 @@ pub fn ChangeForm(
                     })}
                     <FieldMessage id="plan-package-error" message=package_error />
                 </div>
-                <div class="field" class:is-hidden=move || !show_ip()>
-                    <label for="plan-ip">"IP address"</label>
-                    <select id="plan-ip" name="ip" aria-invalid=invalid(&ip_error) disabled=move || !show_ip()>
-                        <option value="">
-                            {move || match rule.get() {
-                                Some(r) if r.kind == PlacementKind::Ip && r.need == Need::Required => "Choose a free IP",
-                                _ if holds_ip => "Keep the current dedicated IP",
-                                _ => "None",
-                            }}
-                        </option>
-                        {free_ips.into_iter().map(|ip| {
-                            let selected = ip == chosen_ip;
-                            view! { <option value=ip.clone() selected=selected>{ip.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                    <p class="hint">"For packages with a dedicated IP: one of the free IP addresses."</p>
-                    <FieldMessage id="plan-ip-error" message=ip_error />
-                </div>
-                <div class="field" class:is-hidden=move || !show_group()>
-                    <label for="plan-ip-group">"IP group"</label>
-                    <input id="plan-ip-group" name="ip_group" type="text" maxlength="255" autocomplete="off"
-                        value=initial.ip_group.clone() aria-invalid=invalid(&group_error)
-                        disabled=move || !show_group() />
+                // `ip[]` is a list (API.md §2.1): each free IP a checkbox of its own.
+                <fieldset class="field ip-choices" class:is-hidden=move || !show_ip()
+                    disabled=move || !show_ip()>
+                    <legend>"IP addresses"</legend>
+                    {if free_ips.is_empty() {
+                        view! { <p class="hint">"SendGrid lists no free IP address."</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="ip-list">
+                                {free_ips.into_iter().map(|ip| {
+                                    let checked = chosen_ips.contains(&ip);
+                                    view! {
+                                        <label class="check">
+                                            <input type="checkbox" name="ip[]" value=ip.clone() checked=checked />
+                                            <span>{ip.clone()}</span>
+                                        </label>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }.into_any()
+                    }}
                     <p class="hint">
                         {move || match rule.get() {
-                            Some(r) if r.need == Need::Required => "Required: the target package has no dedicated IP, so the customer joins one of your IP groups, e.g. Reseller Group.",
-                            _ => "Optional: the IP group to place the customer in, e.g. Reseller Group.",
+                            Some(r) if r.kind == PlacementKind::Ip && r.need == Need::Required => "Required: the target package has a dedicated IP; tick one or more free IP addresses.",
+                            _ if holds_ip => "Optional: leave all unticked to keep the current dedicated IP.",
+                            _ => "For packages with a dedicated IP: one or more of the free IP addresses.",
+                        }}
+                    </p>
+                    <FieldMessage id="plan-ip-error" message=ip_error />
+                </fieldset>
+                <div class="field" class:is-hidden=move || !show_group()>
+                    <label for="plan-ip-group">"IP groups"</label>
+                    <textarea id="plan-ip-group" name="ip_group" rows="2" autocomplete="off" spellcheck="false"
+                        aria-invalid=invalid(&group_error) aria-describedby="plan-ip-group-hint"
+                        disabled=move || !show_group()>{chosen_groups}</textarea>
+                    <p class="hint" id="plan-ip-group-hint">
+                        {move || match rule.get() {
+                            Some(r) if r.need == Need::Required => "Required: the target package has no dedicated IP, so the customer joins your IP groups, one per line, e.g. Reseller Group.",
+                            _ => "Optional: the IP groups to place the customer in, one per line, e.g. Reseller Group.",
                         }}
                     </p>
                     <FieldMessage id="plan-ip-group-error" message=group_error />

@@ -105,8 +105,7 @@ pub fn edit_href(key: &str, form: &PlanForm) -> String {
     let query = form
         .query_pairs()
         .iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(name, value)| format!("{name}={}", encode_component(value)))
+        .map(|(name, value)| format!("{}={}", encode_component(name), encode_component(value)))
         .collect::<Vec<_>>()
         .join("&");
     if query.is_empty() {
@@ -129,12 +128,19 @@ fn PlanBody(
         let view = stored.get_value();
         let (reviewing, form, key) = query.with(|q| {
             let text = |name: &str| q.get(name).unwrap_or_default();
+            // `ip[]=…` repeated, as the form sends it; a plain `ip=…` is one more.
+            let list = |name: &str| {
+                [format!("{name}[]"), name.to_string()]
+                    .iter()
+                    .flat_map(|key| q.get_all(key).unwrap_or_default())
+                    .collect::<Vec<_>>()
+            };
             let form = PlanForm {
                 action: text("action"),
                 timing: text("timing"),
                 package: text("package"),
-                ip: text("ip"),
-                ip_group: text("ip_group"),
+                ip: list("ip"),
+                ip_group: list("ip_group"),
             };
             (text("review") == "1", form, text("key"))
         });

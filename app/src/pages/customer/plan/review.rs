@@ -68,17 +68,17 @@ pub fn ReviewStep(
             Some(PlanField::Package),
         ),
         (
-            "IP address",
+            "IP addresses",
             match &valid.placement {
-                Placement::Ip(ip) => ip.clone(),
+                Placement::Ips(ips) => ips.join(", "),
                 _ => "Unchanged".to_string(),
             },
             Some(PlanField::Ip),
         ),
         (
-            "IP group",
+            "IP groups",
             match &valid.placement {
-                Placement::IpGroup(group) => group.clone(),
+                Placement::IpGroups(groups) => groups.join(", "),
                 _ => "Unchanged".to_string(),
             },
             Some(PlanField::IpGroup),
@@ -125,11 +125,8 @@ pub fn ReviewStep(
             })}
             {move || {
                 let (user, key, edit) = (user.clone(), key.clone(), edit.clone());
-                let (package, ip, ip_group) = (
-                    form.package.trim().to_string(),
-                    form.ip.trim().to_string(),
-                    form.ip_group.trim().to_string(),
-                );
+                let (package, ips, ip_groups) =
+                    (form.package.trim().to_string(), form.ips(), form.ip_groups());
                 if spent() {
                     return view! { <p><a class="button button-secondary" href=edit>"Edit the change"</a></p> }.into_any();
                 }
@@ -139,8 +136,8 @@ pub fn ReviewStep(
                         <input type="hidden" name="action" value=valid.action.as_str() />
                         <input type="hidden" name="timing" value=valid.timing.as_str() />
                         <input type="hidden" name="package" value=package />
-                        <input type="hidden" name="ip" value=ip />
-                        <input type="hidden" name="ip_group" value=ip_group />
+                        {ips.into_iter().map(|ip| view! { <input type="hidden" name="ip[]" value=ip /> }).collect_view()}
+                        {ip_groups.into_iter().map(|group| view! { <input type="hidden" name="ip_group[]" value=group /> }).collect_view()}
                         <input type="hidden" name="idempotency_key" value=key />
                         {destructive.then(|| view! {
                             <div class="field">
