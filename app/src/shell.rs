@@ -10,7 +10,7 @@ use crate::domain::Theme;
 use crate::pages::{
     AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute, ChangePasswordRoute, CustomerRoute,
     CustomersRoute, HistoryRoute, HomeRoute, LimitsRoute, LoginRoute, NotFoundPage, OfferingsRoute,
-    OperatorsRoute, PlanRoute,
+    OperatorsRoute, PlanRoute, ScheduledRoute,
 };
 
 /// The HTML document around the app. Rendered on the server only; the theme comes from the
@@ -132,6 +132,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit/:id") view={Lazy::<AuditDetailRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/bulk") view={Lazy::<BulkRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/scheduled") view={Lazy::<ScheduledRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/bulk/:id") view={Lazy::<BulkJobRoute>::new()} ssr=SsrMode::Async />
                     <ParentRoute path=path!("/customers/:user") view={Lazy::<CustomerRoute>::new()} ssr=SsrMode::Async>
                         <Route path=path!("") view={Lazy::<PlanRoute>::new()} />

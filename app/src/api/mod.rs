@@ -9,6 +9,7 @@ pub mod limits;
 pub mod offerings;
 pub mod operators;
 pub mod plan;
+pub mod scheduled;
 pub mod session;
 pub mod sso;
 pub mod theme;

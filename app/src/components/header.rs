@@ -23,6 +23,7 @@ pub fn Header() -> impl IntoView {
                         view! {
                             <nav class="nav" aria-label="Main">
                                 <A href="/customers">"Customers"</A>
+                                <A href="/scheduled">"Scheduled"</A>
                                 {role.allows(Permission::ReadAudit).then(|| view! { <A href="/audit">"Audit"</A> })}
                                 {role.allows(Permission::ChangeAccounts).then(|| view! { <A href="/bulk">"Bulk"</A> })}
                                 {role.allows(Permission::ManageOperators).then(|| view! { <A href="/operators">"Operators"</A> })}

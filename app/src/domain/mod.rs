@@ -16,6 +16,7 @@ pub mod operator;
 pub mod plan;
 pub mod role;
 pub mod schedule;
+pub mod scheduled;
 pub mod theme;
 
 pub use customer::{state_tone, CustomerSummary};

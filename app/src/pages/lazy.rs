@@ -84,3 +84,7 @@ lazy_page!(
     /// `/customers/:user/history`.
     HistoryRoute => HistoryTab
 );
+lazy_page!(
+    /// `/scheduled`: every change waiting for a later day.
+    ScheduledRoute => ScheduledPage
+);

@@ -10,6 +10,7 @@ mod lazy;
 mod login;
 mod not_found;
 mod operators;
+mod scheduled;
 
 pub use account::ChangePasswordPage;
 pub use audit::{AuditDetailPage, AuditPage};
@@ -20,8 +21,9 @@ pub use home::HomePage;
 pub use lazy::{
     AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute, ChangePasswordRoute, CustomerRoute,
     CustomersRoute, HistoryRoute, HomeRoute, LimitsRoute, LoginRoute, OfferingsRoute,
-    OperatorsRoute, PlanRoute,
+    OperatorsRoute, PlanRoute, ScheduledRoute,
 };
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use operators::OperatorsPage;
+pub use scheduled::ScheduledPage;

@@ -18,6 +18,7 @@ pub mod outcome;
 pub mod passwords;
 pub mod plan;
 pub mod schedule;
+pub mod scheduled;
 pub mod sign_in_email;
 pub mod sso;
 pub mod state;

@@ -49,6 +49,7 @@ pub const PAGES: &[(&str, Rule)] = &[
     ("/audit", Rule::AuditLog),
     ("/audit/{event}", Rule::AuditLog),
     ("/audit/export.csv", Rule::AuditLog),
+    ("/scheduled", Rule::SignedIn),
     ("/bulk", Rule::Changes),
     ("/bulk/{job}", Rule::Changes),
     ("/bulk/{job}/events", Rule::Changes),
@@ -84,6 +85,11 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule, Args)] = &[
     ("get_offerings", Rule::SignedIn, &[("user", "{account}")]),
     ("refresh_catalog", Rule::SignedIn, &[]),
     ("list_unresolved", Rule::SignedIn, &[("customer", "{user}")]),
+    (
+        "list_waiting_changes",
+        Rule::SignedIn,
+        &[("kind", ""), ("due_by", "")],
+    ),
     (
         "customer_history",
         Rule::SignedIn,

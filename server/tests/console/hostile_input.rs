@@ -346,6 +346,12 @@ fn table(w: &World) -> Vec<Endpoint> {
         ),
         endpoint("open_in_sendgrid", Change, &[("user", user)], &["user"]),
         endpoint(
+            "list_waiting_changes",
+            Read,
+            &[("kind", ""), ("due_by", "")],
+            &["kind", "due_by"],
+        ),
+        endpoint(
             "reconcile_attempt",
             Change,
             &[

@@ -295,3 +295,112 @@ async fn a_change_held_for_later_does_not_run_once_its_operator_is_disabled() {
     );
     assert!(refused.2.contains("has been disabled"), "{}", refused.2);
 }
+
+/// `/scheduled`'s list: SendGrid's scheduled plan changes and the console's held ones, across
+/// customers, filtered by kind and due day; every role reads it, only managers and admins get
+/// cancel forms; a filter that is not one is a 400.
+#[tokio::test]
+async fn every_waiting_change_is_listed_across_customers() {
+    let h = Harness::start(CUSTOMERS, 3600).await;
+    let t = &h.t;
+    let id = h.v3_only().await;
+    let user = t.customer_on("Silver Package", &[]).await;
+    t.sync().await;
+    let downgrade = [
+        ("user", user.as_str()),
+        ("action", "downgrade"),
+        ("timing", "end_of_cycle"),
+        ("package", "Basic Package"),
+        ("ip_group[]", "Reseller Group"),
+        ("confirm", user.as_str()),
+        ("idempotency_key", "k-list-down"),
+    ];
+    let (status, body) = t.call(&t.manager, "change_plan", &downgrade).await;
+    assert_eq!(status, 200, "{body}");
+    let due = days_after(&h.sim_today().await, 3);
+    let state = [
+        ("user", id.as_str()),
+        ("state", "deactivated"),
+        ("timing", "end_of_cycle"),
+        ("apply_on", due.as_str()),
+        ("idempotency_key", "k-list-state"),
+    ];
+    let (status, body) = t.call(&t.manager, "change_account_state", &state).await;
+    assert_eq!(status, 200, "{body}");
+
+    let list = |client: &'static str, kind: &'static str, due_by: String| {
+        let client = if client == "support" {
+            &t.support
+        } else {
+            &t.manager
+        };
+        async move {
+            t.call(
+                client,
+                "list_waiting_changes",
+                &[("kind", kind), ("due_by", due_by.as_str())],
+            )
+            .await
+        }
+    };
+    let (status, view) = list("support", "", String::new()).await;
+    assert_eq!(status, 200, "{view}");
+    let changes = view["changes"].as_array().unwrap();
+    let ours: Vec<&serde_json::Value> = changes
+        .iter()
+        .filter(|c| c["customer"] == user.as_str() || c["customer"] == id.as_str())
+        .collect();
+    assert_eq!(ours.len(), 2, "{view}");
+    let held = ours.iter().find(|c| c["holder"] == "Console").unwrap();
+    assert_eq!(
+        (held["customer"].as_str(), held["kind"].as_str()),
+        (Some(id.as_str()), Some("State"))
+    );
+    assert_eq!(held["due"], due.as_str());
+    assert!(held["job_id"].is_i64());
+    let sendgrids = ours.iter().find(|c| c["holder"] == "SendGrid").unwrap();
+    assert_eq!(sendgrids["kind"], "Downgrade");
+    assert!(
+        sendgrids["summary"]
+            .as_str()
+            .unwrap()
+            .contains("Basic Package"),
+        "{sendgrids}"
+    );
+    assert_eq!(view["can_cancel"], false, "support reads, changes nothing");
+    let (_, view) = list("manager", "", String::new()).await;
+    assert_eq!(view["can_cancel"], true);
+    assert_eq!(
+        view["cancel_keys"].as_array().unwrap().len(),
+        view["changes"].as_array().unwrap().len()
+    );
+
+    // Filters: by kind (the console's kinds ask SendGrid nothing), by the last due day.
+    let pending_calls = || async {
+        h.calls()
+            .await
+            .iter()
+            .filter(|c| {
+                c["path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("reseller.pending")
+            })
+            .count()
+    };
+    let before = pending_calls().await;
+    let (status, view) = list("manager", "state", String::new()).await;
+    assert_eq!(status, 200, "{view}");
+    assert!(view["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["kind"] == "State"));
+    assert_eq!(pending_calls().await, before, "SendGrid not asked");
+    let (_, view) = list("manager", "", "2000-01-01".to_string()).await;
+    assert_eq!(view["changes"], serde_json::json!([]));
+    for (kind, due_by) in [("banana", ""), ("", "31/12/2026")] {
+        let (status, body) = list("manager", kind, due_by.to_string()).await;
+        assert_eq!(status, 400, "{kind} {due_by}: {body}");
+    }
+}

@@ -22,7 +22,7 @@ use crate::services::schedule::{self, JobRow};
 
 pub use catalog::Catalog;
 pub use change::{cancel, update, OfferingsRequest};
-pub use run::{run_job, wire_offerings, wire_state, JobRun};
+pub use run::{run_job, wire_offerings, wire_state, JobRun, UPDATE_OFFERINGS, UPDATE_STATE};
 pub use state::{change_state, StateRequest};
 
 /// What the Offerings tab shows.

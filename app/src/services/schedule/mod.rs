@@ -12,7 +12,7 @@ use crate::domain::audit::Outcome;
 use crate::domain::schedule::JobStatus;
 use crate::services::audit::{append_in, NewEvent};
 
-pub use store::{by_key, for_customer, timestamp, JobRow, NewJob};
+pub use store::{by_key, for_customer, pending, timestamp, JobRow, NewJob};
 pub use worker::{Clock, Worker};
 
 #[derive(Debug, thiserror::Error)]

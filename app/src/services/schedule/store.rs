@@ -126,6 +126,15 @@ pub async fn for_customer(pool: &SqlitePool, customer: &str) -> Result<Vec<JobRo
     .await
 }
 
+/// Every job still waiting, soonest due first (the reseller-wide list, `/scheduled`).
+pub async fn pending(pool: &SqlitePool) -> Result<Vec<JobRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT * FROM scheduled_jobs WHERE status = 'pending' ORDER BY due_at, id LIMIT 1000",
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// Marks a pending job cancelled; false when it is no longer pending.
 pub async fn cancel(conn: &mut SqliteConnection, id: i64) -> Result<bool, sqlx::Error> {
     sqlx::query(
