@@ -98,6 +98,33 @@ impl Error {
         }
     }
 
+    /// Whether SendGrid answered that the call itself does not exist: an unknown task or API
+    /// module, or a 404 without a recognisable body. API.md §2.6 says the scheduled tasks and
+    /// `reseller.pending` were deleted in 2017 and §9 Q1 leaves open what SendGrid answers for
+    /// them now, so this reads the wordings the legacy API uses for an unknown call; a missing
+    /// user ("User not found") is not one.
+    pub fn is_unknown_call(&self) -> bool {
+        const WORDS: [&str; 6] = [
+            "invalid task",
+            "unknown task",
+            "invalid module",
+            "unknown module",
+            "unknown api module",
+            "no such endpoint",
+        ];
+        let names_the_call = |message: &str| {
+            let message = message.to_ascii_lowercase();
+            WORDS.iter().any(|w| message.contains(w))
+        };
+        match self {
+            Self::InvalidInput { message, .. } | Self::NotFound { message } => {
+                names_the_call(message)
+            }
+            Self::Unexpected { status, .. } => matches!(status, 404 | 405 | 410),
+            _ => false,
+        }
+    }
+
     /// A stable machine-readable name of the variant, for audit rows and metrics.
     pub fn code(&self) -> &'static str {
         match self {
@@ -173,6 +200,34 @@ mod tests {
             message: message.to_owned(),
             field: field.map(str::to_owned),
         })
+    }
+
+    #[test]
+    fn an_unknown_call_is_told_from_an_unknown_user() {
+        let invalid = |message: &str| Error::InvalidInput {
+            field: None,
+            message: message.into(),
+        };
+        assert!(invalid("Invalid task").is_unknown_call());
+        assert!(Error::NotFound {
+            message: "Unknown API module".into()
+        }
+        .is_unknown_call());
+        assert!(Error::Unexpected {
+            status: 404,
+            excerpt: "Not Found".into()
+        }
+        .is_unknown_call());
+        assert!(!Error::NotFound {
+            message: "User not found".into()
+        }
+        .is_unknown_call());
+        assert!(!invalid("Package not found").is_unknown_call());
+        assert!(!Error::Upstream {
+            status: 503,
+            message: "down".into()
+        }
+        .is_unknown_call());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+use app::domain::plan::SchedulingMode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sendgrid::Secret;
 
@@ -202,6 +203,13 @@ pub struct ServeArgs {
     #[arg(long, env = "SCHEDULED_JOBS_POLL_SECONDS", default_value_t = 30)]
     pub scheduled_jobs_poll_seconds: u64,
 
+    /// Who makes a plan change chosen for the end of the billing cycle: `upstream` (always
+    /// SendGrid's `scheduled_*` tasks), `console` (the console holds it and makes it as the
+    /// immediate task when due), or `auto` (SendGrid while it answers its pending API, else
+    /// the console; SendGrid removed those tasks in 2017, API.md §2.6).
+    #[arg(long, env = "SCHEDULED_PLAN_CHANGES", default_value = "auto", value_parser = scheduling_mode)]
+    pub scheduled_plan_changes: SchedulingMode,
+
     /// Server-function calls an operator (or an anonymous client IP) may make per minute on
     /// average; past it the console answers 429 with Retry-After. 0 turns the limit off.
     #[arg(long, env = "API_RATE_PER_MINUTE", default_value_t = 300)]
@@ -361,6 +369,10 @@ pub struct SimulatorArgs {
     /// v3 requests allowed per minute before 429 (unlimited when absent).
     #[arg(long)]
     pub rate_limit_per_minute: Option<u32>,
+    /// Answer as the legacy API has since 2017 (API.md §2.6): no `scheduled_*` tasks and no
+    /// `reseller.pending`.
+    #[arg(long)]
+    pub api_2017: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -405,3 +417,9 @@ fn pick_secret(
 
 #[cfg(test)]
 mod tests;
+
+/// `upstream`, `console` or `auto`, for `--scheduled-plan-changes`.
+fn scheduling_mode(text: &str) -> Result<SchedulingMode, String> {
+    SchedulingMode::parse(text)
+        .ok_or_else(|| format!("{text:?} is not one of upstream, console, auto"))
+}

@@ -144,6 +144,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         initial_password_file: Some(data_dir.join(first_admin::PASSWORD_FILE)),
         bulk,
         exports: Default::default(),
+        plan_scheduling: args.scheduled_plan_changes,
     };
     let sessions = SqliteStore::new(state.pool.clone());
     sessions.migrate().await.map_err(StartupError::Sessions)?;

@@ -13,6 +13,9 @@ pub struct Config {
     pub v2_user: String,
     /// Requests per minute per v3 endpoint; `None` never answers 429 (API.md §7).
     pub rate_limit_per_minute: Option<u32>,
+    /// Answer as the legacy API does after the 2017 removal (API.md §2.6): the
+    /// `scheduled_*` tasks are "Invalid task" and `reseller.pending` is an unknown module.
+    pub api_2017: bool,
 }
 
 impl Default for Config {
@@ -23,6 +26,7 @@ impl Default for Config {
             api_key: "sim-key".to_owned(),
             v2_user: "apikey".to_owned(),
             rate_limit_per_minute: None,
+            api_2017: false,
         }
     }
 }

@@ -6,7 +6,8 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::plan::{PlanDone, PlanError, PlanForm, PlanState, Usage};
+use crate::domain::plan::{PlanDone, PlanError, PlanForm, PlanState, ScheduledBy, Usage};
+use crate::domain::schedule::ScheduledJob;
 use crate::domain::IsoDate;
 
 impl FromServerFnError for PlanError {
@@ -33,6 +34,10 @@ pub struct PlanView {
     pub note: Option<String>,
     /// The outcome already recorded for the key the page was given, if any.
     pub earlier: Option<Result<PlanDone, PlanError>>,
+    /// Who would make a change chosen for the end of the cycle, said on the review step.
+    pub scheduled_by: ScheduledBy,
+    /// Plan changes the console holds for this customer (SendGrid no longer schedules).
+    pub held: Vec<ScheduledJob>,
 }
 
 #[server(endpoint = "get_plan")]
@@ -64,6 +69,8 @@ pub async fn get_plan(user: String, key: Option<String>) -> Result<PlanView, Pla
         can_change: me.role.allows(Permission::ChangeAccounts),
         note: read.note,
         earlier,
+        scheduled_by: state.plan_scheduling.maker(read.sendgrid_schedules),
+        held: plan::held_for(&state.pool, &user).await,
     })
 }
 
@@ -90,6 +97,7 @@ pub async fn change_plan(
         form,
         confirm: confirm.unwrap_or_default(),
         idempotency_key,
+        scheduling: state.plan_scheduling,
     };
     change(
         &state.pool,

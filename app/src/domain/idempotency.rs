@@ -10,7 +10,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The prefix of the keys the console mints for bulk items; no form key may start with it.
+/// The prefix of the keys the console mints for its own work (bulk items, held plan changes);
+/// no form key may start with it.
 const CONSOLE_PREFIX: &str = "bulk-";
 
 /// The longest key a form may carry (the console mints 32 hex digits).
@@ -65,6 +66,12 @@ impl IdempotencyKey {
     /// crash) answers from the log; a new try is a new key.
     pub fn bulk_item(job_id: i64, position: i64, attempt: i64) -> IdempotencyKey {
         IdempotencyKey(format!("{CONSOLE_PREFIX}{job_id}-{position}-{attempt}"))
+    }
+
+    /// The console's own key for making a held job's change: one per job, so a job run again
+    /// after a stop answers from the log.
+    pub fn held_job(job_id: i64) -> IdempotencyKey {
+        IdempotencyKey(format!("{CONSOLE_PREFIX}held-{job_id}"))
     }
 
     pub fn as_str(&self) -> &str {

@@ -61,7 +61,8 @@ pub async fn list(
             kind: match job.action.as_str() {
                 UPDATE_OFFERINGS => Some(WaitingKind::Offerings),
                 UPDATE_STATE => Some(WaitingKind::State),
-                _ => None,
+                // A plan change the console holds: `plan.immediate_<kind>`.
+                plan => WaitingKind::from_pending_type(plan),
             },
             due: job
                 .due_at

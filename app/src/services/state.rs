@@ -31,4 +31,6 @@ pub struct AppState {
     pub bulk: Arc<BulkRunner>,
     /// Audit exports downloading now, per operator.
     pub exports: Arc<ExportSlots>,
+    /// Who makes plan changes chosen for the end of the cycle (`SCHEDULED_PLAN_CHANGES`).
+    pub plan_scheduling: crate::domain::plan::SchedulingMode,
 }

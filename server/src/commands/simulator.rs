@@ -9,6 +9,7 @@ pub async fn run(args: SimulatorArgs) -> std::io::Result<()> {
         seed: args.seed,
         api_key: args.api_key.expose().to_string(),
         rate_limit_per_minute: args.rate_limit_per_minute,
+        api_2017: args.api_2017,
         ..simulator::Config::default()
     };
     println!(

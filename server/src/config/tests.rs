@@ -106,7 +106,7 @@ fn log_format_json_is_accepted_after_a_subcommand() {
 
 /// Every row of README's configuration table: its variable, a value for it, and a different
 /// value for its flag. The test below checks the README names exactly these.
-const CONFIGURATION: [(&str, &str, &str); 30] = [
+const CONFIGURATION: [(&str, &str, &str); 31] = [
     ("LEPTOS_SITE_ADDR", "127.0.0.1:4100", "127.0.0.1:4200"),
     (
         "DATABASE_URL",
@@ -155,6 +155,7 @@ const CONFIGURATION: [(&str, &str, &str); 30] = [
     ("ONE_TIME_PASSWORD_HOURS", "2", "3"),
     ("DIRECTORY_SYNC_MINUTES", "0", "3"),
     ("SCHEDULED_JOBS_POLL_SECONDS", "5", "6"),
+    ("SCHEDULED_PLAN_CHANGES", "console", "upstream"),
     ("API_RATE_PER_MINUTE", "120", "130"),
     ("API_BURST", "20", "30"),
     ("LOG_FORMAT", "json", "human"),
@@ -312,6 +313,7 @@ fn every_documented_variable_is_read_and_its_flag_beats_it() {
     );
     assert_eq!(serve.audit_checkpoint_minutes, 5);
     assert_eq!(serve.scheduled_jobs_poll_seconds, 5);
+    assert_eq!(serve.scheduled_plan_changes, SchedulingMode::Console);
     assert_eq!(serve.api_rate_per_minute, 120);
     assert_eq!(serve.api_burst, 20);
     assert_eq!(serve.trusted_proxies, "10.0.0.0/8, ::1".parse().ok());

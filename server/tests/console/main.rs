@@ -30,6 +30,7 @@ mod credit_limits;
 mod customer_directory;
 mod documented_rules;
 mod health;
+mod held_plan_changes;
 mod hostile_input;
 mod idempotency;
 mod load;

@@ -10,6 +10,13 @@ use crate::billing::{self, package_of, PlanRequest};
 use crate::sim::Sim;
 use crate::state::ChangeKind;
 
+/// A `scheduled_*` task, which the 2017 API no longer has (API.md §2.6).
+pub fn is_scheduled(params: &Params) -> bool {
+    params
+        .get("task")
+        .is_some_and(|task| task.starts_with("scheduled_"))
+}
+
 pub fn handle(sim: &Sim, params: &Params) -> Reply {
     settle(run(sim, params))
 }

@@ -87,6 +87,10 @@ fn handle(sim: &Sim, family: Family, file: &str, query: Option<&str>, body: &[u8
     let Some(module) = module(family, name) else {
         return Reply::not_found("Unknown API module").render(format);
     };
+    // After 2017 the pending API is one of the "deleted reseller endpoints" (API.md §2.6).
+    if sim.config.api_2017 && module == Module::Pending {
+        return Reply::not_found("Unknown API module").render(format);
+    }
     let params = Params::parse(query, body);
     let authorized = params.get("api_user") == Some(sim.config.v2_user.as_str())
         && params.get("api_key") == Some(sim.config.api_key.as_str());
@@ -94,6 +98,9 @@ fn handle(sim: &Sim, family: Family, file: &str, query: Option<&str>, body: &[u8
         return Reply::credentials().render(format);
     }
     let reply = match module {
+        Module::Account if sim.config.api_2017 && account::is_scheduled(&params) => {
+            Reply::error(INVALID_TASK)
+        }
         Module::Account => account::handle(sim, &params),
         Module::Pending => pending::handle(sim, &params),
         Module::Packages => packages::handle(),

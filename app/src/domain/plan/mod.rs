@@ -5,6 +5,7 @@
 mod outcome;
 mod review;
 mod rules;
+mod scheduling;
 mod warnings;
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ pub use rules::{
     action_unavailable, against_price, check, check_confirmation, placement_rule,
     target_unavailable, targets, Need, Placement, PlacementKind, PlacementRule, ValidPlanChange,
 };
+pub use scheduling::{ScheduledBy, SchedulingMode};
 pub use warnings::warnings;
 
 /// One entry of `reseller.packages` (API.md §4.3), with the price in cents.

@@ -11,8 +11,10 @@ use super::{FieldError, PlanAction, PlanField, PlanTiming};
 pub struct PlanDone {
     /// E.g. "Upgraded acme-co to Silver Package."
     pub summary: String,
-    /// The audit log's attempt row.
-    pub attempt_id: i64,
+    /// The audit log's attempt row; `None` for a change the console holds for later.
+    pub attempt_id: Option<i64>,
+    /// The console's job, for a change it holds for the end of the cycle.
+    pub job_id: Option<i64>,
     /// The form had been submitted before: this is the first submission's result.
     pub replayed: bool,
 }

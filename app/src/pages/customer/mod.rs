@@ -2,6 +2,7 @@
 //! and the tabs Plan (the default), Limits, Offerings and History as sub-routes.
 
 mod header;
+mod held_jobs;
 mod limits;
 mod offerings;
 pub(crate) mod outcome;

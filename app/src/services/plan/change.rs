@@ -4,14 +4,15 @@ use sendgrid::{Client, IpPlacement, PlanChange, Timing};
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
-use super::{read, recorded};
+use super::{held, read, recorded};
 use crate::domain::plan::{
     check, check_confirmation, done_summary, task_name, Placement, PlanAction, PlanDone, PlanError,
-    PlanField, PlanForm, PlanTiming, ValidPlanChange,
+    PlanField, PlanForm, PlanTiming, ScheduledBy, SchedulingMode, ValidPlanChange,
 };
 use crate::domain::IdempotencyKey;
 use crate::services::audit::snapshot::{read_state, ActionFamily};
 use crate::services::audit::{run_mutation, AuditError, Mutation, MutationOutcome, Recorded};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A submitted plan form.
 pub struct ChangeRequest {
@@ -21,11 +22,13 @@ pub struct ChangeRequest {
     pub confirm: String,
     /// Minted when the form was rendered.
     pub idempotency_key: String,
+    /// Who makes a change chosen for the end of the cycle (`SCHEDULED_PLAN_CHANGES`).
+    pub scheduling: SchedulingMode,
 }
 
 /// The audit parameters: a function of the form alone, so a repeated submission of the same
 /// form matches its first attempt (and a different one with the same key is refused).
-fn params(form: &PlanForm) -> Value {
+pub(super) fn params(form: &PlanForm) -> Value {
     json!({
         "package": form.package.trim(),
         "ip": form.ips(),
@@ -33,7 +36,7 @@ fn params(form: &PlanForm) -> Value {
     })
 }
 
-fn to_upstream(user: &str, change: &ValidPlanChange) -> PlanChange {
+pub(super) fn to_upstream(user: &str, change: &ValidPlanChange) -> PlanChange {
     let timing = match change.timing {
         PlanTiming::Now => Timing::Immediate,
         PlanTiming::EndOfCycle => Timing::Scheduled,
@@ -87,6 +90,9 @@ pub async fn change(
 ) -> Result<PlanDone, PlanError> {
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let user = request.user.trim().to_string();
+    if let Some(done) = held::replay(pool, &user, &key).await? {
+        return Ok(done);
+    }
     let plan = read(client, &user).await?;
     let valid = match check(&request.form, &plan.state) {
         Ok(valid) => valid,
@@ -105,6 +111,26 @@ pub async fn change(
     };
     check_confirmation(valid.action, &user, &request.confirm)
         .map_err(|error| PlanError::Invalid(vec![error]))?;
+    let mode = request.scheduling;
+    let later = valid.timing == PlanTiming::EndOfCycle;
+    if later && mode.maker(plan.sendgrid_schedules) == ScheduledBy::Console {
+        let why = match mode {
+            SchedulingMode::Console => "The console holds changes for the end of the cycle:",
+            _ => "SendGrid no longer takes scheduled changes, so the console holds this one:",
+        };
+        return held::hold(
+            pool,
+            operator,
+            &user,
+            &request.form,
+            &valid,
+            &plan.state,
+            &key,
+            client_ip,
+            why,
+        )
+        .await;
+    }
     let upstream = to_upstream(&user, &valid);
     let target = valid.target.as_ref().map(|t| t.name.clone());
     let summary = done_summary(&user, valid.action, valid.timing, target.as_deref());
@@ -113,14 +139,22 @@ pub async fn change(
         customer: user.clone(),
         action: format!("plan.{}", task_name(valid.action, valid.timing)),
         params: params(&request.form),
-        idempotency_key: key,
+        idempotency_key: key.clone(),
         before: Some(plan.before),
-        client_ip,
+        client_ip: client_ip.clone(),
     };
+    // Whether SendGrid answered that the scheduled task does not exist (API.md §2.6).
+    let unknown_task = AtomicBool::new(false);
     let recorded = run_mutation(
         pool,
         mutation,
-        || client.change_plan(&upstream),
+        || async {
+            let answer = client.change_plan(&upstream).await;
+            if answer.as_ref().is_err_and(sendgrid::Error::is_unknown_call) {
+                unknown_task.store(true, Ordering::Relaxed);
+            }
+            answer
+        },
         || async {
             read_state(client, ActionFamily::Plan, &user, &user)
                 .await
@@ -128,6 +162,32 @@ pub async fn change(
         },
     )
     .await;
+    let fall_back = later && mode == SchedulingMode::Auto && unknown_task.load(Ordering::Relaxed);
+    if let (
+        true,
+        Ok(Recorded {
+            outcome: MutationOutcome::Failure { message, .. },
+            ..
+        }),
+    ) = (fall_back, &recorded)
+    {
+        let why = format!(
+            "SendGrid answered that scheduled changes do not exist ({message}), so the console \
+             holds this one:"
+        );
+        return held::hold(
+            pool,
+            operator,
+            &user,
+            &request.form,
+            &valid,
+            &plan.state,
+            &key,
+            client_ip,
+            &why,
+        )
+        .await;
+    }
     outcome(recorded, summary)
 }
 
@@ -203,7 +263,8 @@ fn outcome(recorded: Result<Recorded, AuditError>, summary: String) -> Result<Pl
     match recorded.outcome {
         MutationOutcome::Success => Ok(PlanDone {
             summary,
-            attempt_id: recorded.attempt_id,
+            attempt_id: Some(recorded.attempt_id),
+            job_id: None,
             replayed: recorded.replayed,
         }),
         MutationOutcome::Failure { message, field } => Err(PlanError::Failed {

@@ -2,6 +2,7 @@
 //! send the change through the audit log, and answer a repeated form from the log.
 
 mod change;
+mod held;
 mod recorded;
 
 use sendgrid::{Client, Overview, Package, PendingChange, PendingQuery};
@@ -12,6 +13,7 @@ use crate::domain::{Cents, IsoDate};
 use crate::services::audit::snapshot::plan_state;
 
 pub use change::{cancel_pending, change, ChangeRequest};
+pub use held::{held_for, run_job};
 pub use recorded::{recorded, Earlier};
 
 /// A customer's plan as SendGrid reports it now, and the same as the audit log's `before`.
@@ -22,6 +24,9 @@ pub struct PlanRead {
     /// Set when scheduled changes could not be read (that API was removed from the v2 docs in
     /// 2017, §2.6, so it may be missing upstream); everything else is still usable.
     pub note: Option<String>,
+    /// Whether SendGrid answered the pending API as a call it knows: `Some(false)` when it
+    /// said the call does not exist, `None` when it could not be asked.
+    pub sendgrid_schedules: Option<bool>,
 }
 
 /// Reads overview, packages, free IPs and pending changes at once. All but the pending list
@@ -41,6 +46,11 @@ pub async fn read(client: &Client, user: &str) -> Result<PlanRead, PlanError> {
     let overview = overview.map_err(|error| read_error(user, error))?;
     let packages = packages.map_err(|error| read_error(user, error))?;
     let free_ips = free_ips.map_err(|error| read_error(user, error))?;
+    let sendgrid_schedules = match &pending {
+        Ok(_) => Some(true),
+        Err(error) if error.is_unknown_call() => Some(false),
+        Err(_) => None,
+    };
     let (pending, note) = match pending {
         // Whether the `username` filter is exact is not documented (API.md §2.6): keep exact ones.
         Ok(list) => (
@@ -49,6 +59,8 @@ pub async fn read(client: &Client, user: &str) -> Result<PlanRead, PlanError> {
                 .collect::<Vec<_>>(),
             None,
         ),
+        // Gone upstream: nothing is scheduled there, and the review says who makes a change.
+        Err(error) if error.is_unknown_call() => (Vec::new(), None),
         Err(error) => (
             Vec::new(),
             Some(format!("Scheduled changes could not be read: {error}")),
@@ -72,6 +84,7 @@ pub async fn read(client: &Client, user: &str) -> Result<PlanRead, PlanError> {
             free_ips,
         },
         note,
+        sendgrid_schedules,
     })
 }
 

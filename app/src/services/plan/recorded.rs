@@ -21,6 +21,20 @@ pub async fn recorded(pool: &SqlitePool, user: &str, key: &str) -> Option<Earlie
     if key.is_empty() {
         return None;
     }
+    if let Ok(Some(job)) = crate::services::schedule::by_key(pool, key).await {
+        if job.customer == user && job.action.starts_with("plan.") {
+            return Some(Earlier {
+                action: job.action.clone(),
+                params: job.payload_json(),
+                outcome: Ok(PlanDone {
+                    summary: job.summary,
+                    attempt_id: None,
+                    job_id: Some(job.id),
+                    replayed: true,
+                }),
+            });
+        }
+    }
     match lookup(pool, user, key).await {
         Ok(found) => found,
         Err(error) => {
@@ -62,7 +76,8 @@ async fn lookup(pool: &SqlitePool, user: &str, key: &str) -> Result<Option<Earli
             match outcome.as_deref() {
                 Some("success") => Ok(PlanDone {
                     summary: summary(user, &action, &params),
-                    attempt_id,
+                    attempt_id: Some(attempt_id),
+                    job_id: None,
                     replayed: true,
                 }),
                 Some("failure") | Some("refused") => Err(PlanError::Failed {

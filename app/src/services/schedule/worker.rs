@@ -14,6 +14,7 @@ use crate::domain::Permission;
 use crate::services::audit::{self, NewEvent};
 use crate::services::offerings::{self, JobRun};
 use crate::services::operators::{self, Standing};
+use crate::services::plan;
 
 /// What time it is for the worker; tests move it forward instead of waiting.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -76,6 +77,10 @@ impl Worker {
             };
             let run = match self.standing_of(&job).await {
                 Some(why) => refused(&self.pool, &job, &why).await,
+                // Plan changes the console holds because SendGrid no longer schedules them.
+                None if job.action.starts_with("plan.") => {
+                    plan::run_job(&self.pool, &self.client, &job).await
+                }
                 None => offerings::run_job(&self.pool, &self.client, &job).await,
             };
             tracing::info!(job = job.id, action = %job.action, status = run.status.as_str(), "scheduled change ran");

@@ -26,18 +26,28 @@ impl Customers {
     /// `customers` v2 customers (plus v3-only accounts); background syncs off, so each test
     /// decides when the directory is read.
     pub async fn start(customers: usize) -> Customers {
-        let sim = simulator::spawn(simulator::Config {
+        Customers::start_with(customers, |_| {}, |_| {}).await
+    }
+
+    /// [`Self::start`] with the simulator's and the console's settings adjusted.
+    pub async fn start_with(
+        customers: usize,
+        simulator: impl FnOnce(&mut simulator::Config),
+        console: impl FnOnce(&mut server::config::ServeArgs),
+    ) -> Customers {
+        let mut config = simulator::Config {
             customers,
             api_key: SIM_KEY.to_string(),
             ..simulator::Config::default()
-        })
-        .await
-        .expect("simulator starts");
+        };
+        simulator(&mut config);
+        let sim = simulator::spawn(config).await.expect("simulator starts");
         let base = sim.base_url();
         let console = TestConsole::start_with(|args| {
             args.directory_sync_minutes = 0;
             args.upstream.base = base;
             args.upstream.api_key = Some(sendgrid::Secret::new(SIM_KEY.to_string()));
+            console(args);
         })
         .await;
         for (email, role) in [

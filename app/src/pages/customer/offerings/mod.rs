@@ -8,7 +8,6 @@
 
 mod catalog;
 mod form;
-mod jobs;
 mod review;
 mod state;
 mod timing;
@@ -31,9 +30,9 @@ use crate::domain::offerings::{
 };
 use crate::domain::schedule::{due_date, ChangeTiming};
 
+use super::held_jobs::ScheduledChanges;
 use catalog::{CatalogTable, CurrentOfferings};
 use form::OfferingsEditForm;
-use jobs::ScheduledChanges;
 use review::OfferingsReview;
 use state::StateSection;
 
@@ -215,7 +214,7 @@ fn OfferingsBody(
     view! {
         {notes}
         <StateSection view=view.clone() step key=step_key change=change_state />
-        <ScheduledChanges view=view.clone() cancel />
+        <ScheduledChanges key=view.key.clone() jobs=view.jobs.clone() can_change=view.can_change cancel />
         <section class="card offerings-now" aria-labelledby="offerings-now-title">
             <h3 id="offerings-now-title">"On this account"</h3>
             <CurrentOfferings current=view.current.clone() />

@@ -16,10 +16,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::CustomerContext;
+use crate::api::offerings::CancelScheduledChange;
 use crate::api::plan::{get_plan, CancelPendingChange, ChangePlan, PlanView};
 use crate::domain::directory::encode_component;
 use crate::domain::plan::{check, PlanError, PlanForm};
 
+use super::held_jobs::ScheduledChanges;
 use facts::PlanFacts;
 use form::ChangeForm;
 use outcome::Outcome;
@@ -34,6 +36,7 @@ pub fn PlanTab() -> impl IntoView {
     // Created here, above the data they change, so their results survive the reload below.
     let change = ServerAction::<ChangePlan>::new();
     let cancel = ServerAction::<CancelPendingChange>::new();
+    let cancel_held = ServerAction::<CancelScheduledChange>::new();
     let recorded = |result: Option<Result<_, PlanError>>| {
         matches!(
             result,
@@ -50,6 +53,11 @@ pub fn PlanTab() -> impl IntoView {
     });
     Effect::new(move |_| {
         if cancel.version().get() > 0 && recorded(cancel.value().get_untracked()) {
+            context.bump();
+        }
+    });
+    Effect::new(move |_| {
+        if cancel_held.version().get() > 0 {
             context.bump();
         }
     });
@@ -78,7 +86,7 @@ pub fn PlanTab() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading the plan from SendGrid…"</p> }>
             {move || plan.get().map(|loaded| match loaded {
-                Ok(view) => panel(view! { <PlanBody view change cancel /> }.into_any()),
+                Ok(view) => panel(view! { <PlanBody view change cancel cancel_held /> }.into_any()),
                 Err(PlanError::V3Only) => panel(view! {
                     <p class="empty-inline">{PlanError::V3Only.to_string()}</p>
                 }.into_any()),
@@ -120,6 +128,7 @@ fn PlanBody(
     view: PlanView,
     change: ServerAction<ChangePlan>,
     cancel: ServerAction<CancelPendingChange>,
+    cancel_held: ServerAction<CancelScheduledChange>,
 ) -> impl IntoView {
     let query = use_query_map();
     let context = CustomerContext::get();
@@ -188,6 +197,9 @@ fn PlanBody(
         {view.note.clone().map(|note| view! { <p class="notice notice-warn" role="status">{note}</p> })}
         <PlanFacts view=view.clone() />
         <PendingSection view=view.clone() cancel />
+        {(!view.held.is_empty()).then(|| view! {
+            <ScheduledChanges key=context.key.get_untracked() jobs=view.held.clone() can_change=view.can_change cancel=cancel_held />
+        })}
         <section class="card plan-change" aria-labelledby="change-title">
             <h2 id="change-title">"Change the plan"</h2>
             {change_section}

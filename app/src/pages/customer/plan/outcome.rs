@@ -17,7 +17,11 @@ pub fn Outcome(
         Ok(done) => view! {
             <div class="notice notice-ok" role="status" data-testid="plan-outcome">
                 <p>{done.summary}</p>
-                <p class="hint">{format!("Recorded in the audit log as change #{}.", done.attempt_id)}</p>
+                <p class="hint">{match (done.attempt_id, done.job_id) {
+                    (_, Some(job)) => format!("Held by the console as scheduled change #{job}; it is listed under Scheduled changes until it is made."),
+                    (Some(attempt), None) => format!("Recorded in the audit log as change #{attempt}."),
+                    (None, None) => "Recorded in the audit log.".to_string(),
+                }}</p>
                 <p><a href=again>"Make another change"</a></p>
             </div>
         }

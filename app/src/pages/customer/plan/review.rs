@@ -8,9 +8,10 @@ use super::edit_href;
 use crate::api::plan::{ChangePlan, PlanView};
 use crate::domain::directory::encode_component;
 use crate::domain::plan::{
-    describe, estimate_formula, warnings, Placement, PlanError, PlanField, PlanForm,
+    describe, estimate_formula, warnings, Placement, PlanError, PlanField, PlanForm, PlanTiming,
     ValidPlanChange,
 };
+use crate::domain::schedule::next_day;
 
 #[component]
 pub fn ReviewStep(
@@ -27,6 +28,14 @@ pub fn ReviewStep(
     let statement = describe(&valid, &view.state, view.today);
     let warnings = warnings(&valid, &view.state);
     let formula = estimate_formula(&valid, &view.state, view.today);
+    // Who makes a change for the end of the cycle: said before the operator confirms.
+    let maker = (valid.timing == PlanTiming::EndOfCycle).then(|| {
+        let applies_on = view
+            .state
+            .cycle
+            .map(|c| c.process.unwrap_or_else(|| next_day(c.end)));
+        view.scheduled_by.explain(applies_on)
+    });
     let destructive = valid.action.is_destructive();
     let pending = change.pending();
     let recorded = StoredValue::new(recorded);
@@ -90,6 +99,7 @@ pub fn ReviewStep(
         <div class="review" aria-labelledby="review-title">
             <h3 id="review-title">"Review the change"</h3>
             <p class="review-statement" data-testid="review-statement">{statement}</p>
+            {maker.map(|text| view! { <p class="review-maker" data-testid="review-maker">{text}</p> })}
             {formula.map(|formula| view! {
                 <details class="estimate-formula">
                     <summary>"How the estimate is made"</summary>

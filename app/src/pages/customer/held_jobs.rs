@@ -1,16 +1,20 @@
-//! Changes held by the console for later, with their outcome once run, and "Cancel scheduled
-//! change" while one is pending (an audit event).
+//! Changes held by the console for later (offerings and state, which SendGrid cannot
+//! schedule, and plan changes once SendGrid no longer does), with their outcome once run, and
+//! "Cancel scheduled change" while one is pending (an audit event).
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::api::offerings::{CancelScheduledChange, OfferingsView};
+use crate::api::offerings::CancelScheduledChange;
 use crate::components::LocalTime;
-use crate::domain::schedule::JobStatus;
+use crate::domain::schedule::{JobStatus, ScheduledJob};
 
 #[component]
 pub fn ScheduledChanges(
-    view: OfferingsView,
+    /// The customer page's key.
+    key: String,
+    jobs: Vec<ScheduledJob>,
+    can_change: bool,
     cancel: ServerAction<CancelScheduledChange>,
 ) -> impl IntoView {
     let pending = cancel.pending();
@@ -25,13 +29,12 @@ pub fn ScheduledChanges(
             }
         })
     };
-    let items = view
-        .jobs
+    let items = jobs
         .iter()
         .map(|job| {
             let summary_id = format!("job-{}-summary", job.id);
-            let can_cancel = view.can_change && job.status == JobStatus::Pending;
-            let (user, job_id) = (view.key.clone(), job.id.to_string());
+            let can_cancel = can_change && job.status == JobStatus::Pending;
+            let (user, job_id) = (key.clone(), job.id.to_string());
             view! {
                 <li class="scheduled-job" data-testid="scheduled-job">
                     <p>
@@ -62,7 +65,7 @@ pub fn ScheduledChanges(
         <section class="card scheduled" aria-labelledby="scheduled-title">
             <h3 id="scheduled-title">"Scheduled changes"</h3>
             {result}
-            {if view.jobs.is_empty() {
+            {if jobs.is_empty() {
                 view! { <p class="pending-none">"No change is held for later."</p> }.into_any()
             } else {
                 view! { <ul class="scheduled-list">{items}</ul> }.into_any()
