@@ -27,6 +27,7 @@ pub async fn start_with(rate_limit_per_minute: Option<u32>) -> Sim {
         api_key: KEY.to_owned(),
         v2_user: "apikey".to_owned(),
         rate_limit_per_minute,
+        ..simulator::Config::default()
     })
     .await
     .expect("simulator starts");

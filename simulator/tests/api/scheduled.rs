@@ -205,3 +205,56 @@ async fn a_cycle_end_renews_with_an_invoice() {
         basic["billing_start_date"]
     );
 }
+
+/// `api_2017`: the legacy API as it has been since the 2017 removal (API.md §2.6): every
+/// scheduled task is an invalid task and the pending API an unknown module, on v1 and v2; the
+/// immediate tasks and the rest of the module work as before.
+#[tokio::test]
+async fn the_2017_api_has_no_scheduled_tasks_and_no_pending_api() {
+    let sim = crate::helpers::spawn_with(simulator::Config {
+        api_key: crate::helpers::KEY.to_owned(),
+        api_2017: true,
+        ..simulator::Config::default()
+    })
+    .await;
+    let gold = sim.customer_where(on("Gold Package")).await;
+    let user = gold["username"].as_str().unwrap();
+    for task in [
+        "scheduled_upgrade",
+        "scheduled_downgrade",
+        "scheduled_close",
+    ] {
+        let reply = sim
+            .legacy(
+                ACCOUNT,
+                &[
+                    ("task", task),
+                    ("user", user),
+                    ("package", "Silver Package"),
+                ],
+            )
+            .await;
+        assert_error(&reply, "Invalid task");
+    }
+    for path in [PENDING, "/api/distributor.pending.json"] {
+        let reply = sim.legacy(path, &[("task", "list")]).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{path}: {}",
+            reply.text
+        );
+        assert!(reply.text.contains("Unknown API module"), "{}", reply.text);
+    }
+    let now = sim
+        .legacy(
+            ACCOUNT,
+            &[
+                ("task", "immediate_downgrade"),
+                ("user", user),
+                ("package", "Silver Package"),
+            ],
+        )
+        .await;
+    assert_eq!(now.json(), json!({"message": "success"}));
+}
