@@ -323,8 +323,8 @@ fn plan_form() -> impl Strategy<Value = PlanForm> {
         field(&["upgrade", "downgrade", "close", "cancel"]),
         field(&["now", "end_of_cycle", "later"]),
         field(PACKAGES),
-        field(&["198.51.100.200", "10.0.0.1", ""]),
-        field(&["Reseller Group", ""]),
+        prop::collection::vec(field(&["198.51.100.200", "10.0.0.1", ""]), 0..3),
+        prop::collection::vec(field(&["Reseller Group", "Transactional", ""]), 0..3),
     )
         .prop_map(|(action, timing, package, ip, ip_group)| PlanForm {
             action,
@@ -348,19 +348,20 @@ proptest! {
                 (Some(target), action) => {
                     prop_assert!(action != PlanAction::Close);
                     prop_assert!(plan::targets(&state, action).contains(&target));
-                    let current = state.current().expect("a listed current package");
-                    match action {
-                        PlanAction::Upgrade => prop_assert!(target.price > current.price),
-                        _ => prop_assert!(target.price < current.price),
-                    }
+                    // Prices do not decide (the documents never say so); the current package does.
+                    prop_assert!(!target.name.eq_ignore_ascii_case(&state.package));
                 }
                 (None, _) => prop_assert!(false, "an upgrade or downgrade without a target"),
             }
             match &change.placement {
-                plan::Placement::Ip(ip) => prop_assert!(state.free_ips.contains(ip)),
-                plan::Placement::IpGroup(group) => {
-                    prop_assert!(!group.is_empty() && group.chars().count() <= 255);
-                    prop_assert_eq!(group.as_str(), form.ip_group.trim());
+                plan::Placement::Ips(ips) => {
+                    prop_assert!(!ips.is_empty());
+                    prop_assert!(ips.iter().all(|ip| state.free_ips.contains(ip)));
+                }
+                plan::Placement::IpGroups(groups) => {
+                    prop_assert!(!groups.is_empty());
+                    prop_assert!(groups.iter().all(|g| !g.is_empty() && g.chars().count() <= 255 && g.trim() == g));
+                    prop_assert_eq!(groups, &form.ip_groups());
                 }
                 plan::Placement::Unchanged => {}
             }

@@ -108,7 +108,7 @@ async fn account_lifecycle() {
         AccountState::Deactivated
     );
     let refused = client.sso(&id).await.unwrap_err();
-    assert!(matches!(refused, Error::Unauthorized { .. }), "{refused:?}");
+    assert!(matches!(refused, Error::Forbidden { .. }), "{refused:?}");
     client
         .update_account_state(&id, WritableState::Activated)
         .await
