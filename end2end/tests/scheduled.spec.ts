@@ -1,7 +1,7 @@
 import { test, expect, hydrated } from "./fixtures";
 import { signIn } from "./operators";
 import { openCustomer } from "./directory";
-import { customerState } from "./simulator";
+import { addFault, customerState } from "./simulator";
 import { CUSTOMERS } from "./world";
 
 // `/scheduled`: a downgrade scheduled on a customer's Plan tab is listed with every other
@@ -59,4 +59,41 @@ test("support reads the scheduled changes without cancel buttons", async ({ page
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Scheduled" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Scheduled changes");
   await expect(page.getByRole("button", { name: "Cancel" })).toHaveCount(0);
+});
+
+test("when SendGrid answers that scheduled tasks do not exist, the console holds the change and it can be cancelled", async ({ page }) => {
+  const c = CUSTOMERS.held;
+  await addFault({
+    path_prefix: "/apiv2/reseller.account",
+    task: "scheduled_downgrade",
+    status: 400,
+    body: '{"message":"error","errors":["Invalid task"]}',
+    content_type: "application/json",
+    times: 1,
+  });
+  await signIn(page, "manager");
+  await openCustomer(page, c.username, `${c.first_name} ${c.last_name}`, true);
+  await page.getByLabel("Action").selectOption("downgrade");
+  await page.getByLabel("Timing").selectOption("end_of_cycle");
+  await page.getByLabel("Target package").selectOption("Basic Package");
+  await page.getByLabel("IP group").fill("Transactional");
+  await page.getByRole("button", { name: "Review change" }).click();
+  // SendGrid's pending API answers, so SendGrid is expected to hold it; the review says so.
+  await expect(page.getByTestId("review-maker")).toContainText("SendGrid holds this change");
+  await hydrated(page);
+  await page.getByLabel("Type the username to confirm").fill(c.username);
+  await page.getByRole("button", { name: "Confirm change" }).click();
+  const outcome = page.getByTestId("plan-outcome");
+  await expect(outcome).toContainText("SendGrid answered that scheduled changes do not exist");
+  await expect(outcome).toContainText("made by the console");
+  await expect(outcome).toContainText("Held by the console as scheduled change #");
+  expect((await customerState(c.username)).v2?.scheduled_change).toBeNull();
+
+  // The Plan tab lists it with its cancel; cancelling it is recorded and leaves nothing held.
+  await page.getByRole("link", { name: "Make another change" }).click();
+  const held = page.getByRole("region", { name: "Scheduled changes" });
+  await expect(held).toContainText(`Downgrade ${c.username} to Basic Package`);
+  await held.getByRole("button", { name: "Cancel scheduled change" }).click();
+  await expect(held.getByRole("status")).toContainText("Cancelled");
+  await expect(held).toContainText("Cancelled");
 });

@@ -68,7 +68,15 @@ export async function advanceClock(days: number): Promise<{ today: string; sched
   return response.json();
 }
 
-export type Fault = { path_prefix: string; status?: number; latency_ms?: number; times?: number };
+export type Fault = {
+  path_prefix: string;
+  status?: number;
+  latency_ms?: number;
+  times?: number;
+  task?: string;
+  body?: string;
+  content_type?: string;
+};
 
 export async function addFault(fault: Fault): Promise<void> {
   const response = await call("POST", "/_sim/faults", fault);

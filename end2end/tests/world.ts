@@ -30,5 +30,6 @@ export const CUSTOMERS = {
   sso: { username: "e2e-sso", first_name: "Sonja", last_name: "Signin", company: "Sign In Ltd", package: "Basic Package", v3: { offerings: v3Start } },
   scheduledJs: { username: "e2e-scheduled-js", first_name: "Sally", last_name: "Scheduled", company: "Scheduled Scripted Ltd", package: "Silver Package" },
   scheduledNoJs: { username: "e2e-scheduled-nojs", first_name: "Saul", last_name: "Scheduled", company: "Scheduled Plain Ltd", package: "Silver Package" },
+  held: { username: "e2e-held", first_name: "Hedda", last_name: "Held", company: "Held Change Ltd", package: "Silver Package" },
   v2Only: { username: "e2e-v2-only", first_name: "Vera", last_name: "Legacy", company: "Only Legacy Ltd", package: "Basic Package" },
 } satisfies Record<string, NewCustomer>;
