@@ -404,3 +404,60 @@ async fn every_waiting_change_is_listed_across_customers() {
         assert_eq!(status, 400, "{kind} {due_by}: {body}");
     }
 }
+
+/// A held offerings change is made as the difference that was reviewed (API.md §5.7: the PUT
+/// replaces the whole set), applied to what the account holds when it is due: what the account
+/// gained meanwhile stays, and the audit row keeps the reviewed set and the one sent.
+#[tokio::test]
+async fn a_held_offerings_change_keeps_what_the_account_gained_meanwhile() {
+    const IP: &str = "org.ip.dedicated.v1";
+    let h = Harness::start(CUSTOMERS, 30).await;
+    let (user, id, _, cycle_end) = free_customer(&h).await;
+    let t = &h.t;
+    let due_day = days_after(&cycle_end, 1);
+    // Reviewed against FREE + MC: the package goes to PRO, MC stays.
+    let set = format!("package:{PRO}:1,addon:{MC}:1");
+    let form = [
+        ("user", user.as_str()),
+        ("offerings", set.as_str()),
+        ("timing", "end_of_cycle"),
+        ("confirm", user.as_str()),
+        ("idempotency_key", "k-delta"),
+    ];
+    let (status, body) = t.call(&t.manager, "update_offerings", &form).await;
+    assert_eq!(status, 200, "{body}");
+    let job_id = body["job_id"].as_i64().expect("a job");
+    // Before it is due, two dedicated IPs are added in SendGrid's own console.
+    h.set_offerings(
+        &id,
+        &[
+            Offering::package(FREE),
+            Offering::addon(MC, 1),
+            Offering::addon(IP, 2),
+        ],
+    )
+    .await;
+    assert_eq!(worker_at(&h, midnight(&due_day, 1)).run_due().await, 1);
+    h.wait_for_job(job_id, "done").await;
+    let mut offerings = h.sim_offerings(&id).await;
+    offerings.sort();
+    assert_eq!(
+        offerings,
+        [
+            ("addon".to_string(), IP.to_string(), 2),
+            ("addon".to_string(), MC.to_string(), 1),
+            ("package".to_string(), PRO.to_string(), 1),
+        ],
+        "the IPs added meanwhile are kept"
+    );
+    let rows = audit_params(&t.console.pool, &user).await;
+    let attempt = &rows.iter().find(|(k, _, _)| k == "attempt").unwrap().2;
+    assert_eq!(
+        attempt["reviewed"],
+        format!("package:{FREE}:1,addon:{MC}:1")
+    );
+    assert_eq!(
+        attempt["sent"],
+        format!("package:{PRO}:1,addon:{IP}:2,addon:{MC}:1")
+    );
+}

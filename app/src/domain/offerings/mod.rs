@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::change::{ChangeError, FieldError};
 
+mod delta;
+
+pub use delta::apply_delta;
 pub use diff::{diff, needs_confirmation, DiffChange, DiffLine};
 pub use form::{check_catalog, OfferingsForm};
 pub use state::{AccountStateName, StateMeaning, WritableState, STATE_TABLE};

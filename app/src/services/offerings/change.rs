@@ -9,7 +9,7 @@ use super::run::{apply_offerings, UPDATE_OFFERINGS};
 use super::{catalog, describe_set, lines, scheduled};
 use crate::domain::change::{ChangeDone, ChangeError, FieldError};
 use crate::domain::offerings::{
-    check_catalog, decode_lines, diff, needs_confirmation, same_holdings, DiffChange,
+    check_catalog, decode_lines, diff, encode_lines, needs_confirmation, same_holdings, DiffChange,
     OfferingField, OfferingSet, OfferingsError,
 };
 use crate::domain::schedule::{due_date, ChangeTiming};
@@ -230,6 +230,9 @@ pub async fn update(
             let due = due_for(client, &keys, &request.apply_on).await?;
             let mut payload = params;
             payload["scheduled_for"] = Value::String(due.to_string());
+            // What the account holds now: when due, the reviewed difference is applied to
+            // what it holds then (see `apply_delta`).
+            payload["reviewed"] = Value::String(encode_lines(&held));
             let job = NewJob {
                 due_at: start_of(due),
                 customer: keys.key.clone(),

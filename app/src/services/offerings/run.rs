@@ -6,7 +6,7 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 
 use crate::domain::offerings::{
-    decode_lines, OfferingKind, OfferingLine, OfferingSet, WritableState,
+    apply_delta, decode_lines, OfferingKind, OfferingLine, OfferingSet, WritableState,
 };
 use crate::domain::schedule::JobStatus;
 use crate::domain::IdempotencyKey;
@@ -102,6 +102,33 @@ pub async fn apply_state(
     .await
 }
 
+/// The set to PUT for a held change: the reviewed difference applied to what the account
+/// holds now (`apply_delta`); the audit row records both the reviewed holdings (its
+/// parameters) and the found ones (its before-state).
+async fn reviewed_delta(
+    client: &Client,
+    account_id: &str,
+    reviewed: &str,
+    desired: &OfferingSet,
+) -> Result<OfferingSet, String> {
+    let reviewed = decode_lines(reviewed)
+        .map_err(|_| "The reviewed offerings are unreadable; nothing was sent.".to_string())?;
+    let found = client
+        .get_account_offerings(account_id)
+        .await
+        .map_err(|error| {
+            format!("The offerings could not be read, so nothing was sent: {error}")
+        })?;
+    let lines = apply_delta(&super::lines(&found), &reviewed, desired);
+    OfferingSet::parse(&lines).map_err(|errors| {
+        let why: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+        format!(
+            "The reviewed change no longer fits what the account holds, so nothing was sent: {}",
+            why.join(" ")
+        )
+    })
+}
+
 /// How a scheduled job ended.
 pub struct JobRun {
     pub status: JobStatus,
@@ -162,6 +189,18 @@ pub async fn run_job(pool: &SqlitePool, client: &Client, job: &JobRow) -> JobRun
                     "The scheduled offerings are not a valid set; nothing was sent.",
                 );
             };
+            let set = match text("reviewed") {
+                Some(reviewed) => {
+                    match reviewed_delta(client, &account_id, &reviewed, &set).await {
+                        Ok(set) => set,
+                        Err(why) => return JobRun::failed(why),
+                    }
+                }
+                // Held before the console kept what was reviewed: the whole set, as reviewed.
+                None => set,
+            };
+            let mut mutation = mutation;
+            mutation.params["sent"] = Value::String(set.encode());
             apply_offerings(pool, client, mutation, &account_id, &set).await
         }
         _ => {
