@@ -201,6 +201,16 @@ async fn when_sendgrid_refuses_the_scheduled_task_auto_holds_it_instead() {
             ),
         ]
     );
+    // The page reached again with the form's key (a plain form's redirect) says the same.
+    let (status, view) = t
+        .call(
+            &t.manager,
+            "get_plan",
+            &[("user", &user), ("key", "k-fallback")],
+        )
+        .await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["earlier"]["Ok"]["summary"], body["summary"], "{view}");
     // The same form again: the held change, not the refusal.
     let (_, again) = t
         .call(

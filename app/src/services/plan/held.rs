@@ -62,6 +62,7 @@ pub async fn hold(
         "ip_group": form.ip_groups(),
     });
     payload["scheduled_for"] = Value::String(day.to_string());
+    payload["held_because"] = Value::String(why.to_string());
     let target = valid
         .target
         .as_ref()
@@ -86,11 +87,25 @@ pub async fn hold(
         .await
         .map_err(|error| PlanError::Unavailable(format!("{error}; nothing was scheduled.")))?;
     Ok(PlanDone {
-        summary: format!("{why} {}", job.summary),
+        replayed: !inserted,
+        ..done_of(&job)
+    })
+}
+
+/// How holding `job` is told to the operator: why the console holds it, and what it will do.
+pub fn done_of(job: &JobRow) -> PlanDone {
+    let why = job
+        .payload_json()
+        .get("held_because")
+        .and_then(Value::as_str)
+        .map(|why| format!("{why} "))
+        .unwrap_or_default();
+    PlanDone {
+        summary: format!("{why}{}", job.summary),
         attempt_id: None,
         job_id: Some(job.id),
-        replayed: !inserted,
-    })
+        replayed: true,
+    }
 }
 
 /// The change held under this form's key, when the form was submitted before and the console
@@ -105,12 +120,7 @@ pub async fn replay(
         .map_err(|error| PlanError::Unavailable(format!("{error}; nothing was sent.")))?;
     Ok(job
         .filter(|job| job.customer == user && job.action.starts_with("plan."))
-        .map(|job| PlanDone {
-            summary: job.summary,
-            attempt_id: None,
-            job_id: Some(job.id),
-            replayed: true,
-        }))
+        .map(|job| done_of(&job)))
 }
 
 /// The plan changes the console holds for `user`, waiting or finished lately.

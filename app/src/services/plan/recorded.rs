@@ -26,12 +26,7 @@ pub async fn recorded(pool: &SqlitePool, user: &str, key: &str) -> Option<Earlie
             return Some(Earlier {
                 action: job.action.clone(),
                 params: job.payload_json(),
-                outcome: Ok(PlanDone {
-                    summary: job.summary,
-                    attempt_id: None,
-                    job_id: Some(job.id),
-                    replayed: true,
-                }),
+                outcome: Ok(super::held::done_of(&job)),
             });
         }
     }
