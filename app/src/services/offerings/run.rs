@@ -137,7 +137,32 @@ pub struct JobRun {
 }
 
 impl JobRun {
-    fn failed(result: impl Into<String>) -> JobRun {
+    /// How a job ended, from how its change was recorded.
+    pub fn from_recorded(recorded: Result<Recorded, AuditError>) -> JobRun {
+        let recorded = match recorded {
+            Err(error) => return JobRun::failed(format!("{error} It was not retried.")),
+            Ok(recorded) => recorded,
+        };
+        let (status, result) = match recorded.outcome {
+            MutationOutcome::Success => {
+                (JobStatus::Done, "SendGrid accepted the change.".to_string())
+            }
+            MutationOutcome::Failure { message, .. } => {
+                (JobStatus::Failed, format!("SendGrid refused it: {message}"))
+            }
+            MutationOutcome::Unknown { message } => (
+                JobStatus::Failed,
+                format!("Outcome unknown: reconcile it in History before trying again. {message}"),
+            ),
+        };
+        JobRun {
+            status,
+            result,
+            attempt_id: Some(recorded.attempt_id),
+        }
+    }
+
+    pub fn failed(result: impl Into<String>) -> JobRun {
         JobRun {
             status: JobStatus::Failed,
             result: result.into(),
@@ -212,28 +237,5 @@ pub async fn run_job(pool: &SqlitePool, client: &Client, job: &JobRow) -> JobRun
             apply_state(pool, client, mutation, &account_id, state).await
         }
     };
-    match recorded {
-        Err(error) => JobRun::failed(format!("{error} It was not retried.")),
-        Ok(recorded) => {
-            let (status, result) = match recorded.outcome {
-                MutationOutcome::Success => {
-                    (JobStatus::Done, "SendGrid accepted the change.".to_string())
-                }
-                MutationOutcome::Failure { message, .. } => {
-                    (JobStatus::Failed, format!("SendGrid refused it: {message}"))
-                }
-                MutationOutcome::Unknown { message } => (
-                    JobStatus::Failed,
-                    format!(
-                        "Outcome unknown: reconcile it in History before trying again. {message}"
-                    ),
-                ),
-            };
-            JobRun {
-                status,
-                result,
-                attempt_id: Some(recorded.attempt_id),
-            }
-        }
-    }
+    JobRun::from_recorded(recorded)
 }

@@ -13,10 +13,10 @@ use crate::domain::plan::{
     check, task_name, FieldError, PlanAction, PlanDone, PlanError, PlanField, PlanForm, PlanState,
     PlanTiming, ValidPlanChange,
 };
-use crate::domain::schedule::{next_day, JobStatus, ScheduledJob};
+use crate::domain::schedule::{next_day, ScheduledJob};
 use crate::domain::{IdempotencyKey, IsoDate};
 use crate::services::audit::snapshot::{read_state, ActionFamily};
-use crate::services::audit::{run_mutation, Mutation, MutationOutcome};
+use crate::services::audit::{run_mutation, Mutation};
 use crate::services::clock::start_of;
 use crate::services::offerings::JobRun;
 use crate::services::schedule::{self, JobRow, NewJob};
@@ -142,11 +142,7 @@ pub async fn held_for(pool: &SqlitePool, user: &str) -> Vec<ScheduledJob> {
 /// the account as SendGrid reports it now; a change no longer valid is not sent.
 #[tracing::instrument(skip_all, fields(job = job.id, customer = %job.customer))]
 pub async fn run_job(pool: &SqlitePool, client: &Client, job: &JobRow) -> JobRun {
-    let failed = |result: String| JobRun {
-        status: JobStatus::Failed,
-        result,
-        attempt_id: None,
-    };
+    let failed = JobRun::failed;
     let payload = job.payload_json();
     let Some(form) = payload.get("form") else {
         return failed("The held change carries no form; nothing was sent.".to_string());
@@ -201,29 +197,5 @@ pub async fn run_job(pool: &SqlitePool, client: &Client, job: &JobRow) -> JobRun
         },
     )
     .await;
-    match recorded {
-        Err(error) => failed(format!("{error} It was not retried.")),
-        Ok(recorded) => {
-            let attempt_id = Some(recorded.attempt_id);
-            let (status, result) = match recorded.outcome {
-                MutationOutcome::Success => {
-                    (JobStatus::Done, "SendGrid accepted the change.".to_string())
-                }
-                MutationOutcome::Failure { message, .. } => {
-                    (JobStatus::Failed, format!("SendGrid refused it: {message}"))
-                }
-                MutationOutcome::Unknown { message } => (
-                    JobStatus::Failed,
-                    format!(
-                        "Outcome unknown: reconcile it in History before trying again. {message}"
-                    ),
-                ),
-            };
-            JobRun {
-                status,
-                result,
-                attempt_id,
-            }
-        }
-    }
+    JobRun::from_recorded(recorded)
 }
