@@ -314,6 +314,7 @@ fn plan_state() -> impl Strategy<Value = PlanState> {
                 pending: None,
                 packages,
                 free_ips,
+                assigned_ips: vec!["203.0.113.9".to_string()],
             }
         })
 }
@@ -356,7 +357,8 @@ proptest! {
             match &change.placement {
                 plan::Placement::Ips(ips) => {
                     prop_assert!(!ips.is_empty());
-                    prop_assert!(ips.iter().all(|ip| state.free_ips.contains(ip)));
+                    let usable = state.ips_for(change.action);
+                    prop_assert!(ips.iter().all(|ip| usable.contains(&ip)));
                 }
                 plan::Placement::IpGroups(groups) => {
                     prop_assert!(!groups.is_empty());

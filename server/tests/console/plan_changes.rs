@@ -571,3 +571,53 @@ async fn several_ips_and_ip_groups_are_sent_and_recorded() {
     );
     t.console.stop().await;
 }
+
+/// A downgrade may take an IP "from your assigned IPs" as well as a free one (API.md §2.2):
+/// the console offers the reseller's own IPs for a downgrade and sends one; whether that IP can
+/// be moved is SendGrid's to say (the simulator refuses a taken one, its choice 6).
+#[tokio::test]
+async fn a_downgrade_may_name_one_of_the_resellers_assigned_ips() {
+    let t = Customers::start(CUSTOMERS).await;
+    let user = t.customer_on("Gold Package", &[]).await;
+    let plan = t.plan(&user).await;
+    let free: Vec<&str> = plan["state"]["free_ips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let assigned = plan["state"]["assigned_ips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|ip| !free.contains(ip))
+        .expect("an assigned IP that is not free")
+        .to_string();
+    // An upgrade takes free IPs only (§2.1): refused before SendGrid is asked.
+    let basic = t.customer_on("Basic Package", &[&user]).await;
+    let upgrade = Change {
+        package: "Silver Package",
+        ip: &assigned,
+        ..Change::new(&basic, "upgrade", "now", "k-up-assigned")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &upgrade.args()).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(invalid_fields(&body), ["Ip"]);
+    assert!(t.plan_calls(&basic).await.is_empty());
+
+    let downgrade = Change {
+        package: "Silver Package",
+        ip: &assigned,
+        confirm: &user,
+        ..Change::new(&user, "downgrade", "now", "k-down-assigned")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &downgrade.args()).await;
+    assert_eq!(t.plan_calls(&user).await.len(), 1, "sent: {body}");
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.to_string().contains("is not a free IP"),
+        "SendGrid's words: {body}"
+    );
+    t.console.stop().await;
+}

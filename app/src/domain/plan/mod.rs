@@ -105,6 +105,25 @@ pub struct PlanState {
     pub pending: Option<PendingInfo>,
     pub packages: Vec<PackageInfo>,
     pub free_ips: Vec<String>,
+    /// The reseller's own IPs (`reseller.ip task=all`, API.md §4.6): a downgrade may take one
+    /// of these "from your assigned IPs" as well as a free one (§2.2).
+    #[serde(default)]
+    pub assigned_ips: Vec<String>,
+}
+
+impl PlanState {
+    /// The IPs `action` may take: free ones, and for a downgrade also the reseller's own.
+    pub fn ips_for(&self, action: PlanAction) -> Vec<&String> {
+        let mut ips: Vec<&String> = self.free_ips.iter().collect();
+        if action == PlanAction::Downgrade {
+            ips.extend(
+                self.assigned_ips
+                    .iter()
+                    .filter(|ip| !self.free_ips.contains(ip)),
+            );
+        }
+        ips
+    }
 }
 
 impl PlanState {

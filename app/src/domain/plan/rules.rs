@@ -265,15 +265,25 @@ fn check_placement(
                 ));
                 return Placement::Unchanged;
             }
+            let usable = state.ips_for(action);
             let taken: Vec<&str> = ips
                 .iter()
-                .filter(|ip| !state.free_ips.contains(ip))
+                .filter(|ip| !usable.contains(ip))
                 .map(String::as_str)
                 .collect();
             if !taken.is_empty() {
-                let (list, verb) = match taken.as_slice() {
-                    [one] => (one.to_string(), "is not a free IP address"),
-                    several => (several.join(", "), "are not free IP addresses"),
+                // §2.1 assigns a free IP; §2.2 lets a downgrade take one of the reseller's own.
+                let (list, verb) = match (taken.as_slice(), action) {
+                    ([one], PlanAction::Downgrade) => (
+                        one.to_string(),
+                        "is neither free nor one of your assigned IPs",
+                    ),
+                    (several, PlanAction::Downgrade) => (
+                        several.join(", "),
+                        "are neither free nor among your assigned IPs",
+                    ),
+                    ([one], _) => (one.to_string(), "is not a free IP address"),
+                    (several, _) => (several.join(", "), "are not free IP addresses"),
                 };
                 errors.push(FieldError::new(
                     PlanField::Ip,

@@ -31,6 +31,7 @@ pub(crate) fn state_on(current: &str) -> PlanState {
             package("Platinum Package", 39995, true),
         ],
         free_ips: vec!["198.51.100.200".to_string()],
+        assigned_ips: vec!["198.51.100.1".to_string(), "198.51.100.200".to_string()],
     }
 }
 
@@ -372,5 +373,35 @@ fn the_form_reads_one_value_or_many() {
             ("ip[]", "x".to_string()),
             ("ip[]", "y".to_string()),
         ]
+    );
+}
+
+#[test]
+fn a_downgrade_may_take_one_of_the_resellers_assigned_ips() {
+    let gold = state_on("Gold Package");
+    let ok = check(
+        &form("downgrade", "now", "Silver Package", "198.51.100.1", ""),
+        &gold,
+    )
+    .unwrap();
+    assert_eq!(ok.placement, Placement::Ips(vec!["198.51.100.1".into()]));
+    let errors = check(
+        &form("downgrade", "now", "Silver Package", "198.51.100.77", ""),
+        &gold,
+    )
+    .unwrap_err();
+    assert_eq!(
+        errors[0].message,
+        "198.51.100.77 is neither free nor one of your assigned IPs; choose from the list."
+    );
+    // An upgrade assigns a free IP (§2.1): an assigned one is refused.
+    let errors = check(
+        &form("upgrade", "now", "Silver Package", "198.51.100.1", ""),
+        &state_on("Basic Package"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        errors[0].message,
+        "198.51.100.1 is not a free IP address; choose from the list."
     );
 }

@@ -5,7 +5,7 @@ mod change;
 mod held;
 mod recorded;
 
-use sendgrid::{Client, Overview, Package, PendingChange, PendingQuery};
+use sendgrid::{Client, IpQuery, Overview, Package, PendingChange, PendingQuery};
 use serde_json::Value;
 
 use crate::domain::plan::{BillingCycle, PackageInfo, PendingInfo, PlanError, PlanState, Usage};
@@ -37,10 +37,12 @@ pub async fn read(client: &Client, user: &str) -> Result<PlanRead, PlanError> {
         username: Some(user.to_string()),
         kind: None,
     };
-    let (overview, packages, free_ips, pending) = tokio::join!(
+    let all_ips = IpQuery::default();
+    let (overview, packages, free_ips, assigned_ips, pending) = tokio::join!(
         client.overview(user),
         client.list_packages(),
         client.list_free_ips(),
+        client.list_ips(&all_ips),
         client.list_pending(&pending_query),
     );
     let overview = overview.map_err(|error| read_error(user, error))?;
@@ -82,6 +84,8 @@ pub async fn read(client: &Client, user: &str) -> Result<PlanRead, PlanError> {
             pending: pending.first().map(pending_info),
             packages: packages.iter().map(package_info).collect(),
             free_ips,
+            // Only a downgrade's extra choice: without the list, free IPs still serve.
+            assigned_ips: assigned_ips.unwrap_or_default(),
         },
         note,
         sendgrid_schedules,

@@ -122,6 +122,16 @@ pub fn ChangeForm(
     );
     let invalid = |message: &Option<String>| message.is_some().then_some("true");
     let free_ips = view.state.free_ips.clone();
+    // A downgrade may also take one of the reseller's own IPs (API.md §2.2).
+    let assigned_only: Vec<String> = view
+        .state
+        .assigned_ips
+        .iter()
+        .filter(|ip| !free_ips.contains(ip))
+        .cloned()
+        .collect();
+    let no_ips = free_ips.is_empty() && assigned_only.is_empty();
+    let downgrade_only = move || scripted.get() && action.get() != Some(PlanAction::Downgrade);
     let chosen_ips = initial.ips();
     let chosen_groups = initial.ip_groups().join("\n");
     let holds_ip = view.state.current().is_some_and(|c| c.has_ip);
@@ -219,7 +229,7 @@ pub fn ChangeForm(
                 <fieldset class="field ip-choices" class:is-hidden=move || !show_ip()
                     disabled=move || !show_ip()>
                     <legend>"IP addresses"</legend>
-                    {if free_ips.is_empty() {
+                    {if no_ips {
                         view! { <p class="hint">"SendGrid lists no free IP address."</p> }.into_any()
                     } else {
                         view! {
@@ -230,6 +240,15 @@ pub fn ChangeForm(
                                         <label class="check">
                                             <input type="checkbox" name="ip[]" value=ip.clone() checked=checked />
                                             <span>{ip.clone()}</span>
+                                        </label>
+                                    }
+                                }).collect_view()}
+                                {assigned_only.into_iter().map(|ip| {
+                                    let checked = chosen_ips.contains(&ip);
+                                    view! {
+                                        <label class="check check-assigned" class:is-hidden=downgrade_only>
+                                            <input type="checkbox" name="ip[]" value=ip.clone() checked=checked disabled=downgrade_only />
+                                            <span>{ip.clone()}<small>" (yours; downgrades only)"</small></span>
                                         </label>
                                     }
                                 }).collect_view()}
