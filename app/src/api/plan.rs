@@ -38,6 +38,8 @@ pub struct PlanView {
     pub scheduled_by: ScheduledBy,
     /// Plan changes the console holds for this customer (SendGrid no longer schedules).
     pub held: Vec<ScheduledJob>,
+    /// IP group names seen before, offered as suggestions for `ip_group[]`.
+    pub known_groups: Vec<String>,
 }
 
 #[server(endpoint = "get_plan")]
@@ -60,6 +62,7 @@ pub async fn get_plan(user: String, key: Option<String>) -> Result<PlanView, Pla
             .map(|earlier| earlier.outcome),
         None => None,
     };
+    let known_groups = plan::known_ip_groups(&state.pool, read.state.pending.as_ref()).await;
     Ok(PlanView {
         state: read.state,
         usage: read.usage,
@@ -71,6 +74,7 @@ pub async fn get_plan(user: String, key: Option<String>) -> Result<PlanView, Pla
         earlier,
         scheduled_by: state.plan_scheduling.maker(read.sendgrid_schedules),
         held: plan::held_for(&state.pool, &user).await,
+        known_groups,
     })
 }
 

@@ -569,6 +569,12 @@ async fn several_ips_and_ip_groups_are_sent_and_recorded() {
         t.sim_customer(&user).await["v2"]["ip_groups"],
         serde_json::json!(["Reseller Group", "Transactional"])
     );
+    // No documented call lists IP groups (API.md §9 Q5): the groups used are offered next time.
+    let other = t.customer_on("Basic Package", &[&user]).await;
+    assert_eq!(
+        t.plan(&other).await["known_groups"],
+        serde_json::json!(["Reseller Group", "Transactional"])
+    );
     t.console.stop().await;
 }
 

@@ -152,6 +152,34 @@ pub fn pending_info(change: &PendingChange) -> PendingInfo {
     }
 }
 
+/// IP group names the console has seen: those named in plan changes it sent (their audit
+/// parameters) and in the scheduled change SendGrid lists. No documented call lists IP groups
+/// (API.md §4.6, §9 Q5), so these are offered as suggestions; any name may be typed.
+pub async fn known_ip_groups(
+    pool: &sqlx::SqlitePool,
+    pending: Option<&PendingInfo>,
+) -> Vec<String> {
+    let mut groups: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT name.value FROM audit_events AS e, json_each(e.params, '$.ip_group') AS name
+         WHERE e.kind = 'attempt' AND e.action LIKE 'plan.%'
+           AND json_type(e.params, '$.ip_group') = 'array'
+         ORDER BY name.value LIMIT 50",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap_or_else(|error| {
+        tracing::warn!(%error, "could not read the IP groups used before");
+        Vec::new()
+    });
+    for group in pending.map(|p| p.ip_groups.as_slice()).unwrap_or_default() {
+        if !groups.contains(group) {
+            groups.push(group.clone());
+        }
+    }
+    groups.sort();
+    groups
+}
+
 /// Today in UTC, for estimates.
 pub fn today() -> IsoDate {
     iso(chrono::Utc::now().date_naive())

@@ -131,6 +131,7 @@ pub fn ChangeForm(
         .cloned()
         .collect();
     let no_ips = free_ips.is_empty() && assigned_only.is_empty();
+    let known_groups = view.known_groups.clone();
     let downgrade_only = move || scripted.get() && action.get() != Some(PlanAction::Downgrade);
     let chosen_ips = initial.ips();
     let chosen_groups = initial.ip_groups().join("\n");
@@ -275,6 +276,11 @@ pub fn ChangeForm(
                             _ => "Optional: the IP groups to place the customer in, one per line, e.g. Reseller Group.",
                         }}
                     </p>
+                    {(!known_groups.is_empty()).then(|| view! {
+                        <p class="hint" data-testid="known-groups">
+                            "Used before: " {known_groups.join(", ")}
+                        </p>
+                    })}
                     <FieldMessage id="plan-ip-group-error" message=group_error />
                 </div>
             </div>
