@@ -442,4 +442,28 @@ async fn a_bulk_change_stops_once_its_operator_is_disabled() {
         params.contains("manager@example.com has been disabled"),
         "{params}"
     );
+    // The job's page says why it stopped, not only "Cancelled".
+    let (status, view) = t
+        .call(&t.admin, "get_bulk_job", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(status, 200, "{view}");
+    assert!(
+        view["stopped_because"]
+            .as_str()
+            .is_some_and(|why| why.contains("has been disabled")),
+        "{view}"
+    );
+    let page = t
+        .admin
+        .get(format!("{}/bulk/{id}", t.console.url()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Stopped by the console: "),
+        "the page says so"
+    );
 }

@@ -115,6 +115,9 @@ pub struct JobView {
     /// Every customer, in the order chosen.
     pub all_items: Vec<ItemView>,
     pub can_change: bool,
+    /// Why the job stopped by itself (its operator was disabled or lost the permission).
+    #[serde(default)]
+    pub stopped_because: Option<String>,
 }
 
 /// Every way a bulk request can end other than success: the changes' own error, with the

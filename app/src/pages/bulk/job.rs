@@ -182,6 +182,11 @@ fn JobBody(
                     </ActionForm>
                 })}
             </div>
+            {view.stopped_because.clone().map(|why| view! {
+                <p class="notice notice-warn" role="status" data-testid="bulk-stopped">
+                    {format!("Stopped by the console: {why}. No further customer was started; the ones not started can be started by an operator who may change accounts.")}
+                </p>
+            })}
             {move || (counts().unknown > 0).then(|| view! {
                 <p class="notice notice-warn" role="status">
                     "Some outcomes are unknown: SendGrid got the change and no answer came back. Open each one's history and reconcile it before trying again; they are never retried by themselves."

@@ -395,6 +395,17 @@ pub async fn view(pool: &SqlitePool, id: i64, can_change: bool) -> Result<JobVie
         .collect();
     // The stream picks up after the newest change the page was rendered with.
     let seq = all_items.iter().map(|i| i.seq).max().unwrap_or(0);
+    // The runner records why it stopped a job by itself on the job's `bulk.cancelled` event.
+    let stopped_because: Option<String> = sqlx::query_scalar(
+        "SELECT json_extract(params, '$.stopped_because') FROM audit_events
+         WHERE action = 'bulk.cancelled' AND json_extract(params, '$.bulk_job') = ?
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+    .map_err(database)?
+    .flatten();
     Ok(JobView {
         id,
         summary: job.summary.clone(),
@@ -405,6 +416,7 @@ pub async fn view(pool: &SqlitePool, id: i64, can_change: bool) -> Result<JobVie
         progress: Progress { seq, ..progress },
         all_items,
         can_change,
+        stopped_because,
     })
 }
 
