@@ -98,10 +98,31 @@ impl Customers {
     }
 
     /// Runs a sync to its end through the server functions; the final status.
+    /// Starts a directory refresh and waits for that refresh to end: its outcome differs from
+    /// the one before (a refresh runs in the background, so "not running" alone may still be
+    /// the state from before it started).
     pub async fn sync(&self) -> Value {
+        let (_, before) = self.call(&self.support, "directory_status", &[]).await;
+        let outcome = |status: &Value| {
+            (
+                status["last_success_at"].clone(),
+                status["last_failure_at"].clone(),
+            )
+        };
         let (status, _) = self.call(&self.support, "refresh_directory", &[]).await;
         assert_eq!(status, 200, "refresh starts");
-        self.wait_for_sync().await
+        let started = Instant::now();
+        loop {
+            let status = self.wait_for_sync().await;
+            if outcome(&status) != outcome(&before) {
+                return status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the refresh never ended: {status}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     pub async fn wait_for_sync(&self) -> Value {
