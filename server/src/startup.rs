@@ -1,6 +1,7 @@
 //! Start-up: open the database, start the upstream, build the router, serve until a signal.
 
 use std::net::SocketAddr;
+use std::sync::OnceLock;
 
 use std::time::Duration;
 
@@ -16,7 +17,9 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{
+    generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
+};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tower_http::{
@@ -227,8 +230,17 @@ fn data_dir(database_url: &str) -> std::path::PathBuf {
         .unwrap_or_else(|| std::path::PathBuf::from("."))
 }
 
+/// The app's routes, generated once per process. Generating them renders the app with resource
+/// loading suppressed for the whole process (leptos_server's `SuppressResourceLoad` is a global
+/// flag, leptos issue #4773): a page another console in the same process renders at that moment
+/// would wait for its data forever. The tests start many consoles in one process.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<SqliteStore>) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let pkg = ServeDir::new(args.site_root.join("pkg"))
         .precompressed_br()
         .precompressed_gzip();
