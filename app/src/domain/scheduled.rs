@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::plan::PlanAction;
 use super::IsoDate;
 
 /// What a waiting change does, for the list's filter.
@@ -49,6 +50,14 @@ impl WaitingKind {
         WaitingKind::ALL
             .into_iter()
             .find(|kind| kind.as_str() == value.trim())
+    }
+
+    pub fn of_plan(action: PlanAction) -> WaitingKind {
+        match action {
+            PlanAction::Upgrade => WaitingKind::Upgrade,
+            PlanAction::Downgrade => WaitingKind::Downgrade,
+            PlanAction::Close => WaitingKind::Close,
+        }
     }
 
     /// The kind of a `reseller.pending` entry, from its `type` as SendGrid words it

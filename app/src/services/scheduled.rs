@@ -8,6 +8,7 @@ use sqlx::SqlitePool;
 use super::offerings::{UPDATE_OFFERINGS, UPDATE_STATE};
 use super::plan::pending_info;
 use super::schedule;
+use crate::domain::plan::parse_task;
 use crate::domain::scheduled::{Holder, WaitingChange, WaitingFilter, WaitingKind};
 use crate::domain::IsoDate;
 
@@ -62,7 +63,7 @@ pub async fn list(
                 UPDATE_OFFERINGS => Some(WaitingKind::Offerings),
                 UPDATE_STATE => Some(WaitingKind::State),
                 // A plan change the console holds: `plan.immediate_<kind>`.
-                plan => WaitingKind::from_pending_type(plan),
+                plan => parse_task(plan).map(|(action, _)| WaitingKind::of_plan(action)),
             },
             due: job
                 .due_at

@@ -70,9 +70,9 @@ impl ScheduledBy {
                 "SendGrid holds this change and applies it{day} (a scheduled task, API.md §2.4)."
             ),
             ScheduledBy::Console => format!(
-                "SendGrid no longer takes scheduled changes here, so the console holds this one \
-                 and makes it{day} at 00:00 UTC as the immediate task (API.md §2.6). Until then \
-                 it is listed under Scheduled changes, where it can be cancelled."
+                "The console holds this change and makes it{day} at 00:00 UTC as the immediate \
+                 task (SendGrid removed its scheduled tasks from the v2 API in 2017, API.md §2.6). \
+                 Until then it is listed under Scheduled changes, where it can be cancelled."
             ),
         }
     }

@@ -113,12 +113,9 @@ pub async fn change(
         .map_err(|error| PlanError::Invalid(vec![error]))?;
     let mode = request.scheduling;
     let later = valid.timing == PlanTiming::EndOfCycle;
-    if later && mode.maker(plan.sendgrid_schedules) == ScheduledBy::Console {
-        let why = match mode {
-            SchedulingMode::Console => "The console holds changes for the end of the cycle:",
-            _ => "SendGrid no longer takes scheduled changes, so the console holds this one:",
-        };
-        return held::hold(
+    // The console holds the reviewed change instead of sending it; `why` opens the answer.
+    let hold = |why: String, client_ip| {
+        held::hold(
             pool,
             operator,
             &user,
@@ -129,7 +126,13 @@ pub async fn change(
             client_ip,
             why,
         )
-        .await;
+    };
+    if later && mode.maker(plan.sendgrid_schedules) == ScheduledBy::Console {
+        let why = match mode {
+            SchedulingMode::Console => "The console holds changes for the end of the cycle:",
+            _ => "SendGrid no longer takes scheduled changes, so the console holds this one:",
+        };
+        return hold(why.to_string(), client_ip).await;
     }
     let upstream = to_upstream(&user, &valid);
     let target = valid.target.as_ref().map(|t| t.name.clone());
@@ -175,18 +178,7 @@ pub async fn change(
             "SendGrid answered that scheduled changes do not exist ({message}), so the console \
              holds this one:"
         );
-        return held::hold(
-            pool,
-            operator,
-            &user,
-            &request.form,
-            &valid,
-            &plan.state,
-            &key,
-            client_ip,
-            &why,
-        )
-        .await;
+        return hold(why, client_ip).await;
     }
     outcome(recorded, summary)
 }

@@ -45,7 +45,7 @@ pub async fn hold(
     state: &PlanState,
     key: &IdempotencyKey,
     client_ip: Option<String>,
-    why: &str,
+    why: String,
 ) -> Result<PlanDone, PlanError> {
     let Some(day) = due_day(state) else {
         return Err(PlanError::Invalid(vec![FieldError::new(
@@ -62,7 +62,7 @@ pub async fn hold(
         "ip_group": form.ip_groups(),
     });
     payload["scheduled_for"] = Value::String(day.to_string());
-    payload["held_because"] = Value::String(why.to_string());
+    payload["held_because"] = Value::String(why);
     let target = valid
         .target
         .as_ref()
