@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use app::domain::{OperatorEmail, Role};
-use app::services::audit::{self, NewEvent, Outcome};
+use app::services::audit::{NewEvent, Outcome};
 use app::services::{operators, passwords};
 use sqlx::SqlitePool;
 
@@ -44,19 +44,23 @@ pub async fn ensure(
     make_room(&path)?;
     let password = passwords::generate();
     let email = OperatorEmail::parse(EMAIL).expect("the first admin's email is valid");
-    let admin =
-        operators::create(pool, &email, "Administrator", Role::Admin, &password, true).await?;
-    operators::mark_initial(pool, admin.id).await?;
-    audit::append(
+    let event = NewEvent::event(
+        "operator.add",
+        Some("system"),
+        Outcome::Success,
+        serde_json::json!({"email": EMAIL, "role": "admin", "reason": "first start"}),
+    );
+    let admin = operators::create(
         pool,
-        NewEvent::event(
-            "operator.add",
-            Some("system"),
-            Outcome::Success,
-            serde_json::json!({"email": EMAIL, "role": "admin", "reason": "first start"}),
-        ),
+        &email,
+        "Administrator",
+        Role::Admin,
+        &password,
+        true,
+        event,
     )
     .await?;
+    operators::mark_initial(pool, admin.id).await?;
 
     write_private(&path, &format!("{password}\n")).map_err(|source| FirstAdminError::File {
         path: path.clone(),

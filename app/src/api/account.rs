@@ -8,7 +8,7 @@ pub async fn change_password(
     confirm_password: String,
 ) -> Result<(), ServerFnError> {
     use crate::domain::check_new_password;
-    use crate::services::audit::{self, NewEvent, Outcome};
+    use crate::services::audit::{NewEvent, Outcome};
     use crate::services::operators;
 
     // Also, and above all, an operator who must replace a one-time password.
@@ -35,7 +35,14 @@ pub async fn change_password(
             "Choose a password different from the current one.",
         ));
     }
-    let version = operators::set_password(&state.pool, me.id, &new_password, false).await?;
+    let event = NewEvent::event(
+        "operator.change_password",
+        Some(&me.email),
+        Outcome::Success,
+        serde_json::json!({}),
+    )
+    .with_client_ip(super::client_ip());
+    let version = operators::set_password(&state.pool, me.id, &new_password, false, event).await?;
     // Whoever else holds a session of this operator (a stolen cookie, a forgotten browser) is
     // out from their next request; this one goes on under a fresh id.
     let session = leptos_axum::extract::<tower_sessions::Session>()
@@ -47,17 +54,6 @@ pub async fn change_password(
     if let Some(path) = &state.initial_password_file {
         crate::services::initial_password::forget_if_replaced(path, &current_password);
     }
-    audit::record(
-        &state.pool,
-        NewEvent::event(
-            "operator.change_password",
-            Some(&me.email),
-            Outcome::Success,
-            serde_json::json!({}),
-        )
-        .with_client_ip(super::client_ip()),
-    )
-    .await;
     leptos_axum::redirect("/");
     Ok(())
 }

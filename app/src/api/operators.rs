@@ -26,7 +26,7 @@ pub async fn add_operator(
     role: String,
 ) -> Result<NewOperator, ServerFnError> {
     use crate::domain::{OperatorEmail, Permission, Role};
-    use crate::services::audit::{self, NewEvent, Outcome};
+    use crate::services::audit::{NewEvent, Outcome};
     use crate::services::operators::{self, OperatorError};
     use crate::services::passwords;
 
@@ -42,7 +42,24 @@ pub async fn add_operator(
         ));
     }
     let password = passwords::generate();
-    match operators::create(&state.pool, &email, &display_name, role, &password, true).await {
+    let event = NewEvent::event(
+        "operator.add",
+        Some(&me.email),
+        Outcome::Success,
+        serde_json::json!({"email": email.as_str(), "role": role.as_str()}),
+    )
+    .with_client_ip(super::client_ip());
+    let created = operators::create(
+        &state.pool,
+        &email,
+        &display_name,
+        role,
+        &password,
+        true,
+        event,
+    )
+    .await;
+    match created {
         Ok(_) => {}
         Err(OperatorError::EmailTaken(taken)) => {
             return Err(super::refuse(
@@ -52,17 +69,6 @@ pub async fn add_operator(
         }
         Err(other) => return Err(operator_error(other)),
     }
-    audit::record(
-        &state.pool,
-        NewEvent::event(
-            "operator.add",
-            Some(&me.email),
-            Outcome::Success,
-            serde_json::json!({"email": email.as_str(), "role": role.as_str()}),
-        )
-        .with_client_ip(super::client_ip()),
-    )
-    .await;
     Ok(NewOperator {
         email: email.as_str().to_string(),
         one_time_password: password,
@@ -72,7 +78,7 @@ pub async fn add_operator(
 #[server(endpoint = "change_operator_role")]
 pub async fn change_operator_role(email: String, role: String) -> Result<(), ServerFnError> {
     use crate::domain::{Permission, Role};
-    use crate::services::audit::{self, NewEvent, Outcome};
+    use crate::services::audit::{NewEvent, Outcome};
     use crate::services::operators;
 
     let me = super::require(Permission::ManageOperators)?;
@@ -85,27 +91,23 @@ pub async fn change_operator_role(email: String, role: String) -> Result<(), Ser
             "You cannot remove your own admin role; ask another admin.",
         ));
     }
-    operators::set_role(&state.pool, email.trim(), role)
+    let event = NewEvent::event(
+        "operator.change_role",
+        Some(&me.email),
+        Outcome::Success,
+        serde_json::json!({"email": email.trim(), "role": role.as_str()}),
+    )
+    .with_client_ip(super::client_ip());
+    operators::set_role(&state.pool, email.trim(), role, event)
         .await
         .map_err(operator_error)?;
-    audit::record(
-        &state.pool,
-        NewEvent::event(
-            "operator.change_role",
-            Some(&me.email),
-            Outcome::Success,
-            serde_json::json!({"email": email.trim(), "role": role.as_str()}),
-        )
-        .with_client_ip(super::client_ip()),
-    )
-    .await;
     Ok(())
 }
 
 #[server(endpoint = "disable_operator")]
 pub async fn disable_operator(email: String) -> Result<(), ServerFnError> {
     use crate::domain::Permission;
-    use crate::services::audit::{self, NewEvent, Outcome};
+    use crate::services::audit::{NewEvent, Outcome};
     use crate::services::operators;
 
     let me = super::require(Permission::ManageOperators)?;
@@ -113,20 +115,16 @@ pub async fn disable_operator(email: String) -> Result<(), ServerFnError> {
     if email.trim().eq_ignore_ascii_case(&me.email) {
         return Err(super::refuse(409, "You cannot disable yourself."));
     }
-    operators::disable(&state.pool, email.trim())
+    let event = NewEvent::event(
+        "operator.disable",
+        Some(&me.email),
+        Outcome::Success,
+        serde_json::json!({"email": email.trim()}),
+    )
+    .with_client_ip(super::client_ip());
+    operators::disable(&state.pool, email.trim(), event)
         .await
         .map_err(operator_error)?;
-    audit::record(
-        &state.pool,
-        NewEvent::event(
-            "operator.disable",
-            Some(&me.email),
-            Outcome::Success,
-            serde_json::json!({"email": email.trim()}),
-        )
-        .with_client_ip(super::client_ip()),
-    )
-    .await;
     Ok(())
 }
 
@@ -135,7 +133,7 @@ pub async fn disable_operator(email: String) -> Result<(), ServerFnError> {
 #[server(endpoint = "reset_operator_password")]
 pub async fn reset_operator_password(email: String) -> Result<NewOperator, ServerFnError> {
     use crate::domain::Permission;
-    use crate::services::audit::{self, NewEvent, Outcome};
+    use crate::services::audit::{NewEvent, Outcome};
     use crate::services::{operators, passwords};
 
     let me = super::require(Permission::ManageOperators)?;
@@ -160,18 +158,14 @@ pub async fn reset_operator_password(email: String) -> Result<NewOperator, Serve
         ));
     }
     let password = passwords::generate();
-    operators::set_password(&state.pool, target.id, &password, true).await?;
-    audit::record(
-        &state.pool,
-        NewEvent::event(
-            "operator.reset_password",
-            Some(&me.email),
-            Outcome::Success,
-            serde_json::json!({"email": target.email}),
-        )
-        .with_client_ip(super::client_ip()),
+    let event = NewEvent::event(
+        "operator.reset_password",
+        Some(&me.email),
+        Outcome::Success,
+        serde_json::json!({"email": target.email}),
     )
-    .await;
+    .with_client_ip(super::client_ip());
+    operators::set_password(&state.pool, target.id, &password, true, event).await?;
     Ok(NewOperator {
         email: target.email,
         one_time_password: password,

@@ -1,10 +1,12 @@
-//! The `operators` table.
+//! The `operators` table. Every change takes its audit event and writes it in the change's own
+//! transaction: an operator change is never committed without its record.
 
 use chrono::Utc;
 use sqlx::{FromRow, SqlitePool};
 
 use crate::domain::{OperatorEmail, OperatorView, Permission, Role};
 
+use super::audit::{append_in, NewEvent};
 use super::passwords;
 
 #[derive(Debug, Clone, FromRow)]
@@ -67,6 +69,7 @@ pub async fn create(
     role: Role,
     password: &str,
     must_change_password: bool,
+    audit: NewEvent,
 ) -> Result<OperatorRow, OperatorError> {
     let hash = passwords::hash(password);
     let display_name = if display_name.trim().is_empty() {
@@ -79,6 +82,7 @@ pub async fn create(
     } else {
         display_name.trim().to_string()
     };
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let inserted = sqlx::query_as::<_, OperatorRow>(&format!(
         "INSERT INTO operators (email, display_name, role, password_hash, must_change_password, created_at, password_set_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING {COLUMNS}"
@@ -90,9 +94,12 @@ pub async fn create(
     .bind(must_change_password)
     .bind(Utc::now().to_rfc3339())
     .bind(Utc::now().to_rfc3339())
-    .fetch_optional(pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    inserted.ok_or_else(|| OperatorError::EmailTaken(email.as_str().to_string()))
+    let created = inserted.ok_or_else(|| OperatorError::EmailTaken(email.as_str().to_string()))?;
+    append_in(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(created)
 }
 
 pub async fn find_by_email(
@@ -120,32 +127,43 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<OperatorRow>, sqlx::Error> {
     .await
 }
 
-pub async fn set_role(pool: &SqlitePool, email: &str, role: Role) -> Result<(), OperatorError> {
+pub async fn set_role(
+    pool: &SqlitePool,
+    email: &str,
+    role: Role,
+    audit: NewEvent,
+) -> Result<(), OperatorError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let changed = sqlx::query("UPDATE operators SET role = ? WHERE email = ?")
         .bind(role.as_str())
         .bind(email)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
     if changed == 0 {
         return Err(OperatorError::NotFound(email.to_string()));
     }
+    append_in(&mut tx, audit).await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// Disables the operator; their sessions stop working on their next request because every
 /// request re-reads the operator.
-pub async fn disable(pool: &SqlitePool, email: &str) -> Result<(), OperatorError> {
+pub async fn disable(pool: &SqlitePool, email: &str, audit: NewEvent) -> Result<(), OperatorError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let changed =
         sqlx::query("UPDATE operators SET disabled_at = COALESCE(disabled_at, ?) WHERE email = ?")
             .bind(Utc::now().to_rfc3339())
             .bind(email)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
     if changed == 0 {
         return Err(OperatorError::NotFound(email.to_string()));
     }
+    append_in(&mut tx, audit).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -157,18 +175,25 @@ pub async fn set_password(
     id: i64,
     password: &str,
     must_change_password: bool,
+    audit: NewEvent,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    // Hashed before the write lock is taken: it takes a while, on purpose.
+    let hash = passwords::hash(password);
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let version = sqlx::query_scalar(
         "UPDATE operators SET password_hash = ?, must_change_password = ?, password_set_at = ?,
              credentials_version = credentials_version + 1
          WHERE id = ? RETURNING credentials_version",
     )
-    .bind(passwords::hash(password))
+    .bind(hash)
     .bind(must_change_password)
     .bind(Utc::now().to_rfc3339())
     .bind(id)
-    .fetch_one(pool)
-    .await
+    .fetch_one(&mut *tx)
+    .await?;
+    append_in(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(version)
 }
 
 /// Whether an operator may still act: work held for later (a scheduled change, the rest of a

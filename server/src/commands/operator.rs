@@ -3,7 +3,7 @@
 use std::io::Read;
 
 use app::domain::{check_new_password, OperatorEmail, Role};
-use app::services::audit::{self, NewEvent, Outcome};
+use app::services::audit::{NewEvent, Outcome};
 use app::services::{db, operators};
 use serde_json::json;
 
@@ -46,17 +46,14 @@ pub async fn run(command: OperatorCommand) -> Result<(), OperatorCliError> {
             let password = password.trim_end_matches(['\n', '\r']);
             check_new_password(password).map_err(OperatorCliError::Invalid)?;
             let pool = db::open_with_key(&database_url, audit_key_file.as_deref()).await?;
-            let created = operators::create(&pool, &email, &name, role, password, false).await?;
-            audit::append(
-                &pool,
-                NewEvent::event(
-                    "operator.add",
-                    Some(CLI_ACTOR),
-                    Outcome::Success,
-                    json!({"email": created.email, "role": role.as_str()}),
-                ),
-            )
-            .await?;
+            let event = NewEvent::event(
+                "operator.add",
+                Some(CLI_ACTOR),
+                Outcome::Success,
+                json!({"email": email.as_str(), "role": role.as_str()}),
+            );
+            let created =
+                operators::create(&pool, &email, &name, role, password, false, event).await?;
             println!("added {} ({})", created.email, role.as_str());
         }
         OperatorCommand::List {
@@ -91,17 +88,13 @@ pub async fn run(command: OperatorCommand) -> Result<(), OperatorCliError> {
             let pool =
                 db::open_existing(&database_url, audit_key_file.as_deref(), db::Access::Write)
                     .await?;
-            operators::disable(&pool, email.trim()).await?;
-            audit::append(
-                &pool,
-                NewEvent::event(
-                    "operator.disable",
-                    Some(CLI_ACTOR),
-                    Outcome::Success,
-                    json!({"email": email.trim()}),
-                ),
-            )
-            .await?;
+            let event = NewEvent::event(
+                "operator.disable",
+                Some(CLI_ACTOR),
+                Outcome::Success,
+                json!({"email": email.trim()}),
+            );
+            operators::disable(&pool, email.trim(), event).await?;
             println!("disabled {}", email.trim());
         }
     }

@@ -55,9 +55,13 @@ impl World {
             .add_operator("disabled@example.com", Role::Admin)
             .await;
         let disabled = t.console.signed_in("disabled@example.com").await;
-        app::services::operators::disable(&t.console.pool, "disabled@example.com")
-            .await
-            .unwrap();
+        app::services::operators::disable(
+            &t.console.pool,
+            "disabled@example.com",
+            crate::support::by_test("operator.disable"),
+        )
+        .await
+        .unwrap();
         let clients = vec![
             (Who::Anonymous, t.console.client()),
             (Who::Disabled, disabled),

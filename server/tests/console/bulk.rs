@@ -402,9 +402,13 @@ async fn a_bulk_change_stops_once_its_operator_is_disabled() {
         assert!(started.elapsed() < Duration::from_secs(60), "no progress");
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    app::services::operators::disable(pool, "manager@example.com")
-        .await
-        .unwrap();
+    app::services::operators::disable(
+        pool,
+        "manager@example.com",
+        crate::support::by_test("operator.disable"),
+    )
+    .await
+    .unwrap();
     let status = loop {
         let status: String = sqlx::query_scalar("SELECT status FROM bulk_jobs WHERE id = ?")
             .bind(id)

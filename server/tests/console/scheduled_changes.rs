@@ -264,9 +264,13 @@ async fn a_change_held_for_later_does_not_run_once_its_operator_is_disabled() {
     assert_eq!(status, 200, "{body}");
     let job_id = body["job_id"].as_i64().expect("a job");
 
-    operators::disable(&t.console.pool, "manager@example.com")
-        .await
-        .unwrap();
+    operators::disable(
+        &t.console.pool,
+        "manager@example.com",
+        crate::support::by_test("operator.disable"),
+    )
+    .await
+    .unwrap();
     let due = midnight(&days_after(&cycle_end, 1), 1);
     assert_eq!(worker_at(&h, due).run_due().await, 1);
     let (_, result) = h.wait_for_job(job_id, "failed").await;

@@ -9,7 +9,7 @@ use tower_sessions::session::Record;
 
 use crate::customers_support::SIM_KEY;
 use crate::process_support::{add_operator, ConsoleProcess};
-use crate::support::{TestConsole, PASSWORD};
+use crate::support::{by_test, TestConsole, PASSWORD};
 
 /// Whether `client` still has a session: a page and a server function both answer.
 async fn signed_in(console: &TestConsole, client: &reqwest::Client) -> bool {
@@ -144,9 +144,17 @@ async fn a_one_time_password_allows_nothing_but_changing_it() {
 
     let console = TestConsole::start().await;
     let email = OperatorEmail::parse("otto@example.com").unwrap();
-    operators::create(&console.pool, &email, "", Role::Admin, PASSWORD, true)
-        .await
-        .unwrap();
+    operators::create(
+        &console.pool,
+        &email,
+        "",
+        Role::Admin,
+        PASSWORD,
+        true,
+        by_test("operator.add"),
+    )
+    .await
+    .unwrap();
     let client = console.signed_in("otto@example.com").await;
 
     let page = client
@@ -284,9 +292,17 @@ async fn a_one_time_password_expires_after_its_hours() {
 
     let console = TestConsole::start().await;
     let email = OperatorEmail::parse("olga@example.com").unwrap();
-    let fresh = operators::create(&console.pool, &email, "", Role::Manager, PASSWORD, true)
-        .await
-        .unwrap();
+    let fresh = operators::create(
+        &console.pool,
+        &email,
+        "",
+        Role::Manager,
+        PASSWORD,
+        true,
+        by_test("operator.add"),
+    )
+    .await
+    .unwrap();
     let client = console.signed_in("olga@example.com").await;
     let page = client
         .get(format!("{}/account/password", console.url()))

@@ -16,7 +16,7 @@ pub async fn link(
     account_id: &str,
     client_ip: Option<String>,
 ) -> Result<(), DirectoryError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let username = known_username(&mut tx, username).await?;
     let account_id = known_account(&mut tx, account_id).await?;
     sqlx::query(
@@ -32,16 +32,16 @@ pub async fn link(
     .await?;
     decide(&mut tx, &username, &account_id, "link", operator).await?;
     store::rebuild(&mut tx).await?;
-    tx.commit().await?;
-    record(
-        pool,
+    let event = event(
         "directory.link",
         operator,
         &username,
         &account_id,
         client_ip,
-    )
-    .await
+    );
+    audit::append_in(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Separates a joined pair and keeps it apart in later syncs, even if the emails match.
@@ -53,7 +53,7 @@ pub async fn unlink(
     account_id: &str,
     client_ip: Option<String>,
 ) -> Result<(), DirectoryError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let joined: Option<String> = sqlx::query_scalar(
         "SELECT username FROM customers WHERE username = ? COLLATE NOCASE AND account_id = ?",
     )
@@ -73,16 +73,16 @@ pub async fn unlink(
         .await?;
     decide(&mut tx, &username, account_id, "separate", operator).await?;
     store::rebuild(&mut tx).await?;
-    tx.commit().await?;
-    record(
-        pool,
+    let event = event(
         "directory.unlink",
         operator,
         &username,
         account_id,
         client_ip,
-    )
-    .await
+    );
+    audit::append_in(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn known_username(
@@ -138,16 +138,15 @@ async fn decide(
     Ok(())
 }
 
-/// Appends the audit event once the change is committed (the log's writer takes its own
-/// write lock, so it cannot share the transaction).
-async fn record(
-    pool: &SqlitePool,
+/// The audit row of a link decision, written in the decision's own transaction: the change
+/// and its record commit together or not at all.
+fn event(
     action: &str,
     operator: &str,
     username: &str,
     account_id: &str,
     client_ip: Option<String>,
-) -> Result<(), DirectoryError> {
+) -> NewEvent {
     let mut event = NewEvent::event(
         action,
         Some(operator),
@@ -156,8 +155,5 @@ async fn record(
     )
     .with_client_ip(client_ip);
     event.customer = Some(username.to_string());
-    audit::append(pool, event).await.map(drop).map_err(|error| {
-        tracing::error!(%action, %error, "directory change saved but not audited");
-        DirectoryError::Audit(error.to_string())
-    })
+    event
 }

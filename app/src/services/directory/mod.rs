@@ -30,8 +30,6 @@ pub enum DirectoryError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
-    #[error("the change was saved, but the audit log could not record it: {0}")]
-    Audit(String),
     #[error("the console's database failed: {0}")]
     Database(#[from] sqlx::Error),
 }

@@ -70,9 +70,17 @@ impl TestConsole {
     /// Creates an operator with [`PASSWORD`] who need not change it.
     pub async fn add_operator(&self, email: &str, role: Role) {
         let email = OperatorEmail::parse(email).unwrap();
-        operators::create(&self.pool, &email, "", role, PASSWORD, false)
-            .await
-            .expect("operator created");
+        operators::create(
+            &self.pool,
+            &email,
+            "",
+            role,
+            PASSWORD,
+            false,
+            by_test("operator.add"),
+        )
+        .await
+        .expect("operator created");
     }
 
     /// A client that keeps cookies, does not follow redirects, and sends this site's Origin.
@@ -135,4 +143,15 @@ impl TestConsole {
             .await
             .expect("server function answers")
     }
+}
+
+/// The audit event of a change a test makes directly through a service.
+pub fn by_test(action: &str) -> app::services::audit::NewEvent {
+    use app::services::audit::{NewEvent, Outcome};
+    NewEvent::event(
+        action,
+        Some("test"),
+        Outcome::Success,
+        serde_json::json!({}),
+    )
 }
