@@ -1,10 +1,12 @@
 import { test, expect, hydrated } from "./fixtures";
 import { signIn } from "./operators";
+import { customerState } from "./simulator";
+import { CUSTOMERS } from "./world";
 
 /// Chooses every customer on the seeded "Free Package" through the counted filter step and
 /// answers how many were selected.
 async function selectFreeCustomers(page: import("@playwright/test").Page): Promise<number> {
-  await page.getByLabel("Package").fill("Free Package");
+  await page.getByLabel("Package", { exact: true }).fill("Free Package");
   await page.getByRole("button", { name: "Count matching customers" }).click();
   const select = page.getByRole("button", { name: /^Select all \d+ matching$/ });
   await expect(select).toBeVisible();
@@ -47,6 +49,41 @@ test("a manager sets a credit limit for every customer a filter matches and watc
   await expect(page.getByText("No customer with this outcome.")).toBeVisible();
   await page.goto("/bulk");
   await expect(page.getByRole("table").last()).toContainText("Set the credit limit to 1,234 credits");
+});
+
+test("a manager downgrades two customers at once after typing the count, each checked like the Plan tab", async ({ page }) => {
+  const users = [CUSTOMERS.bulkPlanA.username, CUSTOMERS.bulkPlanB.username];
+  await signIn(page, "manager", "/bulk");
+  await page.getByRole("link", { name: "Bulk" }).first().click();
+  await expect(page).toHaveURL(/\/bulk$/);
+  await hydrated(page);
+  await page.getByRole("radio", { name: "These customers" }).check();
+  await page.getByLabel("Usernames or account ids").fill(users.join("\n"));
+  await page.getByLabel("Operation").selectOption("plan_downgrade");
+  await expect(page.getByLabel("Credits")).toBeHidden();
+  await page.getByLabel("Target package").fill("Basic Package");
+  await page.getByLabel("When").selectOption("now");
+  await page.getByLabel("IP groups").fill("Reseller Group");
+  await page.getByRole("button", { name: "Review the change" }).click();
+
+  await expect(page.getByText("Downgrade to Basic Package now, in the IP groups Reseller Group")).toBeVisible();
+  const rows = page.locator(".bulk-review-table tbody tr");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText("Silver Package");
+  await expect(rows.first()).toContainText("Basic Package");
+  const start = page.getByRole("button", { name: "Start the bulk change (2 customers)" });
+  await page.getByLabel(/type 2/i).fill("2");
+  await start.click();
+  await expect(page).toHaveURL(/\/bulk\/\d+$/);
+  await hydrated(page);
+  await expect(page.getByTestId("bulk-progress")).toHaveText("2 of 2 finished (100%)", { timeout: 30_000 });
+  await expect(page.locator(".bulk-items tbody tr[data-status='done']")).toHaveCount(2);
+  for (const user of users) {
+    expect((await customerState(user)).v2?.package).toBe("Basic Package");
+  }
+  // Back returns to the review, which now finds nothing to change.
+  await page.goBack();
+  await expect(page.locator(".bulk-review-table tbody tr").first()).toContainText("No change");
 });
 
 test("the form says what is missing, next to the field", async ({ page }) => {

@@ -31,5 +31,7 @@ export const CUSTOMERS = {
   scheduledJs: { username: "e2e-scheduled-js", first_name: "Sally", last_name: "Scheduled", company: "Scheduled Scripted Ltd", package: "Silver Package" },
   scheduledNoJs: { username: "e2e-scheduled-nojs", first_name: "Saul", last_name: "Scheduled", company: "Scheduled Plain Ltd", package: "Silver Package" },
   held: { username: "e2e-held", first_name: "Hedda", last_name: "Held", company: "Held Change Ltd", package: "Silver Package" },
+  bulkPlanA: { username: "e2e-bulk-plan-a", first_name: "Bea", last_name: "Bulk", company: "Bulk Plan One Ltd", package: "Silver Package" },
+  bulkPlanB: { username: "e2e-bulk-plan-b", first_name: "Bert", last_name: "Bulk", company: "Bulk Plan Two Ltd", package: "Silver Package" },
   v2Only: { username: "e2e-v2-only", first_name: "Vera", last_name: "Legacy", company: "Only Legacy Ltd", package: "Basic Package" },
 } satisfies Record<string, NewCustomer>;

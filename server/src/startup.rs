@@ -130,7 +130,11 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         ),
         Err(error) => tracing::error!(%error, "could not settle interrupted bulk changes"),
     }
-    let bulk = app::services::bulk::BulkRunner::new(pool.clone(), upstream.client.clone());
+    let bulk = app::services::bulk::BulkRunner::new(
+        pool.clone(),
+        upstream.client.clone(),
+        args.scheduled_plan_changes,
+    );
     let state = AppState {
         leptos_options,
         pool,

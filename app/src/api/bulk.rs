@@ -62,7 +62,7 @@ pub async fn review_bulk(form: BulkForm) -> Result<BulkReview, BulkError> {
 
     super::require(Permission::ChangeAccounts).map_err(denied)?;
     let state = super::app_state().map_err(unavailable)?;
-    crate::services::bulk::review(&state.pool, &state.upstream, &form)
+    crate::services::bulk::review(&state.pool, &state.upstream, state.plan_scheduling, &form)
         .await
         .map_err(super::change::with_status)
 }
@@ -81,6 +81,9 @@ pub async fn start_bulk(
     quantity: Option<String>,
     credits: Option<String>,
     state: Option<String>,
+    plan_package: Option<String>,
+    timing: Option<String>,
+    ip_group: Option<String>,
     concurrency: Option<String>,
     confirm: Option<String>,
     idempotency_key: String,
@@ -105,6 +108,9 @@ pub async fn start_bulk(
             quantity: quantity.unwrap_or_default(),
             credits: credits.unwrap_or_default(),
             state: state.unwrap_or_default(),
+            plan_package: plan_package.unwrap_or_default(),
+            timing: timing.unwrap_or_default(),
+            ip_group: ip_group.unwrap_or_default(),
         },
         concurrency: concurrency.unwrap_or_default(),
     };

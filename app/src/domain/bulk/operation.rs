@@ -4,19 +4,44 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::change::{group_thousands, FieldError};
 use crate::domain::offerings::{OfferingKind, OfferingLine, OfferingSet, WritableState};
+use crate::domain::plan::{
+    task_name, PlanAction, PlanForm, PlanTiming, MAX_IP_GROUP_LEN, MAX_PLACEMENTS as MAX_IP_GROUPS,
+};
 
 /// The largest credit amount a bulk limit change takes (the v2 API's credits are 32-bit).
 pub const MAX_CREDITS: u64 = 2_147_483_647;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BulkOperation {
-    AddAddon { name: String, quantity: u32 },
-    RemoveAddon { name: String },
-    SetPackage { name: String },
-    LimitTotal { credits: u64 },
-    LimitIncrement { credits: u64 },
+    AddAddon {
+        name: String,
+        quantity: u32,
+    },
+    RemoveAddon {
+        name: String,
+    },
+    SetPackage {
+        name: String,
+    },
+    LimitTotal {
+        credits: u64,
+    },
+    LimitIncrement {
+        credits: u64,
+    },
     LimitNone,
-    State { state: WritableState },
+    State {
+        state: WritableState,
+    },
+    /// Upgrade, downgrade or close (API.md §2.1–2.5), each customer checked by the same rules
+    /// as the Plan tab. Only IP groups are taken: a free IP is one customer's, not a batch's.
+    Plan {
+        action: PlanAction,
+        timing: PlanTiming,
+        /// `None` for a close.
+        package: Option<String>,
+        ip_groups: Vec<String>,
+    },
 }
 
 /// Which API a customer must have for the operation to apply to it.
@@ -33,7 +58,8 @@ impl BulkOperation {
         match self {
             BulkOperation::LimitTotal { .. }
             | BulkOperation::LimitIncrement { .. }
-            | BulkOperation::LimitNone => Needs::Username,
+            | BulkOperation::LimitNone
+            | BulkOperation::Plan { .. } => Needs::Username,
             _ => Needs::Account,
         }
     }
@@ -53,19 +79,41 @@ impl BulkOperation {
                 | BulkOperation::State {
                     state: WritableState::Deactivated
                 }
-        )
+        ) || matches!(self, BulkOperation::Plan { action, .. } if action.is_destructive())
+    }
+
+    /// The plan form one customer's change is checked as, the Plan tab's own.
+    pub fn plan_form(&self) -> Option<PlanForm> {
+        match self {
+            BulkOperation::Plan {
+                action,
+                timing,
+                package,
+                ip_groups,
+            } => Some(PlanForm {
+                action: action.as_str().to_string(),
+                timing: timing.as_str().to_string(),
+                package: package.clone().unwrap_or_default(),
+                ip: Vec::new(),
+                ip_group: ip_groups.clone(),
+            }),
+            _ => None,
+        }
     }
 
     /// The audit log's action, the same one a single change records.
-    pub fn action(&self) -> &'static str {
+    pub fn action(&self) -> String {
         match self {
             BulkOperation::AddAddon { .. }
             | BulkOperation::RemoveAddon { .. }
-            | BulkOperation::SetPackage { .. } => "offerings.update",
-            BulkOperation::LimitTotal { .. } => "limits.total",
-            BulkOperation::LimitIncrement { .. } => "limits.increment",
-            BulkOperation::LimitNone => "limits.none",
-            BulkOperation::State { .. } => "state.update",
+            | BulkOperation::SetPackage { .. } => "offerings.update".to_string(),
+            BulkOperation::LimitTotal { .. } => "limits.total".to_string(),
+            BulkOperation::LimitIncrement { .. } => "limits.increment".to_string(),
+            BulkOperation::LimitNone => "limits.none".to_string(),
+            BulkOperation::State { .. } => "state.update".to_string(),
+            BulkOperation::Plan { action, timing, .. } => {
+                format!("plan.{}", task_name(*action, *timing))
+            }
         }
     }
 
@@ -90,6 +138,27 @@ impl BulkOperation {
                 WritableState::Activated => "Activate the account".to_string(),
                 WritableState::Deactivated => "Deactivate the account".to_string(),
             },
+            BulkOperation::Plan {
+                action,
+                timing,
+                package,
+                ip_groups,
+            } => {
+                let what = match (action, package) {
+                    (PlanAction::Close, _) | (_, None) => "Close the account".to_string(),
+                    (PlanAction::Upgrade, Some(p)) => format!("Upgrade to {p}"),
+                    (PlanAction::Downgrade, Some(p)) => format!("Downgrade to {p}"),
+                };
+                let when = match timing {
+                    PlanTiming::Now => "now",
+                    PlanTiming::EndOfCycle => "at the end of each customer's billing cycle",
+                };
+                let groups = match ip_groups.as_slice() {
+                    [] => String::new(),
+                    groups => format!(", in the IP groups {}", groups.join(", ")),
+                };
+                format!("{what} {when}{groups}")
+            }
         }
     }
 
@@ -162,6 +231,10 @@ pub enum BulkField {
     Quantity,
     Credits,
     State,
+    /// The plan change's target package.
+    PlanPackage,
+    Timing,
+    IpGroup,
     Concurrency,
     Confirm,
 }
@@ -176,9 +249,15 @@ pub struct OperationForm {
     pub quantity: String,
     pub credits: String,
     pub state: String,
+    /// A plan change's target package (`package` is the directory filter's).
+    pub plan_package: String,
+    /// now or end_of_cycle.
+    pub timing: String,
+    /// IP groups, one per line.
+    pub ip_group: String,
 }
 
-pub const OPERATIONS: [(&str, &str); 7] = [
+pub const OPERATIONS: [(&str, &str); 10] = [
     ("add_addon", "Offerings: add an add-on"),
     ("remove_addon", "Offerings: remove an add-on"),
     ("set_package", "Offerings: set the package"),
@@ -186,7 +265,15 @@ pub const OPERATIONS: [(&str, &str); 7] = [
     ("limit_increment", "Credit limit: add credits"),
     ("limit_none", "Credit limit: remove it"),
     ("state", "Account state: activate or deactivate"),
+    ("plan_upgrade", "Plan: upgrade"),
+    ("plan_downgrade", "Plan: downgrade"),
+    ("plan_close", "Plan: close the account"),
 ];
+
+/// The plan action an operation's value names (`plan_upgrade` is an upgrade).
+pub fn plan_action_of(op: &str) -> Option<PlanAction> {
+    PlanAction::parse(op.trim().strip_prefix("plan_")?)
+}
 
 impl OperationForm {
     /// The same checks in the browser and on the server.
@@ -255,6 +342,7 @@ impl OperationForm {
                         "Choose activated or deactivated.",
                     )]
                 }),
+            op if plan_action_of(op).is_some() => self.parse_plan(plan_action_of(op)),
             "" => Err(vec![FieldError::new(
                 BulkField::Operation,
                 "Choose what to change.",
@@ -266,6 +354,81 @@ impl OperationForm {
         }
     }
 
+    /// A plan change: when, which package (none for a close) and IP groups. Which customers
+    /// it suits is each one's own check (`domain::plan::check`), made on the review step.
+    fn parse_plan(
+        &self,
+        action: Option<PlanAction>,
+    ) -> Result<BulkOperation, Vec<FieldError<BulkField>>> {
+        let Some(action) = action else {
+            return Err(vec![FieldError::new(
+                BulkField::Operation,
+                "That operation is not one the console offers.",
+            )]);
+        };
+        let mut errors = Vec::new();
+        let timing = PlanTiming::parse(&self.timing);
+        if timing.is_none() {
+            errors.push(FieldError::new(
+                BulkField::Timing,
+                "Choose when: now, or at the end of each customer's billing cycle.",
+            ));
+        }
+        let package = self.plan_package.trim();
+        let package = match action {
+            PlanAction::Close if !package.is_empty() => {
+                errors.push(FieldError::new(
+                    BulkField::PlanPackage,
+                    "A close takes no package; leave the target package empty.",
+                ));
+                None
+            }
+            PlanAction::Close => None,
+            _ if package.is_empty() => {
+                errors.push(FieldError::new(
+                    BulkField::PlanPackage,
+                    "Choose the target package by name.",
+                ));
+                None
+            }
+            _ if package.len() > 100 || package.chars().any(char::is_control) => {
+                errors.push(FieldError::new(
+                    BulkField::PlanPackage,
+                    "A package name is at most 100 characters, without control characters.",
+                ));
+                None
+            }
+            _ => Some(package.to_string()),
+        };
+        let form = PlanForm {
+            ip_group: vec![self.ip_group.clone()],
+            ..PlanForm::default()
+        };
+        let ip_groups = form.ip_groups();
+        if ip_groups.len() > MAX_IP_GROUPS
+            || ip_groups
+                .iter()
+                .any(|g| g.chars().count() > MAX_IP_GROUP_LEN)
+        {
+            errors.push(FieldError::new(
+                BulkField::IpGroup,
+                format!(
+                    "Name at most {MAX_IP_GROUPS} IP groups, each at most {MAX_IP_GROUP_LEN} \
+                     characters."
+                ),
+            ));
+        }
+        match timing {
+            Some(timing) if errors.is_empty() => Ok(BulkOperation::Plan {
+                action,
+                timing,
+                package,
+                ip_groups,
+            }),
+            _ => Err(errors),
+        }
+    }
+
     /// The query-string pairs that carry this form from step to step.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
         [
@@ -274,6 +437,9 @@ impl OperationForm {
             ("quantity", &self.quantity),
             ("credits", &self.credits),
             ("state", &self.state),
+            ("plan_package", &self.plan_package),
+            ("timing", &self.timing),
+            ("ip_group", &self.ip_group),
         ]
         .into_iter()
         .filter(|(_, v)| !v.trim().is_empty())

@@ -24,6 +24,7 @@ fn op(op: &str, name: &str, quantity: &str, credits: &str, state: &str) -> Opera
         quantity: quantity.into(),
         credits: credits.into(),
         state: state.into(),
+        ..OperationForm::default()
     }
 }
 

@@ -17,6 +17,7 @@ pub use review::{describe, estimate_formula, prorated_estimate, Estimate};
 pub use rules::{
     action_unavailable, against_price, check, check_confirmation, placement_rule,
     target_unavailable, targets, Need, Placement, PlacementKind, PlacementRule, ValidPlanChange,
+    MAX_IP_GROUP_LEN, MAX_PLACEMENTS,
 };
 pub use scheduling::{ScheduledBy, SchedulingMode};
 pub use warnings::warnings;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{FieldError, PackageInfo, PlanAction, PlanField, PlanForm, PlanState, PlanTiming};
 
 /// Longest IP group name `reseller.add` accepts (API.md §4.7); the same bound is used here.
-const MAX_IP_GROUP_LEN: usize = 255;
+pub const MAX_IP_GROUP_LEN: usize = 255;
 
 /// Why `action` cannot be offered to this customer at all, if it cannot. Only what the
 /// documents state refuses here; where they are silent, [`warnings`] says what SendGrid may
@@ -131,7 +131,7 @@ pub enum Placement {
 
 /// More IPs or IP groups than any package uses; a bound on what a form may post, so a list is
 /// reviewed by a person rather than pasted by a script.
-const MAX_PLACEMENTS: usize = 20;
+pub const MAX_PLACEMENTS: usize = 20;
 
 /// A change that passed every rule, ready to send.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

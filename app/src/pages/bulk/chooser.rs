@@ -8,6 +8,7 @@ use crate::api::bulk::count_bulk_matching;
 use crate::components::adopt_controls;
 use crate::domain::bulk::{BulkField, BulkForm, DEFAULT_CONCURRENCY, MAX_CUSTOMERS, OPERATIONS};
 use crate::domain::change::{group_thousands, message_for, FieldError};
+use crate::domain::plan::PlanTiming;
 use crate::pages::customer::outcome::{invalid, FieldMessage};
 
 /// Account states the directory filter offers.
@@ -26,6 +27,8 @@ fn shows(op: &str, field: BulkField) -> bool {
         BulkField::Quantity => op == "add_addon",
         BulkField::Credits => matches!(op, "limit_total" | "limit_increment"),
         BulkField::State => op == "state",
+        BulkField::PlanPackage => matches!(op, "plan_upgrade" | "plan_downgrade"),
+        BulkField::Timing | BulkField::IpGroup => op.starts_with("plan_"),
         _ => true,
     }
 }
@@ -59,7 +62,13 @@ pub fn BulkChooser(form: BulkForm, errors: Vec<FieldError<BulkField>>) -> impl I
         error(BulkField::Concurrency),
         error(BulkField::Operation),
     );
+    let (plan_package_error, timing_error, ip_group_error) = (
+        error(BulkField::PlanPackage),
+        error(BulkField::Timing),
+        error(BulkField::IpGroup),
+    );
     let chosen_state = form.operation.state.clone();
+    let chosen_timing = form.operation.timing.clone();
     let chosen_account_state = form.selection.account_state.clone();
 
     view! {
@@ -155,6 +164,30 @@ pub fn BulkChooser(form: BulkForm, errors: Vec<FieldError<BulkField>>) -> impl I
                         <option value="deactivated" selected=chosen_state == "deactivated">"deactivated"</option>
                     </select>
                     <FieldMessage id="bulk-state-error".to_string() message=state_error />
+                </div>
+                <div class="field" class:is-hidden=move || hidden(BulkField::PlanPackage)>
+                    <label for="bulk-plan-package">"Target package"</label>
+                    <input id="bulk-plan-package" name="plan_package" type="text" value=form.operation.plan_package.clone()
+                        autocomplete="off" aria-invalid=invalid(&plan_package_error) aria-describedby="bulk-plan-package-hint" />
+                    <p class="hint" id="bulk-plan-package-hint">"The v2 package as SendGrid names it (Plan tab of any customer). Each customer is checked by the Plan tab's rules on the review step."</p>
+                    <FieldMessage id="bulk-plan-package-error".to_string() message=plan_package_error />
+                </div>
+                <div class="field" class:is-hidden=move || hidden(BulkField::Timing)>
+                    <label for="bulk-timing">"When"</label>
+                    <select id="bulk-timing" name="timing" aria-invalid=invalid(&timing_error)>
+                        <option value="" selected=chosen_timing.is_empty()>"Choose…"</option>
+                        {PlanTiming::ALL.into_iter().map(|timing| view! {
+                            <option value=timing.as_str() selected=chosen_timing == timing.as_str()>{timing.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage id="bulk-timing-error".to_string() message=timing_error />
+                </div>
+                <div class="field" class:is-hidden=move || hidden(BulkField::IpGroup)>
+                    <label for="bulk-ip-group">"IP groups"</label>
+                    <textarea id="bulk-ip-group" name="ip_group" rows="2" aria-invalid=invalid(&ip_group_error)
+                        aria-describedby="bulk-ip-group-hint">{form.operation.ip_group.clone()}</textarea>
+                    <p class="hint" id="bulk-ip-group-hint">"One per line. For packages without a dedicated IP, where SendGrid places the customers' mail. A package with a dedicated IP needs a free IP per customer: change those from each customer's Plan tab."</p>
+                    <FieldMessage id="bulk-ip-group-error".to_string() message=ip_group_error />
                 </div>
             </fieldset>
 

@@ -42,6 +42,9 @@ fn form_from_query(query: &ParamsMap) -> BulkForm {
             quantity: text("quantity"),
             credits: text("credits"),
             state: text("state"),
+            plan_package: text("plan_package"),
+            timing: text("timing"),
+            ip_group: text("ip_group"),
         },
         concurrency: text("concurrency"),
     }

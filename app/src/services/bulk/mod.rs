@@ -3,6 +3,7 @@
 
 mod gate;
 mod plan;
+mod plan_change;
 mod recover;
 mod runner;
 mod store;
@@ -98,6 +99,7 @@ fn checked(form: &BulkForm) -> Result<(Selection, BulkOperation, u32), BulkError
 pub async fn review(
     pool: &SqlitePool,
     client: &sendgrid::Client,
+    scheduling: crate::domain::plan::SchedulingMode,
     form: &BulkForm,
 ) -> Result<BulkReview, BulkError> {
     let (selection, operation, concurrency) = checked(form)?;
@@ -117,6 +119,7 @@ pub async fn review(
                     &operation,
                     row.username.as_deref(),
                     row.account_id.as_deref(),
+                    scheduling,
                 )
                 .await;
                 match planned {
@@ -194,7 +197,7 @@ pub async fn start(
                     Some("No v3 account: offerings and state need one.".to_string())
                 }
                 Needs::Username if row.username.is_none() => {
-                    Some("No v2 username: credit limits need one.".to_string())
+                    Some("No v2 username: credit limits and plan changes need one.".to_string())
                 }
                 _ => None,
             };

@@ -5,9 +5,11 @@
 use sendgrid::{Client, LimitChange, LimitHolder};
 use serde_json::{json, Value};
 
+use super::plan_change::{plan_change, PlanCall};
 use crate::domain::bulk::{BulkOperation, Needs, PlanEffect, PlannedItem};
 use crate::domain::change::group_thousands;
 use crate::domain::offerings::{OfferingKind, OfferingLine, OfferingSet, WritableState};
+use crate::domain::plan::SchedulingMode;
 use crate::services::audit::snapshot::{account_state, limit_state, offerings_state};
 use crate::services::offerings::{lines, state_name};
 
@@ -26,6 +28,7 @@ pub enum Call {
         user: String,
         change: LimitChange,
     },
+    Plan(Box<PlanCall>),
 }
 
 impl Call {
@@ -43,6 +46,11 @@ impl Call {
                 if let LimitChange::Total(n) | LimitChange::Increment(n) = change {
                     params["credits"] = json!(n.to_string());
                 }
+                params
+            }
+            Call::Plan(plan) => {
+                let mut params = crate::services::plan::params(&plan.form);
+                params["bulk_job"] = json!(job_id);
                 params
             }
         }
@@ -114,12 +122,14 @@ fn describe_limit(limit: Option<&sendgrid::Limit>) -> String {
     }
 }
 
-/// Reads what the customer holds now and decides what to send.
+/// Reads what the customer holds now and decides what to send. `scheduling` says who makes
+/// a plan change for the end of the cycle.
 pub async fn plan(
     client: &Client,
     operation: &BulkOperation,
     username: Option<&str>,
     account_id: Option<&str>,
+    scheduling: SchedulingMode,
 ) -> Result<Plan, sendgrid::Error> {
     let (Some(target), needs) = (
         match operation.needs() {
@@ -130,10 +140,15 @@ pub async fn plan(
     ) else {
         return Ok(Plan::NotApplicable(match operation.needs() {
             Needs::Account => "No v3 account: offerings and state need one".to_string(),
-            Needs::Username => "No v2 username: credit limits need one".to_string(),
+            Needs::Username => {
+                "No v2 username: credit limits and plan changes need one".to_string()
+            }
         }));
     };
     let target = target.to_string();
+    if let Some(form) = operation.plan_form() {
+        return plan_change(client, form, &target, scheduling).await;
+    }
     match (operation, needs) {
         (BulkOperation::State { state }, _) => {
             let now = client.get_account_state(&target).await?;

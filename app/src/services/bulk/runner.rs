@@ -14,14 +14,17 @@ use tokio::task::JoinSet;
 
 use super::gate::RateGate;
 use super::plan::{plan, Call, Plan};
+use super::plan_change::PlanCall;
 use super::store::{self, ItemRow, JobRow};
 use crate::domain::audit::Outcome;
 use crate::domain::bulk::{BulkOperation, ItemStatus, JobStatus};
+use crate::domain::plan::{PlanError, SchedulingMode};
 use crate::domain::Permission;
 use crate::services::audit::snapshot::{offerings_state, read_state, ActionFamily};
 use crate::services::audit::{append, run_mutation, Mutation, MutationOutcome, NewEvent};
 use crate::services::offerings::{wire_offerings, wire_state};
 use crate::services::operators::{self, Standing};
+use crate::services::plan::to_upstream;
 
 /// Tries of one customer after a server error, for operations safe to repeat.
 const SERVER_ERROR_TRIES: u32 = 3;
@@ -31,6 +34,8 @@ const RATE_LIMIT_WAITS: u32 = 10;
 pub struct BulkRunner {
     pool: SqlitePool,
     client: Client,
+    /// Who makes a plan change for the end of the cycle (`SCHEDULED_PLAN_CHANGES`).
+    scheduling: SchedulingMode,
     /// Jobs running in this process, with their cancel flag.
     running: Mutex<HashMap<i64, Arc<AtomicBool>>>,
     /// Set when the console stops: jobs end as interrupted rather than cancelled.
@@ -57,10 +62,11 @@ fn classify(error: &sendgrid::Error) -> Failure {
 }
 
 impl BulkRunner {
-    pub fn new(pool: SqlitePool, client: Client) -> Arc<BulkRunner> {
+    pub fn new(pool: SqlitePool, client: Client, scheduling: SchedulingMode) -> Arc<BulkRunner> {
         Arc::new(BulkRunner {
             pool,
             client,
+            scheduling,
             running: Mutex::new(HashMap::new()),
             stopping: AtomicBool::new(false),
             ended: tokio::sync::Notify::new(),
@@ -243,6 +249,7 @@ impl BulkRunner {
                 operation,
                 item.username.as_deref(),
                 item.account_id.as_deref(),
+                self.scheduling,
             )
             .await;
             let (before, after, before_state, call) = match planned {
@@ -284,6 +291,11 @@ impl BulkRunner {
                     }
                 },
             };
+            if let Call::Plan(plan) = &call {
+                if plan.held() {
+                    break self.hold(job, &item, plan, None).await;
+                }
+            }
             let mutation = Mutation {
                 operator: job.created_by.clone(),
                 customer: item.customer.clone(),
@@ -294,6 +306,7 @@ impl BulkRunner {
                 client_ip: None,
             };
             let seen = Mutex::new(None);
+            let unknown_call = AtomicBool::new(false);
             let answered = Mutex::new(None);
             let recorded = run_mutation(
                 &self.pool,
@@ -307,6 +320,7 @@ impl BulkRunner {
                         Err(error) => {
                             *seen.lock().unwrap_or_else(|e| e.into_inner()) =
                                 Some(classify(&error));
+                            unknown_call.store(error.is_unknown_call(), Ordering::Relaxed);
                             Err(error)
                         }
                     }
@@ -339,6 +353,17 @@ impl BulkRunner {
                     break (ItemStatus::Unknown, message, attempt)
                 }
                 MutationOutcome::Failure { message, .. } => {
+                    // SendGrid answered that scheduled tasks do not exist (API.md §2.6): in
+                    // `auto`, the console holds the change, as the Plan tab does.
+                    if let Call::Plan(plan) = &call {
+                        let later = plan.maker.is_some();
+                        if later
+                            && self.scheduling == SchedulingMode::Auto
+                            && unknown_call.load(Ordering::Relaxed)
+                        {
+                            break self.hold(job, &item, plan, Some(message)).await;
+                        }
+                    }
                     let again = match failure {
                         Some(Failure::RateLimited(reset)) if rate_waits < RATE_LIMIT_WAITS => {
                             rate_waits += 1;
@@ -373,6 +398,50 @@ impl BulkRunner {
         }
     }
 
+    /// Holds a plan change for the end of the customer's cycle, as the Plan tab does; the item
+    /// is done once the console holds it (`schedule.create` is its audit row). `refused` is
+    /// SendGrid's answer when it refused the scheduled task first.
+    async fn hold(
+        &self,
+        job: &JobRow,
+        item: &ItemRow,
+        plan: &PlanCall,
+        refused: Option<String>,
+    ) -> (ItemStatus, String, Option<i64>) {
+        let why = match refused {
+            Some(message) => format!(
+                "SendGrid answered that scheduled changes do not exist ({message}), so the \
+                 console holds this one:"
+            ),
+            None => "The console holds this change:".to_string(),
+        };
+        let held = crate::services::plan::hold(
+            &self.pool,
+            &job.created_by,
+            &plan.user,
+            &plan.form,
+            &plan.valid,
+            &plan.state,
+            &item.key(),
+            None,
+            why,
+        )
+        .await;
+        match held {
+            Ok(done) => (ItemStatus::Done, done.summary, None),
+            Err(PlanError::Invalid(errors)) => (
+                ItemStatus::Skipped,
+                errors
+                    .into_iter()
+                    .map(|e| e.message)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                None,
+            ),
+            Err(error) => (ItemStatus::Failed, error.to_string(), None),
+        }
+    }
+
     /// Sends the change; an offerings PUT also answers the resulting offerings (API.md §5.7).
     async fn send(&self, call: &Call) -> Result<Option<Vec<sendgrid::Offering>>, sendgrid::Error> {
         match call {
@@ -393,6 +462,11 @@ impl BulkRunner {
                     .await
                     .map(|()| None)
             }
+            Call::Plan(plan) => self
+                .client
+                .change_plan(&to_upstream(&plan.user, &plan.valid))
+                .await
+                .map(|()| None),
         }
     }
 }
@@ -402,6 +476,7 @@ fn family(call: &Call) -> ActionFamily {
         Call::Offerings { .. } => ActionFamily::Offerings,
         Call::State { .. } => ActionFamily::State,
         Call::Limit { .. } => ActionFamily::Limits,
+        Call::Plan(_) => ActionFamily::Plan,
     }
 }
 
@@ -409,6 +484,7 @@ fn target(call: &Call) -> &str {
     match call {
         Call::Offerings { account_id, .. } | Call::State { account_id, .. } => account_id,
         Call::Limit { user, .. } => user,
+        Call::Plan(plan) => &plan.user,
     }
 }
 

@@ -28,7 +28,7 @@ pub struct ChangeRequest {
 
 /// The audit parameters: a function of the form alone, so a repeated submission of the same
 /// form matches its first attempt (and a different one with the same key is refused).
-pub(super) fn params(form: &PlanForm) -> Value {
+pub(crate) fn params(form: &PlanForm) -> Value {
     json!({
         "package": form.package.trim(),
         "ip": form.ips(),
@@ -36,7 +36,7 @@ pub(super) fn params(form: &PlanForm) -> Value {
     })
 }
 
-pub(super) fn to_upstream(user: &str, change: &ValidPlanChange) -> PlanChange {
+pub(crate) fn to_upstream(user: &str, change: &ValidPlanChange) -> PlanChange {
     let timing = match change.timing {
         PlanTiming::Now => Timing::Immediate,
         PlanTiming::EndOfCycle => Timing::Scheduled,

@@ -13,6 +13,8 @@ use crate::domain::{Cents, IsoDate};
 use crate::services::audit::snapshot::plan_state;
 
 pub use change::{cancel_pending, change, ChangeRequest};
+pub(crate) use change::{params, to_upstream};
+pub(crate) use held::hold;
 pub use held::{held_for, run_job};
 pub use recorded::{recorded, Earlier};
 
@@ -33,6 +35,14 @@ pub struct PlanRead {
 /// are needed; an unknown customer is [`PlanError::NotFound`].
 #[tracing::instrument(skip(client))]
 pub async fn read(client: &Client, user: &str) -> Result<PlanRead, PlanError> {
+    read_upstream(client, user)
+        .await
+        .map_err(|error| read_error(user, error))
+}
+
+/// [`read`] with SendGrid's own error, for callers that act on its kind (a bulk job waits
+/// out a rate limit rather than failing the customer).
+pub async fn read_upstream(client: &Client, user: &str) -> Result<PlanRead, sendgrid::Error> {
     let pending_query = PendingQuery {
         username: Some(user.to_string()),
         kind: None,
@@ -45,9 +55,7 @@ pub async fn read(client: &Client, user: &str) -> Result<PlanRead, PlanError> {
         client.list_ips(&all_ips),
         client.list_pending(&pending_query),
     );
-    let overview = overview.map_err(|error| read_error(user, error))?;
-    let packages = packages.map_err(|error| read_error(user, error))?;
-    let free_ips = free_ips.map_err(|error| read_error(user, error))?;
+    let (overview, packages, free_ips) = (overview?, packages?, free_ips?);
     let sendgrid_schedules = match &pending {
         Ok(_) => Some(true),
         Err(error) if error.is_unknown_call() => Some(false),
