@@ -107,6 +107,17 @@ impl ConsoleProcess {
         }
     }
 
+    /// The most memory the process has held so far (`VmHWM`, Linux's peak resident set), KiB.
+    pub fn peak_rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the process's status is readable");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM is reported")
+    }
+
     /// SIGKILL: no shutdown code runs, like a power cut or the OOM killer.
     pub fn kill(mut self) {
         self.child.kill().expect("kill");
