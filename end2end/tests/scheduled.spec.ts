@@ -45,7 +45,12 @@ for (const js of [true, false]) {
       await expect(page).toHaveURL(/\/scheduled$/);
       if (js) await hydrated(page);
 
-      await page.getByTestId("waiting-change").filter({ hasText: c.username }).getByRole("button", { name: "Cancel" }).click();
+      // Cancelling asks first: a SendGrid-scheduled change may not be made again (API.md §2.6).
+      const waiting = page.getByTestId("waiting-change").filter({ hasText: c.username });
+      await waiting.getByText("Cancel…").click();
+      await expect(waiting.getByRole("button", { name: "Yes, cancel it" })).toBeVisible();
+      await expect(waiting).toContainText("Cancel the downgrade of");
+      await waiting.getByRole("button", { name: "Yes, cancel it" }).click();
       // With JavaScript the answer is shown in place; without, the page comes back without the row.
       if (js) await expect(page.getByRole("status").filter({ hasText: "Cancelled" })).toBeVisible();
       await expect(page.getByTestId("waiting-change").filter({ hasText: c.username })).toHaveCount(0);
@@ -93,7 +98,8 @@ test("when SendGrid answers that scheduled tasks do not exist, the console holds
   await page.getByRole("link", { name: "Make another change" }).click();
   const held = page.getByRole("region", { name: "Scheduled changes" });
   await expect(held).toContainText(`Downgrade ${c.username} to Basic Package`);
-  await held.getByRole("button", { name: "Cancel scheduled change" }).click();
+  await held.getByText("Cancel scheduled change…").click();
+  await held.getByRole("button", { name: "Yes, cancel it" }).click();
   await expect(held.getByRole("status")).toContainText("Cancelled");
   await expect(held).toContainText("Cancelled");
 });

@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI. Components never import services.
 
 mod adopt;
+mod confirm_first;
 mod customer_history;
 mod field_diff;
 mod footer;
@@ -13,6 +14,7 @@ mod theme_toggle;
 mod unresolved;
 
 pub use adopt::adopt_controls;
+pub use confirm_first::ConfirmFirst;
 pub use customer_history::CustomerHistory;
 pub use field_diff::{FieldDiff, StateList};
 pub use footer::Footer;

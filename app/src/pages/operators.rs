@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use crate::api::operators::{
     list_operators, AddOperator, ChangeOperatorRole, DisableOperator, ResetOperatorPassword,
 };
-use crate::components::Guarded;
+use crate::components::{ConfirmFirst, Guarded};
 use crate::domain::{OperatorView, Permission, Role};
 use crate::pages::account::clean;
 
@@ -118,22 +118,20 @@ fn OperatorTable(
                                 </td>
                                 <td>
                                     {(!op.disabled).then(|| view! {
-                                        <details class="confirm">
-                                            <summary class="button button-secondary">"New password…"</summary>
-                                            <ActionForm action=reset attr:class="confirm-body">
+                                        <ConfirmFirst opener="New password…".to_string()
+                                            message=format!("{reset_email} will be signed out everywhere and get a one-time password to choose a new one with.")>
+                                            <ActionForm action=reset attr:class="inline-form">
                                                 <input type="hidden" name="email" value=reset_email.clone() />
-                                                <p>{format!("{reset_email} will be signed out everywhere and get a one-time password to choose a new one with.")}</p>
                                                 <button type="submit" class="button">{format!("Give {reset_email} a new one-time password")}</button>
                                             </ActionForm>
-                                        </details>
-                                        <details class="confirm">
-                                            <summary class="button button-secondary">"Disable…"</summary>
-                                            <ActionForm action=disable attr:class="confirm-body">
+                                        </ConfirmFirst>
+                                        <ConfirmFirst opener="Disable…".to_string()
+                                            message=format!("{disable_email} will be signed out at once and cannot sign in again.")>
+                                            <ActionForm action=disable attr:class="inline-form">
                                                 <input type="hidden" name="email" value=disable_email.clone() />
-                                                <p>{format!("{} will be signed out at once and cannot sign in again.", disable_email)}</p>
                                                 <button type="submit" class="button button-danger">{format!("Disable {}", disable_email)}</button>
                                             </ActionForm>
-                                        </details>
+                                        </ConfirmFirst>
                                     })}
                                 </td>
                             </tr>

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::offerings::CancelScheduledChange;
 use crate::api::plan::CancelPendingChange;
 use crate::api::scheduled::{list_waiting_changes, WaitingView};
-use crate::components::Guarded;
+use crate::components::{ConfirmFirst, Guarded};
 use crate::domain::directory::encode_component;
 use crate::domain::scheduled::{Holder, WaitingChange, WaitingKind};
 use crate::domain::Permission;
@@ -193,27 +193,50 @@ fn cancel_form(
         key.to_string(),
         summary_id.to_string(),
     );
+    let what = match change.kind {
+        Some(WaitingKind::Upgrade) => "the upgrade",
+        Some(WaitingKind::Downgrade) => "the downgrade",
+        Some(WaitingKind::Close) => "the close",
+        Some(WaitingKind::Offerings) => "the offerings change",
+        Some(WaitingKind::State) => "the state change",
+        None => "the change",
+    };
+    let message = match change.holder {
+        // API.md §2.6: the scheduled tasks are documented as removed in 2017.
+        Holder::SendGrid => format!(
+            "Cancel {what} of {user}? SendGrid documents its scheduled changes as removed since \
+             2017, so it may not take this change again once it is cancelled."
+        ),
+        Holder::Console => format!(
+            "Cancel {what} of {user}? It will not be made; it can be chosen again on the \
+             customer's page."
+        ),
+    };
     let button = move || {
         view! {
-            <button type="submit" class="button button-secondary" aria-describedby=summary_id.clone()
-                disabled=busy>"Cancel"</button>
+            <button type="submit" class="button button-danger" aria-describedby=summary_id.clone()
+                disabled=busy>"Yes, cancel it"</button>
         }
     };
     match (change.holder, change.job_id) {
         (Holder::SendGrid, _) => view! {
-            <ActionForm action=cancel_pending attr:class="inline-form">
-                <input type="hidden" name="user" value=user />
-                <input type="hidden" name="idempotency_key" value=key />
-                {button()}
-            </ActionForm>
+            <ConfirmFirst opener="Cancel…".to_string() message=message.clone()>
+                <ActionForm action=cancel_pending attr:class="inline-form">
+                    <input type="hidden" name="user" value=user />
+                    <input type="hidden" name="idempotency_key" value=key />
+                    {button()}
+                </ActionForm>
+            </ConfirmFirst>
         }
         .into_any(),
         (Holder::Console, Some(job_id)) => view! {
-            <ActionForm action=cancel_held attr:class="inline-form">
-                <input type="hidden" name="user" value=user />
-                <input type="hidden" name="job_id" value=job_id.to_string() />
-                {button()}
-            </ActionForm>
+            <ConfirmFirst opener="Cancel…".to_string() message>
+                <ActionForm action=cancel_held attr:class="inline-form">
+                    <input type="hidden" name="user" value=user />
+                    <input type="hidden" name="job_id" value=job_id.to_string() />
+                    {button()}
+                </ActionForm>
+            </ConfirmFirst>
         }
         .into_any(),
         (Holder::Console, None) => ().into_any(),

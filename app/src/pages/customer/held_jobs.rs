@@ -6,7 +6,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::offerings::CancelScheduledChange;
-use crate::components::LocalTime;
+use crate::components::{ConfirmFirst, LocalTime};
 use crate::domain::schedule::{JobStatus, ScheduledJob};
 
 #[component]
@@ -48,14 +48,17 @@ pub fn ScheduledChanges(
                     </p>
                     {job.result.clone().map(|text| view! { <p class="hint">{text}</p> })}
                     {can_cancel.then(|| view! {
-                        <ActionForm action=cancel attr:class="inline-form">
-                            <input type="hidden" name="user" value=user.clone() />
-                            <input type="hidden" name="job_id" value=job_id.clone() />
-                            <button type="submit" class="button button-secondary" aria-describedby=summary_id.clone()
-                                disabled=move || pending.get()>
-                                "Cancel scheduled change"
-                            </button>
-                        </ActionForm>
+                        <ConfirmFirst opener="Cancel scheduled change…".to_string()
+                            message=format!("Cancel this change: {}? It will not be made; it can be chosen again here.", job.summary.trim_end_matches('.'))>
+                            <ActionForm action=cancel attr:class="inline-form">
+                                <input type="hidden" name="user" value=user.clone() />
+                                <input type="hidden" name="job_id" value=job_id.clone() />
+                                <button type="submit" class="button button-danger" aria-describedby=summary_id.clone()
+                                    disabled=move || pending.get()>
+                                    "Yes, cancel it"
+                                </button>
+                            </ActionForm>
+                        </ConfirmFirst>
                     })}
                 </li>
             }

@@ -4,6 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::plan::{CancelPendingChange, PlanView};
+use crate::components::ConfirmFirst;
 
 #[component]
 pub fn PendingSection(view: PlanView, cancel: ServerAction<CancelPendingChange>) -> impl IntoView {
@@ -43,13 +44,17 @@ pub fn PendingSection(view: PlanView, cancel: ServerAction<CancelPendingChange>)
                 {placement.map(|text| view! { <div><dt>"Placement"</dt><dd>{text}</dd></div> })}
             </dl>
             {view.can_change.then(|| view! {
-                <ActionForm action=cancel attr:class="inline-form">
-                    <input type="hidden" name="user" value=view.state.username.clone() />
-                    <input type="hidden" name="idempotency_key" value=view.cancel_key.clone() />
-                    <button type="submit" class="button button-danger" disabled=move || pending_flag.get()>
-                        "Cancel pending change"
-                    </button>
-                </ActionForm>
+                // API.md §2.6: the scheduled tasks are documented as removed in 2017.
+                <ConfirmFirst opener="Cancel pending change…".to_string()
+                    message=format!("Cancel the scheduled change of {}? SendGrid documents its scheduled changes as removed since 2017, so it may not take this change again once it is cancelled.", view.state.username)>
+                    <ActionForm action=cancel attr:class="inline-form">
+                        <input type="hidden" name="user" value=view.state.username.clone() />
+                        <input type="hidden" name="idempotency_key" value=view.cancel_key.clone() />
+                        <button type="submit" class="button button-danger" disabled=move || pending_flag.get()>
+                            "Yes, cancel it"
+                        </button>
+                    </ActionForm>
+                </ConfirmFirst>
             })}
         </section>
     }
