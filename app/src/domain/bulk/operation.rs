@@ -240,7 +240,9 @@ pub enum BulkField {
 }
 
 /// The operation part of the bulk form, as typed.
+/// Fields a form leaves out read as empty: each operation posts only its own.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OperationForm {
     /// add_addon, remove_addon, set_package, limit_total, limit_increment, limit_none, state
     pub op: String,
