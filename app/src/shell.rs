@@ -8,9 +8,9 @@ use leptos_router::{
 use crate::components::{Footer, Header, Me};
 use crate::domain::Theme;
 use crate::pages::{
-    AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute, ChangePasswordRoute, CustomerRoute,
-    CustomersRoute, HistoryRoute, HomeRoute, LimitsRoute, LoginRoute, NotFoundPage, OfferingsRoute,
-    OperatorsRoute, PlanRoute, ScheduledRoute,
+    AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute, ChangePasswordRoute, ConnectionRoute,
+    CustomerRoute, CustomersRoute, HistoryRoute, HomeRoute, LimitsRoute, LoginRoute, NotFoundPage,
+    OfferingsRoute, OperatorsRoute, PlanRoute, ScheduledRoute,
 };
 
 /// The HTML document around the app. Rendered on the server only; the theme comes from the
@@ -128,6 +128,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view={Lazy::<ChangePasswordRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/operators") view={Lazy::<OperatorsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/connection") view={Lazy::<ConnectionRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit/:id") view={Lazy::<AuditDetailRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />

@@ -381,20 +381,36 @@ fn operation_form() -> impl Strategy<Value = OperationForm> {
             "limit_increment",
             "limit_none",
             "state",
+            "plan_upgrade",
+            "plan_downgrade",
+            "plan_close",
+            "plan_",
             "drop",
         ]),
         field(OFFERINGS),
         field(NUMBERS),
         field(NUMBERS),
         field(&["activated", "deactivated", "deleted"]),
+        field(&["Silver Package", " Basic Package ", ""]),
+        field(&["now", "end_of_cycle", "later"]),
+        prop_oneof![
+            field(&["Reseller Group", "a\nb\n\n a ", ""]),
+            "[a-z]{250,260}",
+            "([a-z]{1,3}\n){18,24}",
+        ],
     )
-        .prop_map(|(op, name, quantity, credits, state)| OperationForm {
-            op,
-            name,
-            quantity,
-            credits,
-            state,
-        })
+        .prop_map(
+            |(op, name, quantity, credits, state, plan_package, timing, ip_group)| OperationForm {
+                op,
+                name,
+                quantity,
+                credits,
+                state,
+                plan_package,
+                timing,
+                ip_group,
+            },
+        )
 }
 
 /// Pasted lists: names from the allowed alphabet and hostile ones, with every separator.
@@ -435,6 +451,18 @@ proptest! {
                     prop_assert!((1..=MAX_CREDITS).contains(&credits));
                 }
                 BulkOperation::LimitNone | BulkOperation::State { .. } => {}
+                BulkOperation::Plan { action, package, ip_groups, .. } => {
+                    prop_assert_eq!(action == PlanAction::Close, package.is_none());
+                    if let Some(package) = package {
+                        prop_assert!(!package.is_empty() && package.len() <= 100 && package.trim() == package);
+                        prop_assert!(!package.chars().any(char::is_control));
+                    }
+                    prop_assert!(ip_groups.len() <= 20);
+                    for group in &ip_groups {
+                        prop_assert!(!group.is_empty() && group.trim() == group && group.chars().count() <= 255);
+                        prop_assert!(!group.contains('\n'));
+                    }
+                }
             }
         }
     }

@@ -11,6 +11,7 @@
 
 mod config;
 mod error;
+mod rate_limit;
 mod redact;
 mod secret;
 mod transport;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 
 pub use config::{Config, Format, LimitsEndpoint, RetryConfig, EU_BASE_URL, GLOBAL_BASE_URL};
 pub use error::{Error, Result};
+pub use rate_limit::{Family, RateLimitSeen};
 pub use secret::Secret;
 pub use v2::{
     CustomerProfile, IpPlacement, IpQuery, Limit, LimitChange, LimitHolder, LimitPeriod, Overview,
@@ -59,6 +61,11 @@ impl Client {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The rate-limit headers of the last answer from `family` that carried any (API.md §7).
+    pub fn rate_limit_seen(&self, family: Family) -> Option<RateLimitSeen> {
+        self.transport.rate_limits.last(family)
     }
 }
 

@@ -12,6 +12,7 @@ use reqwest::header::{HeaderMap, ACCEPT, RETRY_AFTER};
 use reqwest::{Method, Url};
 use tracing::{debug, warn};
 
+use crate::rate_limit::{Family, RateLimitLog};
 use crate::redact::Redactor;
 use crate::{Config, Error, Result, RetryConfig, Secret};
 
@@ -72,6 +73,7 @@ pub(crate) struct Transport {
     retry: RetryConfig,
     timeout: Duration,
     pub(crate) redactor: Redactor,
+    pub(crate) rate_limits: RateLimitLog,
 }
 
 impl Transport {
@@ -113,6 +115,7 @@ impl Transport {
             retry: config.retry.clone(),
             timeout: config.timeout,
             redactor: Redactor::new(&[&config.api_key, &config.bearer_key]),
+            rate_limits: RateLimitLog::default(),
         })
     }
 
@@ -188,6 +191,8 @@ impl Transport {
             .map_err(|e| self.network_error(e, call.policy))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        let family = if call.bearer { Family::V3 } else { Family::V2 };
+        self.rate_limits.record(family, &headers);
         let body = response
             .bytes()
             .await

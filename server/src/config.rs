@@ -50,6 +50,15 @@ pub enum Command {
     /// Check the audit log's hash chain, or export it.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Try one harmless read per SendGrid API family with these settings: exit 0 when both
+    /// work, 2 when SendGrid refused or failed one, 1 when the settings are unusable.
+    CheckUpstream(CheckUpstreamArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckUpstreamArgs {
+    #[command(flatten)]
+    pub upstream: UpstreamArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -339,6 +348,25 @@ impl UpstreamArgs {
 
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs)
+    }
+
+    /// Where each family's credential comes from, in words, never the secret: (v2, v3).
+    pub fn credential_sources(&self) -> (String, String) {
+        if self.is_embedded() {
+            let made = "a key made for the embedded simulator at start".to_string();
+            return (made.clone(), made);
+        }
+        let v3 = match (&self.api_key, &self.api_key_file) {
+            (Some(_), _) => "the API key in SENDGRID_API_KEY (or --sendgrid-api-key)".to_string(),
+            (None, Some(path)) => format!("the API key in the file {}", path.display()),
+            (None, None) => "no API key".to_string(),
+        };
+        let v2 = match (&self.api_password, &self.api_password_file) {
+            (Some(_), _) => "the password in SENDGRID_API_PASSWORD".to_string(),
+            (None, Some(path)) => format!("the password in the file {}", path.display()),
+            (None, None) => v3.clone(),
+        };
+        (format!("user {:?} with {v2}", self.api_user), v3)
     }
 
     /// The v3 key: from the variable, else from the file.

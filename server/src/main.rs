@@ -40,6 +40,11 @@ async fn run() -> ExitCode {
         Some(Command::Operator(command)) => commands::operator::run(command)
             .await
             .map_err(|e| e.to_string()),
+        // Its own exit codes: 2 says SendGrid refused, apart from settings that are unusable.
+        Some(Command::CheckUpstream(args)) => match commands::check_upstream::run(args).await {
+            Ok(code) => return code,
+            Err(error) => Err(error.to_string()),
+        },
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -152,6 +152,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         bulk,
         exports: Default::default(),
         plan_scheduling: args.scheduled_plan_changes,
+        upstream_settings: upstream.settings,
     };
     let sessions = SqliteStore::new(state.pool.clone());
     sessions.migrate().await.map_err(StartupError::Sessions)?;

@@ -19,6 +19,8 @@ pub enum UpstreamError {
 pub struct Upstream {
     pub client: sendgrid::Client,
     pub embedded: Option<simulator::Running>,
+    /// Where the calls go and with which credential, for the connection check.
+    pub settings: app::domain::connection::UpstreamSettings,
 }
 
 pub async fn start(args: &UpstreamArgs) -> Result<Upstream, UpstreamError> {
@@ -42,11 +44,23 @@ pub async fn start(args: &UpstreamArgs) -> Result<Upstream, UpstreamError> {
         (args.family_bases(), v2, v3, None)
     };
 
+    let (v2_credential, v3_credential) = args.credential_sources();
+    let settings = app::domain::connection::UpstreamSettings {
+        v2_base_url: v2_base.clone(),
+        v3_base_url: v3_base.clone(),
+        v2_credential,
+        v3_credential,
+        embedded: embedded.is_some(),
+    };
     let mut config = sendgrid::Config::new(v2_base, v2_key, v3_key);
     config.v3_base_url = v3_base;
     config.api_user = args.api_user.clone();
     config.connect_timeout = args.connect_timeout();
     config.timeout = args.timeout();
     let client = sendgrid::Client::new(config).map_err(UpstreamError::Client)?;
-    Ok(Upstream { client, embedded })
+    Ok(Upstream {
+        client,
+        embedded,
+        settings,
+    })
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod bulk;
 mod change;
+pub mod connection;
 pub mod customers;
 pub mod limits;
 pub mod offerings;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod audit_filter;
 pub mod bulk;
 pub mod change;
+pub mod connection;
 pub mod customer;
 pub mod date;
 pub mod directory;

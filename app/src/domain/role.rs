@@ -23,6 +23,8 @@ pub enum Permission {
     ManageOperators,
     /// Link or unlink a v2 customer and a v3 account in the directory by hand.
     LinkCustomers,
+    /// See the console's settings and check its SendGrid connection.
+    ManageSettings,
 }
 
 impl Role {

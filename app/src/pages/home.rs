@@ -5,7 +5,7 @@ use crate::components::{Me, UnresolvedPanel};
 use crate::domain::Permission;
 
 /// Where each kind of work starts: a card per area, each only for roles that may open it.
-const CARDS: [(&str, &str, &str, Permission); 4] = [
+const CARDS: [(&str, &str, &str, Permission); 5] = [
     (
         "/customers",
         "Customers",
@@ -29,6 +29,12 @@ const CARDS: [(&str, &str, &str, Permission); 4] = [
         "Operators",
         "Who can sign in, and what each role may do.",
         Permission::ManageOperators,
+    ),
+    (
+        "/connection",
+        "SendGrid connection",
+        "Where the console's calls go, with which credential, and whether SendGrid accepts them.",
+        Permission::ManageSettings,
     ),
 ];
 

@@ -41,6 +41,10 @@ lazy_page!(
     OperatorsRoute => OperatorsPage
 );
 lazy_page!(
+    /// `/connection`: admins, when pointing the console at SendGrid or when calls fail.
+    ConnectionRoute => ConnectionPage
+);
+lazy_page!(
     /// `/account/password`: once at first sign-in, then rarely.
     ChangePasswordRoute => ChangePasswordPage
 );

@@ -3,6 +3,7 @@
 pub mod account;
 mod audit;
 mod bulk;
+mod connection;
 mod customer;
 mod customers;
 mod home;
@@ -15,13 +16,14 @@ mod scheduled;
 pub use account::ChangePasswordPage;
 pub use audit::{AuditDetailPage, AuditPage};
 pub use bulk::{BulkJobPage, BulkPage};
+pub use connection::ConnectionPage;
 pub use customer::{CustomerPage, HistoryTab, LimitsTab, OfferingsTab, PlanTab};
 pub use customers::CustomersPage;
 pub use home::HomePage;
 pub use lazy::{
-    AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute, ChangePasswordRoute, CustomerRoute,
-    CustomersRoute, HistoryRoute, HomeRoute, LimitsRoute, LoginRoute, OfferingsRoute,
-    OperatorsRoute, PlanRoute, ScheduledRoute,
+    AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute, ChangePasswordRoute, ConnectionRoute,
+    CustomerRoute, CustomersRoute, HistoryRoute, HomeRoute, LimitsRoute, LoginRoute,
+    OfferingsRoute, OperatorsRoute, PlanRoute, ScheduledRoute,
 };
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bulk;
 pub mod client_addr;
 pub mod clock;
+pub mod connection;
 pub mod customer_keys;
 pub mod customers;
 pub mod db;

@@ -33,4 +33,6 @@ pub struct AppState {
     pub exports: Arc<ExportSlots>,
     /// Who makes plan changes chosen for the end of the cycle (`SCHEDULED_PLAN_CHANGES`).
     pub plan_scheduling: crate::domain::plan::SchedulingMode,
+    /// Where the SendGrid calls go and with which credential, for the connection check.
+    pub upstream_settings: crate::domain::connection::UpstreamSettings,
 }

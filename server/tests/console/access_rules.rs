@@ -2,7 +2,8 @@
 //! independently of the console's own role mapping (checking the console against itself would
 //! prove nothing):
 //! - every page except `/login` and `/healthz` needs a session;
-//! - admins may do everything; only they manage operators and link customers by hand;
+//! - admins may do everything; only they manage operators, link customers by hand and check
+//!   the SendGrid connection;
 //! - managers (and admins) change accounts, one at a time or in bulk;
 //! - support and auditors read customers; auditors, admins and managers (read-only) read the
 //!   whole audit log, support only a customer's history.
@@ -54,6 +55,7 @@ pub const PAGES: &[(&str, Rule)] = &[
     ("/bulk/{job}", Rule::Changes),
     ("/bulk/{job}/events", Rule::Changes),
     ("/operators", Rule::Admins),
+    ("/connection", Rule::Admins),
 ];
 
 type Args = &'static [(&'static str, &'static str)];
@@ -189,6 +191,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule, Args)] = &[
         &[("id", NO_SUCH_ID), ("what", "failed")],
     ),
     // Admins.
+    ("check_connection", Rule::Admins, &[]),
     (
         "link_customers",
         Rule::Admins,

@@ -26,6 +26,7 @@ mod backup;
 mod bulk;
 mod bulk_plan;
 mod client_address;
+mod connection_check;
 mod connections;
 mod crash;
 mod credit_limits;
