@@ -50,3 +50,11 @@ if [ "${1:-build}" = "test" ] && [ ! -x /usr/bin/chromium ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium \
     || { as_root apt-get update && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 fi
+
+# The deployment test starts Debian's nginx with deploy/nginx-reseller-console.conf in front
+# of the console, over TLS with a certificate openssl makes for the run.
+if [ "${1:-build}" = "test" ] && { [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; }; then
+  say "installing nginx and openssl from Debian (the deployment test)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light openssl \
+    || { as_root apt-get update && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light openssl; }
+fi

@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let theme = RwSignal::new(rendered_theme());
     provide_context(theme);
+    crate::components::DirectoryMemory::provide();
     Me::provide();
     // True while the router loads the next screen (its chunk and data), for the progress bar.
     let (is_routing, set_is_routing) = signal(false);

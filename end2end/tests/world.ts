@@ -33,5 +33,6 @@ export const CUSTOMERS = {
   held: { username: "e2e-held", first_name: "Hedda", last_name: "Held", company: "Held Change Ltd", package: "Silver Package" },
   bulkPlanA: { username: "e2e-bulk-plan-a", first_name: "Bea", last_name: "Bulk", company: "Bulk Plan One Ltd", package: "Silver Package" },
   bulkPlanB: { username: "e2e-bulk-plan-b", first_name: "Bert", last_name: "Bulk", company: "Bulk Plan Two Ltd", package: "Silver Package" },
+  linkPair: { username: "e2e-link-pair", first_name: "Lia", last_name: "Linked", company: "Link Pair Ltd", package: "Basic Package", v3: { offerings: v3Start } },
   v2Only: { username: "e2e-v2-only", first_name: "Vera", last_name: "Legacy", company: "Only Legacy Ltd", package: "Basic Package" },
 } satisfies Record<string, NewCustomer>;

@@ -77,16 +77,13 @@ pub async fn list_unresolved(customer: Option<String>) -> Result<UnresolvedList,
     super::require(Permission::ReadCustomers)?;
     let state = super::app_state()?;
     let customer = customer.filter(|c| !c.trim().is_empty());
-    let rows = audit::unresolved_attempts(&state.pool, customer.as_deref())
-        .await
-        .map_err(unavailable)?;
+    let (rows, total) =
+        audit::unresolved_newest(&state.pool, customer.as_deref(), UNRESOLVED_SHOWN as u32)
+            .await
+            .map_err(unavailable)?;
     Ok(UnresolvedList {
-        total: rows.len(),
-        attempts: rows
-            .iter()
-            .take(UNRESOLVED_SHOWN)
-            .map(audit::unresolved_view)
-            .collect(),
+        total,
+        attempts: rows.iter().map(audit::unresolved_view).collect(),
     })
 }
 

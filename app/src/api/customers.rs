@@ -107,7 +107,17 @@ pub async fn link_customers(username: String, account_id: String) -> Result<(), 
         super::client_ip(),
     )
     .await
-    .map_err(directory_error)
+    .map_err(directory_error)?;
+    // Without JavaScript, go to the customer as the directory now names it: a v3-only
+    // account's own page does not exist once it is linked to a username.
+    if super::status::is_plain_form() {
+        let page = format!(
+            "/customers/{}",
+            crate::domain::directory::encode_component(username.trim())
+        );
+        leptos_axum::redirect(&page);
+    }
+    Ok(())
 }
 
 #[server(endpoint = "unlink_customers")]

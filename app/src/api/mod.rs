@@ -6,6 +6,7 @@ pub mod bulk;
 mod change;
 pub mod connection;
 pub mod customers;
+pub mod home;
 pub mod limits;
 pub mod offerings;
 pub mod operators;

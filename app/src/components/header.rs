@@ -10,6 +10,7 @@ use crate::domain::Permission;
 #[component]
 pub fn Header() -> impl IntoView {
     let me = Me::get();
+    let directory = crate::components::DirectoryMemory::get();
     view! {
         <header class="header">
             <a class="brand" href="/">
@@ -22,7 +23,7 @@ pub fn Header() -> impl IntoView {
                         let role = op.role;
                         view! {
                             <nav class="nav" aria-label="Main">
-                                <A href="/customers">"Customers"</A>
+                                <A href=move || directory.href()>"Customers"</A>
                                 <A href="/scheduled">"Scheduled"</A>
                                 {role.allows(Permission::ReadAudit).then(|| view! { <A href="/audit">"Audit"</A> })}
                                 {role.allows(Permission::ChangeAccounts).then(|| view! { <A href="/bulk">"Bulk"</A> })}

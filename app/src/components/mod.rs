@@ -3,6 +3,8 @@
 mod adopt;
 mod confirm_first;
 mod customer_history;
+mod daily_chart;
+mod directory_memory;
 mod field_diff;
 mod footer;
 mod header;
@@ -16,6 +18,8 @@ mod unresolved;
 pub use adopt::adopt_controls;
 pub use confirm_first::ConfirmFirst;
 pub use customer_history::CustomerHistory;
+pub use daily_chart::DailyChart;
+pub use directory_memory::DirectoryMemory;
 pub use field_diff::{FieldDiff, StateList};
 pub use footer::Footer;
 pub use header::Header;

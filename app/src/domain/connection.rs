@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::change::group_thousands;
+
 /// Where the console's SendGrid settings came from, given by the process at start-up.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpstreamSettings {
@@ -48,10 +50,11 @@ pub struct RateLimitView {
 impl RateLimitView {
     /// "598 of 600 requests left, resets 2026-12-03 10:00:00 UTC".
     pub fn describe(&self) -> String {
+        let n = |value: u64| group_thousands(i64::try_from(value).unwrap_or(i64::MAX));
         let left = match (self.remaining, self.limit) {
-            (Some(left), Some(limit)) => format!("{left} of {limit} requests left"),
-            (Some(left), None) => format!("{left} requests left"),
-            (None, Some(limit)) => format!("a limit of {limit} requests"),
+            (Some(left), Some(limit)) => format!("{} of {} requests left", n(left), n(limit)),
+            (Some(left), None) => format!("{} requests left", n(left)),
+            (None, Some(limit)) => format!("a limit of {} requests", n(limit)),
             (None, None) => "no counts".to_string(),
         };
         match &self.reset_at {

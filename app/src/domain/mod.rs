@@ -9,6 +9,7 @@ pub mod connection;
 pub mod customer;
 pub mod date;
 pub mod directory;
+pub mod home;
 pub mod idempotency;
 pub mod limits;
 pub mod money;

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::connection::check_connection;
-use crate::components::Guarded;
+use crate::components::{Guarded, LocalTime};
 use crate::domain::connection::{CheckOutcome, ConnectionReport, FamilyCheck};
 use crate::domain::Permission;
 use crate::pages::account::clean;
@@ -66,7 +66,7 @@ fn Report(report: ConnectionReport) -> impl IntoView {
         <div class="card-grid connection-families">
             {report.families.into_iter().map(|family| view! { <Family family /> }).collect_view()}
         </div>
-        <p class="hint">"Checked at " {report.checked_at.clone()}</p>
+        <p class="hint">"Checked at " <LocalTime utc=report.checked_at.clone() /></p>
     }
 }
 

@@ -1,8 +1,18 @@
+//! `/`: what needs the operator, by role (outcomes unknown, changes due this week, bulk jobs
+//! running or ended with failures, the directory and SendGrid), a chart of changes per day,
+//! and where each kind of work starts. Every item links to its filtered screen; an empty one
+//! says what is fine.
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{Me, UnresolvedPanel};
+use crate::api::home::{home_daily_changes, home_due_soon, home_summary};
+use crate::components::{DailyChart, LocalTime, Me, UnresolvedPanel};
+use crate::domain::bulk::JobSummary;
+use crate::domain::directory::encode_component;
+use crate::domain::home::{DueSoon, WhatNeedsYou, BULK_RECENT_DAYS, DUE_WITHIN_DAYS};
 use crate::domain::Permission;
+use crate::pages::account::clean;
 
 /// Where each kind of work starts: a card per area, each only for roles that may open it.
 const CARDS: [(&str, &str, &str, Permission); 5] = [
@@ -38,13 +48,41 @@ const CARDS: [(&str, &str, &str, Permission); 5] = [
     ),
 ];
 
-/// The dashboard home.
+/// Shown changes due this week; the link has them all.
+const DUE_SHOWN: usize = 5;
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     let me = Me::get();
+    let summary = Resource::new_blocking(|| (), |_| home_summary());
+    let due = Resource::new(|| (), |_| home_due_soon());
+    let reads_audit = move || me.allows(Permission::ReadAudit);
     view! {
         <Title text="Dashboard" />
         <h1>"Dashboard"</h1>
+        <section aria-labelledby="needs-title">
+            <h2 id="needs-title" class="visually-hidden">"What needs you"</h2>
+            <div class="card-grid needs">
+                <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
+                    {move || summary.get().map(|loaded| match loaded {
+                        Ok(summary) => view! { <SummaryCards summary reads_audit=reads_audit() admin=me.allows(Permission::ManageSettings) /> }.into_any(),
+                        Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+                    })}
+                </Transition>
+                <Suspense fallback=|| view! {
+                    <section class="card need" aria-busy="true"><h3>"Due this week"</h3><p class="loading">"Asking SendGrid…"</p></section>
+                }>
+                    {move || due.get().map(|loaded| match loaded {
+                        Ok(due) => view! { <DueCard due /> }.into_any(),
+                        Err(error) => view! {
+                            <section class="card need" data-testid="need-due"><h3>"Due this week"</h3>
+                                <p class="notice notice-error" role="alert">{clean(&error)}</p></section>
+                        }.into_any(),
+                    })}
+                </Suspense>
+            </div>
+        </section>
+        {move || reads_audit().then(|| view! { <ChangesChart /> })}
         <Suspense fallback=|| ()>
             {move || me.operator().map(|op| view! {
                 <div class="card-grid">
@@ -57,6 +95,152 @@ pub fn HomePage() -> impl IntoView {
                 </div>
             })}
         </Suspense>
-        <UnresolvedPanel />
+        // Listed with their Reconcile buttons when there are any; the card above says so when not.
+        <UnresolvedPanel hide_when_empty=true />
+    }
+}
+
+#[component]
+fn SummaryCards(summary: WhatNeedsYou, reads_audit: bool, admin: bool) -> impl IntoView {
+    let unknown = summary.unknown_outcomes;
+    let attention = unknown > 0;
+    let unknown_link = if reads_audit {
+        "/audit?outcome=unknown"
+    } else {
+        "#unresolved-title"
+    };
+    view! {
+        <section class="card need" class:need-attention=attention data-testid="need-unknown">
+            <h3>"Outcomes unknown"</h3>
+            {if unknown == 0 {
+                view! { <p>"None: every change sent to SendGrid has a recorded result."</p> }.into_any()
+            } else {
+                view! {
+                    <p class="need-count">{unknown}</p>
+                    <p>{format!("{} sent to SendGrid without a recorded answer; reconcile before trying again.", if unknown == 1 { "change" } else { "changes" })}</p>
+                    <a href=unknown_link>"See them"</a>
+                }.into_any()
+            }}
+        </section>
+        {summary.bulk.clone().map(|jobs| view! { <BulkCard jobs /> })}
+        <DirectoryCard summary admin />
+    }
+}
+
+#[component]
+fn BulkCard(jobs: Vec<JobSummary>) -> impl IntoView {
+    let attention = !jobs.is_empty();
+    view! {
+        <section class="card need" class:need-attention=attention data-testid="need-bulk">
+            <h3>"Bulk changes"</h3>
+            {if jobs.is_empty() {
+                view! { <p>{format!("None running, and none from the last {BULK_RECENT_DAYS} days ended with failures.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="need-list">
+                        {jobs.into_iter().map(|job| {
+                            let problems = match (job.counts.failed, job.counts.unknown) {
+                                (0, 0) => job.status.label().to_string(),
+                                (failed, 0) => format!("{failed} failed"),
+                                (0, unknown) => format!("{unknown} of unknown outcome"),
+                                (failed, unknown) => format!("{failed} failed, {unknown} of unknown outcome"),
+                            };
+                            view! {
+                                <li>
+                                    <a href=format!("/bulk/{}", job.id)>{job.summary.clone()}</a>
+                                    <span class="hint">{format!(" · {problems}")}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn DirectoryCard(summary: WhatNeedsYou, admin: bool) -> impl IntoView {
+    let directory = summary.directory;
+    let failed = directory.failed_last();
+    let attention = failed || !summary.sendgrid_ok;
+    let synced = match (&directory.running, &directory.last_success_at) {
+        (Some(_), _) => view! { <p>"Refreshing from SendGrid now."</p> }.into_any(),
+        (None, Some(at)) => view! {
+            <p>{format!("{} customers, last refreshed ", directory.customers)}<LocalTime utc=at.clone() />"."</p>
+        }
+        .into_any(),
+        (None, None) => view! { <p>"Not refreshed from SendGrid yet."</p> }.into_any(),
+    };
+    let failure = failed.then(|| {
+        view! {
+            <p class="notice notice-warn">{format!(
+                "The last refresh failed: {}",
+                directory.last_failure.clone().unwrap_or_default()
+            )}</p>
+        }
+    });
+    let health = if summary.sendgrid_ok {
+        view! { <p>"SendGrid answers."</p> }.into_any()
+    } else {
+        view! {
+            <p class="notice notice-warn">
+                "SendGrid did not answer the last check. "
+                {admin.then(|| view! { <a href="/connection">"Check the connection"</a> })}
+            </p>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card need" class:need-attention=attention data-testid="need-directory">
+            <h3>"Directory and SendGrid"</h3>
+            {synced}
+            {failure}
+            {health}
+            <a href="/customers">"Customers"</a>
+        </section>
+    }
+}
+
+#[component]
+fn DueCard(due: DueSoon) -> impl IntoView {
+    let count = due.changes.len();
+    let href = format!("/scheduled?due_by={}", due.due_by);
+    view! {
+        <section class="card need" data-testid="need-due">
+            <h3>"Due this week"</h3>
+            {due.note.clone().map(|note| view! { <p class="notice notice-warn" role="status">{note}</p> })}
+            {if count == 0 {
+                view! { <p>{format!("Nothing falls due in the next {DUE_WITHIN_DAYS} days.")}</p> }.into_any()
+            } else {
+                view! {
+                    <p class="need-count">{count}</p>
+                    <ul class="need-list">
+                        {due.changes.iter().take(DUE_SHOWN).map(|change| view! {
+                            <li>
+                                <a href=format!("/customers/{}", encode_component(&change.customer))>{change.customer.clone()}</a>
+                                {format!(": {}", change.summary)}
+                                // Most summaries name their day already.
+                                <span class="hint">{change.due.filter(|d| !change.summary.contains(&d.to_string())).map(|d| format!(" · {d}")).unwrap_or_default()}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    <a href=href>{format!("All {count} due by {}", due.due_by)}</a>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ChangesChart() -> impl IntoView {
+    let days = Resource::new(|| (), |_| home_daily_changes());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the chart…"</p> }>
+            {move || days.get().map(|loaded| match loaded {
+                Ok(days) => view! { <DailyChart days noun="changes" /> }.into_any(),
+                Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+            })}
+        </Suspense>
     }
 }

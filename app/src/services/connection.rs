@@ -100,6 +100,6 @@ pub async fn check(client: &Client, settings: &UpstreamSettings) -> ConnectionRe
             },
         ],
         embedded: settings.embedded,
-        checked_at: chrono::Utc::now().to_rfc3339(),
+        checked_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     }
 }

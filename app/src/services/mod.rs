@@ -11,6 +11,7 @@ pub mod customers;
 pub mod db;
 pub mod directory;
 pub mod hash_queue;
+pub mod home;
 pub mod initial_password;
 pub mod limits;
 pub mod offerings;

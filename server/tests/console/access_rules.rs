@@ -87,6 +87,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule, Args)] = &[
     ("get_offerings", Rule::SignedIn, &[("user", "{account}")]),
     ("refresh_catalog", Rule::SignedIn, &[]),
     ("list_unresolved", Rule::SignedIn, &[("customer", "{user}")]),
+    ("home_summary", Rule::SignedIn, &[]),
+    ("home_due_soon", Rule::SignedIn, &[]),
     (
         "list_waiting_changes",
         Rule::SignedIn,
@@ -105,6 +107,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule, Args)] = &[
     ),
     ("get_audit_event", Rule::AuditLog, &[("id", "{event}")]),
     ("audit_daily_counts", Rule::AuditLog, &[]),
+    ("home_daily_changes", Rule::AuditLog, &[]),
     // Changes.
     (
         "change_plan",

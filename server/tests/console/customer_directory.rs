@@ -437,3 +437,35 @@ async fn the_console_syncs_at_start_up() {
     }
     console.stop().await;
 }
+
+#[tokio::test]
+async fn sorted_by_name_v3_only_accounts_take_their_place_by_what_the_list_shows() {
+    let t = Customers::start(40).await;
+    t.sync().await;
+    let shown = |row: &serde_json::Value| {
+        ["name", "email", "key"]
+            .into_iter()
+            .filter_map(|field| row[field].as_str())
+            .find(|text| !text.trim().is_empty())
+            .unwrap_or_default()
+            .to_lowercase()
+    };
+    for descending in ["false", "true"] {
+        let page = t
+            .search(&[("sort", "Name"), ("descending", descending)])
+            .await;
+        let rows = page["rows"].as_array().unwrap();
+        assert!(
+            rows.iter().any(|r| r["linkage"] == "V3Only"),
+            "the first page holds a v3-only account to place: {page}"
+        );
+        let names: Vec<String> = rows.iter().map(shown).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        if descending == "true" {
+            sorted.reverse();
+        }
+        assert_eq!(names, sorted, "in the order people read");
+    }
+    t.console.stop().await;
+}

@@ -102,6 +102,18 @@ pub struct JobSummary {
     pub counts: Counts,
 }
 
+impl JobSummary {
+    /// A job the home page lists: under way, stopped before its end, or ended with customers
+    /// failed or of unknown outcome.
+    pub fn needs_a_look(&self) -> bool {
+        matches!(
+            self.status,
+            JobStatus::Running | JobStatus::Cancelling | JobStatus::Interrupted
+        ) || self.counts.failed > 0
+            || self.counts.unknown > 0
+    }
+}
+
 /// A job's page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobView {

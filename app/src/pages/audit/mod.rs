@@ -2,7 +2,6 @@
 //! query parameters of a plain form, pages are `?before=` / `?after=` links, so everything
 //! works without JavaScript.
 
-mod chart;
 mod detail;
 mod filters;
 mod table;
@@ -12,7 +11,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::audit::{audit_daily_counts, list_audit_events};
-use crate::components::Guarded;
+use crate::components::{DailyChart, Guarded};
 use crate::domain::audit_filter::AuditQuery;
 use crate::domain::Permission;
 use crate::pages::account::clean;
@@ -57,7 +56,7 @@ fn AuditLog() -> impl IntoView {
         <filters::FilterForm current />
         <Suspense fallback=|| ()>
             {move || chart.get().map(|loaded| match loaded {
-                Ok(days) => view! { <chart::DailyChart days /> }.into_any(),
+                Ok(days) => view! { <DailyChart days /> }.into_any(),
                 Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
             })}
         </Suspense>

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::directory_link::DirectoryLink;
 use super::display_name;
 use crate::components::Me;
 use crate::domain::directory::{encode_component, format_utc, Linkage};
@@ -55,6 +56,7 @@ pub fn CustomerHeader(summary: CustomerSummary) -> impl IntoView {
             <p class="hint">{source}</p>
             {summary.live_note.clone().map(|note| view! { <p class="notice notice-warn" role="status">{note}</p> })}
             <OpenInSendGrid summary=summary.clone() />
+            <DirectoryLink summary=summary.clone() />
         </header>
     }
 }

@@ -1,6 +1,7 @@
 //! `/customers/:user` (a v2 username, or the account id of a v3-only account): the header,
 //! and the tabs Plan (the default), Limits, Offerings and History as sub-routes.
 
+mod directory_link;
 mod header;
 mod held_jobs;
 mod limits;
@@ -15,7 +16,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::api::customers::get_customer;
-use crate::components::Guarded;
+use crate::components::{DirectoryMemory, Guarded};
 use crate::domain::directory::encode_component;
 use crate::domain::{CustomerSummary, Permission};
 use crate::pages::account::clean;
@@ -69,12 +70,13 @@ fn Customer() -> impl IntoView {
         summary,
     });
 
+    let directory = DirectoryMemory::get();
     // The head is written after the body, and under load the page's signals can already be
     // disposed by then: fall back to the key as it was when the page was built.
     let first_key = key.get_untracked();
     view! {
         <Title text=move || key.try_get().unwrap_or_else(|| first_key.clone()) />
-        <p class="breadcrumb"><a href="/customers">"Customers"</a></p>
+        <p class="breadcrumb"><a href=move || directory.href()>"Customers"</a></p>
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading customer…"</p> }>
             {move || summary.get().map(|loaded| match loaded {
                 Ok(Some(summary)) => view! { <CustomerHeader summary /> <Tabs key=key.get() /> }.into_any(),

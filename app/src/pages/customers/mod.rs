@@ -9,7 +9,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::customers::{directory_status, get_directory_facets, search_customers};
-use crate::components::{Guarded, Me};
+use crate::components::{DirectoryMemory, Guarded};
 use crate::domain::directory::{DirectoryPage, DirectoryQuery, SyncStatus, PAGE_SIZE};
 use crate::domain::Permission;
 use crate::pages::account::clean;
@@ -41,7 +41,8 @@ fn Directory() -> impl IntoView {
         move || (query.get(), synced.get()),
         |(query, _)| search_customers(query),
     );
-    let admin = Memo::new(move |_| Me::get().allows(Permission::LinkCustomers));
+    let memory = DirectoryMemory::get();
+    Effect::new(move |_| memory.remember(&query.get()));
 
     view! {
         <div class="page-head">
@@ -64,7 +65,7 @@ fn Directory() -> impl IntoView {
             {move || {
                 let status = status.get().and_then(Result::ok).unwrap_or_default();
                 results.get().map(|loaded| match loaded {
-                    Ok(page) => view! { <Results page status query=query.get() admin=admin.get() synced /> }.into_any(),
+                    Ok(page) => view! { <Results page status query=query.get() /> }.into_any(),
                     Err(error) => view! {
                         <div class="notice notice-error" role="alert">
                             <p>{format!("The directory could not be read: {}", clean(&error))}</p>
@@ -78,19 +79,13 @@ fn Directory() -> impl IntoView {
 }
 
 #[component]
-fn Results(
-    page: DirectoryPage,
-    status: SyncStatus,
-    query: DirectoryQuery,
-    admin: bool,
-    synced: RwSignal<u32>,
-) -> impl IntoView {
+fn Results(page: DirectoryPage, status: SyncStatus, query: DirectoryQuery) -> impl IntoView {
     if page.total > 0 {
         let pager = (page.pages > 1)
             .then(|| view! { <Pager page=page.page pages=page.pages query=query.clone() /> });
         return view! {
             <p class="result-count" role="status">{count_text(&page, &query)}</p>
-            <CustomerTable rows=page.rows query admin synced />
+            <CustomerTable rows=page.rows query />
             {pager}
         }
         .into_any();

@@ -1,40 +1,15 @@
-//! The directory table (sortable by column links), admin link/unlink, and the pager.
+//! The directory table (sortable by column links) and the pager. Linking and unlinking a
+//! customer's v2 and v3 halves is on the customer's page (admins), so a row stays one line.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::api::customers::{LinkCustomers, UnlinkCustomers};
 use crate::domain::directory::{
     encode_component, CustomerRow, DirectoryQuery, Linkage, SortColumn,
 };
 use crate::domain::state_tone;
-use crate::pages::account::clean;
 
 #[component]
-pub fn CustomerTable(
-    rows: Vec<CustomerRow>,
-    query: DirectoryQuery,
-    admin: bool,
-    synced: RwSignal<u32>,
-) -> impl IntoView {
-    let link = ServerAction::<LinkCustomers>::new();
-    let unlink = ServerAction::<UnlinkCustomers>::new();
-    Effect::new(move |_| {
-        let changed = [link.value().get(), unlink.value().get()]
-            .into_iter()
-            .flatten()
-            .any(|result| result.is_ok());
-        if changed {
-            synced.update(|n| *n += 1);
-        }
-    });
-    let problem = move || {
-        [link.value().get(), unlink.value().get()]
-            .into_iter()
-            .flatten()
-            .find_map(Result::err)
-            .map(|error| view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> })
-    };
+pub fn CustomerTable(rows: Vec<CustomerRow>, query: DirectoryQuery) -> impl IntoView {
     let headers = SortColumn::ALL
         .into_iter()
         .map(|column| {
@@ -62,18 +37,16 @@ pub fn CustomerTable(
         .collect_view();
 
     view! {
-        {problem}
         <div class="table-wrap">
             <table class="directory">
                 <caption class="visually-hidden">"Customers"</caption>
                 <thead>
                     <tr>
                         {headers}
-                        {admin.then(|| view! { <th scope="col">"Link"</th> })}
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|row| view! { <Row row admin link unlink /> }).collect_view()}
+                    {rows.into_iter().map(|row| view! { <Row row /> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -81,12 +54,7 @@ pub fn CustomerTable(
 }
 
 #[component]
-fn Row(
-    row: CustomerRow,
-    admin: bool,
-    link: ServerAction<LinkCustomers>,
-    unlink: ServerAction<UnlinkCustomers>,
-) -> impl IntoView {
+fn Row(row: CustomerRow) -> impl IntoView {
     let href = format!("/customers/{}", encode_component(&row.key));
     let badge = match row.linkage {
         Linkage::V2Only => Some(("v2 only", "badge badge-warn")),
@@ -99,74 +67,28 @@ fn Row(
         view! { <span class=class>{state}</span> }
     });
     let dash = || "—".to_string();
+    let name = row.display_name().to_string();
     view! {
         <tr data-customer=row.key.clone()>
             <td>
-                <a class="customer-link" href=href>{row.display_name().to_string()}</a>
+                <a class="customer-link clip" href=href title=name.clone()>{name.clone()}</a>
                 {badge.map(|(text, class)| view! { " " <span class=class>{text}</span> })}
             </td>
-            <td>{row.company.clone()}</td>
-            <td>{row.username.clone().unwrap_or_else(dash)}</td>
-            <td>{row.email.clone()}</td>
-            <td>{row.package.clone().unwrap_or_else(dash)}</td>
+            <td><Clipped text=row.company.clone() /></td>
+            <td><Clipped text=row.username.clone().unwrap_or_else(dash) /></td>
+            <td><Clipped text=row.email.clone() /></td>
+            <td><Clipped text=row.package.clone().unwrap_or_else(dash) /></td>
             <td>{state}</td>
-            {admin.then(|| view! { <td><LinkCell row=row.clone() link unlink /></td> })}
         </tr>
     }
 }
 
-/// Admins correct the email matching: unlink a joined pair, or link a lone entry to its other
-/// half by username or account id.
+/// A cell's text on one line: cut with an ellipsis past its width, whole in the tooltip, so a
+/// row stays one line at 1366 px whatever a customer typed.
 #[component]
-fn LinkCell(
-    row: CustomerRow,
-    link: ServerAction<LinkCustomers>,
-    unlink: ServerAction<UnlinkCustomers>,
-) -> impl IntoView {
-    match (row.username.clone(), row.account_id.clone()) {
-        (Some(username), Some(account_id)) => {
-            let label = format!("Unlink {username} from v3 account {account_id}");
-            view! {
-                <ActionForm action=unlink attr:class="inline-form">
-                    <input type="hidden" name="username" value=username />
-                    <input type="hidden" name="account_id" value=account_id />
-                    <button type="submit" class="button button-ghost" aria-label=label>"Unlink"</button>
-                </ActionForm>
-            }
-            .into_any()
-        }
-        (Some(username), None) => {
-            let id = format!("link-{}", row.key);
-            view! {
-                <details class="confirm">
-                    <summary class="button button-ghost">"Link…"</summary>
-                    <ActionForm action=link attr:class="confirm-body">
-                        <input type="hidden" name="username" value=username.clone() />
-                        <label for=id.clone()>{format!("v3 account id for {username}")}</label>
-                        <input id=id name="account_id" type="text" required autocomplete="off" />
-                        <button type="submit" class="button">"Link"</button>
-                    </ActionForm>
-                </details>
-            }
-            .into_any()
-        }
-        (None, Some(account_id)) => {
-            let id = format!("link-{}", row.key);
-            view! {
-                <details class="confirm">
-                    <summary class="button button-ghost">"Link…"</summary>
-                    <ActionForm action=link attr:class="confirm-body">
-                        <input type="hidden" name="account_id" value=account_id.clone() />
-                        <label for=id.clone()>{format!("v2 username for {account_id}")}</label>
-                        <input id=id name="username" type="text" required autocomplete="off" />
-                        <button type="submit" class="button">"Link"</button>
-                    </ActionForm>
-                </details>
-            }
-            .into_any()
-        }
-        (None, None) => ().into_any(),
-    }
+fn Clipped(text: String) -> impl IntoView {
+    let title = text.clone();
+    view! { <span class="clip" title=title>{text}</span> }
 }
 
 #[component]

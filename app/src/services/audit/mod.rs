@@ -28,8 +28,8 @@ pub use mutation::{
 };
 pub use reconcile::{
     record as record_reconcile_with, record_reconcile, report as reconcile_report,
-    target as reconcile_target, unresolved_attempts, unresolved_view, Reconcile, ReconcileError,
-    Target as ReconcileTarget,
+    target as reconcile_target, unresolved_attempts, unresolved_newest, unresolved_view, Reconcile,
+    ReconcileError, Target as ReconcileTarget,
 };
 pub use redact::redact;
 pub use row::{NewEvent, StoredEvent};

@@ -53,6 +53,32 @@ pub async fn unresolved_attempts(
     .await
 }
 
+/// The newest `limit` of [`unresolved_attempts`] and how many there are in all: two indexed
+/// queries, so a page showing a few does not load every open attempt.
+pub async fn unresolved_newest(
+    pool: &SqlitePool,
+    customer: Option<&str>,
+    limit: u32,
+) -> Result<(Vec<StoredEvent>, usize), sqlx::Error> {
+    let rows = sqlx::query_as(
+        "SELECT e.* FROM audit_open_attempts o JOIN audit_events e ON e.id = o.attempt_id
+         WHERE ?1 IS NULL OR e.customer = ?1
+         ORDER BY e.id DESC LIMIT ?2",
+    )
+    .bind(customer)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_open_attempts o JOIN audit_events e ON e.id = o.attempt_id
+         WHERE ?1 IS NULL OR e.customer = ?1",
+    )
+    .bind(customer)
+    .fetch_one(pool)
+    .await?;
+    Ok((rows, total.max(0) as usize))
+}
+
 /// Records a `reconcile` row for `attempt_id` with what was found; returns the row.
 pub async fn record_reconcile(
     pool: &SqlitePool,

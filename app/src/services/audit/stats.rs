@@ -1,18 +1,42 @@
-//! The `/audit` chart's numbers: rows with an outcome per UTC day, read from the per-day
-//! counts the log's insert trigger keeps (migration `audit_review`), not from the log itself.
+//! The charts' numbers per UTC day and outcome, read from the per-day counts the log's insert
+//! triggers keep, not from the log itself: every row with an outcome for `/audit` (migration
+//! `audit_review`), the results of changes for the home page (migration `daily_changes`).
 
 use chrono::{Days, NaiveDate, Utc};
 use sqlx::SqlitePool;
 
 use crate::domain::audit::{DayCount, Outcome};
 
-/// The last `days` UTC days up to today, oldest first, zeros included.
+/// What a chart counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counted {
+    /// Every audit row with an outcome (changes, sign-ins, exports…).
+    Events,
+    /// The results of changes made to customers.
+    Changes,
+}
+
+/// Rows with an outcome over the last `days` UTC days up to today, oldest first, zeros included.
 pub async fn daily_outcomes(pool: &SqlitePool, days: u32) -> Result<Vec<DayCount>, sqlx::Error> {
     daily_outcomes_until(pool, Utc::now().date_naive(), days).await
 }
 
+/// Results of changes over the last `days` UTC days up to today, the same way.
+pub async fn daily_changes(pool: &SqlitePool, days: u32) -> Result<Vec<DayCount>, sqlx::Error> {
+    daily_counts_until(pool, Counted::Changes, Utc::now().date_naive(), days).await
+}
+
 pub async fn daily_outcomes_until(
     pool: &SqlitePool,
+    today: NaiveDate,
+    days: u32,
+) -> Result<Vec<DayCount>, sqlx::Error> {
+    daily_counts_until(pool, Counted::Events, today, days).await
+}
+
+pub async fn daily_counts_until(
+    pool: &SqlitePool,
+    counted: Counted,
     today: NaiveDate,
     days: u32,
 ) -> Result<Vec<DayCount>, sqlx::Error> {
@@ -27,13 +51,19 @@ pub async fn daily_outcomes_until(
             ..DayCount::default()
         })
         .collect();
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT day, outcome, events FROM audit_daily_outcomes WHERE day >= ? AND day <= ?",
-    )
-    .bind(first.format("%Y-%m-%d").to_string())
-    .bind(today.format("%Y-%m-%d").to_string())
-    .fetch_all(pool)
-    .await?;
+    let query = match counted {
+        Counted::Events => {
+            "SELECT day, outcome, events FROM audit_daily_outcomes WHERE day >= ? AND day <= ?"
+        }
+        Counted::Changes => {
+            "SELECT day, outcome, changes FROM audit_daily_changes WHERE day >= ? AND day <= ?"
+        }
+    };
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(query)
+        .bind(first.format("%Y-%m-%d").to_string())
+        .bind(today.format("%Y-%m-%d").to_string())
+        .fetch_all(pool)
+        .await?;
     for (day, outcome, events) in rows {
         let (Some(slot), Some(outcome)) = (
             counts.iter_mut().find(|c| c.day == day),

@@ -72,7 +72,8 @@ fn push_filters<'a>(builder: &mut QueryBuilder<'a, Sqlite>, query: &'a Directory
 
 fn order_column(column: SortColumn) -> &'static str {
     match column {
-        SortColumn::Name => "name",
+        // What `CustomerRow::display_name` shows (migration `directory_sort_name`).
+        SortColumn::Name => "sort_name",
         SortColumn::Company => "company",
         SortColumn::Username => "username",
         SortColumn::Email => "email",
@@ -131,7 +132,7 @@ pub async fn all_matching(
     let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
     let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM customers"));
     push_filters(&mut select, query);
-    select.push(" ORDER BY name COLLATE NOCASE, id LIMIT ");
+    select.push(" ORDER BY sort_name COLLATE NOCASE, id LIMIT ");
     select.push_bind(i64::from(limit));
     let rows = select
         .build_query_as::<Row>()

@@ -1,4 +1,4 @@
-//! Events per day for the last 30 days, stacked by outcome: an SVG drawn on the server (no
+//! Events (or changes) per day for the last 30 days, stacked by outcome: an SVG drawn on the server (no
 //! chart library, no script). Colours come from classes in `style/main.css`, since the CSP
 //! allows no inline styles.
 
@@ -37,14 +37,23 @@ fn class_of(outcome: Outcome) -> &'static str {
 }
 
 #[component]
-pub fn DailyChart(days: Vec<DayCount>) -> impl IntoView {
+pub fn DailyChart(
+    days: Vec<DayCount>,
+    /// What is counted, plural: "events" (the audit log) or "changes" (the home page).
+    #[prop(default = "events")]
+    noun: &'static str,
+) -> impl IntoView {
     let total: u32 = days.iter().map(DayCount::total).sum();
-    let caption = format!("Events per day by outcome, last {} days (UTC)", days.len());
+    let mut title = noun.to_string();
+    if let Some(first) = title.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    let caption = format!("{title} per day by outcome, last {} days (UTC)", days.len());
     if total == 0 {
         return view! {
             <figure class="card chart">
                 <figcaption>{caption}</figcaption>
-                <p class="empty-inline">"No events with an outcome in these days."</p>
+                <p class="empty-inline">{format!("No {noun} with an outcome in these days.")}</p>
             </figure>
         }
         .into_any();
@@ -118,7 +127,7 @@ pub fn DailyChart(days: Vec<DayCount>) -> impl IntoView {
         <figure class="card chart">
             <figcaption id="chart-caption">{caption.clone()}</figcaption>
             <svg class="chart-svg" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby="chart-caption chart-desc">
-                <desc id="chart-desc">{format!("{total} events: {summary}.")}</desc>
+                <desc id="chart-desc">{format!("{total} {noun}: {summary}.")}</desc>
                 {grid}
                 {bars}
             </svg>

@@ -1,0 +1,102 @@
+//! Admins correct the directory's email matching from the customer's page: unlink a v2
+//! customer from the v3 account it was joined with, or link a lone v2 customer or v3 account
+//! to its other half. Only the console's directory changes; nothing is sent to SendGrid.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use super::CustomerContext;
+use crate::api::customers::{LinkCustomers, UnlinkCustomers};
+use crate::components::{ConfirmFirst, Me};
+use crate::domain::directory::encode_component;
+use crate::domain::{CustomerSummary, Permission};
+use crate::pages::account::clean;
+
+#[component]
+pub fn DirectoryLink(summary: CustomerSummary) -> impl IntoView {
+    let me = Me::get();
+    let context = CustomerContext::get();
+    let link = ServerAction::<LinkCustomers>::new();
+    let unlink = ServerAction::<UnlinkCustomers>::new();
+    let key = summary.key.clone();
+    let navigate = use_navigate();
+    // A v3-only account linked to a username is listed under the username from then on.
+    Effect::new(move |_| {
+        let linked = link.value().get().is_some_and(|r| r.is_ok());
+        let unlinked = unlink.value().get().is_some_and(|r| r.is_ok());
+        if linked || unlinked {
+            let username = link.input().get_untracked().map(|input| input.username);
+            match username.filter(|name| linked && *name != key) {
+                Some(name) => navigate(
+                    &format!("/customers/{}", encode_component(name.trim())),
+                    Default::default(),
+                ),
+                None => context.bump(),
+            }
+        }
+    });
+    let problem = move || {
+        [link.value().get(), unlink.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(Result::err)
+            .map(|error| view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> })
+    };
+    let busy = move || link.pending().get() || unlink.pending().get();
+    view! {
+        {move || me.allows(Permission::LinkCustomers).then(|| view! {
+            <div class="directory-link" data-testid="directory-link">
+                {problem}
+                {link_form(&summary, link, unlink, busy)}
+            </div>
+        })}
+    }
+}
+
+/// The form the customer's linkage calls for.
+fn link_form(
+    summary: &CustomerSummary,
+    link: ServerAction<LinkCustomers>,
+    unlink: ServerAction<UnlinkCustomers>,
+    busy: impl Fn() -> bool + Send + Sync + Copy + 'static,
+) -> AnyView {
+    match (summary.username.clone(), summary.account_id.clone()) {
+        (Some(username), Some(account_id)) => view! {
+            <ConfirmFirst opener="Unlink…".to_string()
+                message=format!("Unlink {username} from v3 account {account_id}? The directory lists them as two customers until they are linked again; nothing changes at SendGrid.")>
+                <ActionForm action=unlink attr:class="inline-form">
+                    <input type="hidden" name="username" value=username.clone() />
+                    <input type="hidden" name="account_id" value=account_id.clone() />
+                    <button type="submit" class="button button-danger" disabled=busy>"Yes, unlink them"</button>
+                </ActionForm>
+            </ConfirmFirst>
+        }
+        .into_any(),
+        (Some(username), None) => view! {
+            <ConfirmFirst opener="Link to a v3 account…".to_string()
+                message=format!("Join {username} with the v3 account that is the same customer; the directory lists them as one from then on.")>
+                <ActionForm action=link attr:class="inline-form">
+                    <input type="hidden" name="username" value=username />
+                    <label for="link-account-id">"v3 account id"</label>
+                    <input id="link-account-id" name="account_id" type="text" required autocomplete="off" />
+                    <button type="submit" class="button" disabled=busy>"Link"</button>
+                </ActionForm>
+            </ConfirmFirst>
+        }
+        .into_any(),
+        (None, Some(account_id)) => view! {
+            <ConfirmFirst opener="Link to a v2 customer…".to_string()
+                message=format!("Join v3 account {account_id} with the v2 customer that is the same customer; the directory lists them as one, under the username, from then on.")>
+                <ActionForm action=link attr:class="inline-form">
+                    <input type="hidden" name="account_id" value=account_id />
+                    <label for="link-username">"v2 username"</label>
+                    <input id="link-username" name="username" type="text" required autocomplete="off" />
+                    <button type="submit" class="button" disabled=busy>"Link"</button>
+                </ActionForm>
+            </ConfirmFirst>
+        }
+        .into_any(),
+        (None, None) => ().into_any(),
+    }
+}

@@ -1,0 +1,160 @@
+//! The home page's "what needs you" over HTTP: outcomes unknown, changes falling due this week
+//! (and not later), bulk jobs that ended with failures (for roles that run them), the
+//! directory and SendGrid, and the 30-day chart of changes for roles that read the audit log.
+
+use chrono::{Days, Utc};
+use serde_json::{json, Value};
+
+use crate::audit_support::attempt;
+use crate::customers_support::{fault, Customers};
+use app::services::schedule::{self, NewJob};
+
+async fn summary(t: &Customers, who: &reqwest::Client) -> Value {
+    let (status, body) = t.call(who, "home_summary", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn hold(t: &Customers, customer: &str, in_days: u64, key: &str) {
+    let due = Utc::now() + Days::new(in_days);
+    let job = NewJob {
+        due_at: schedule::timestamp(due),
+        customer: customer.to_string(),
+        action: "state.update".to_string(),
+        payload: json!({ "account_id": customer, "state": "deactivated" }),
+        summary: format!("Deactivate {customer} in {in_days} days."),
+        idempotency_key: key.to_string(),
+        created_by: "manager@example.com".to_string(),
+    };
+    schedule::schedule(&t.console.pool, job, None)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_home_page_says_what_needs_each_role_and_what_is_fine() {
+    let t = Customers::start(10).await;
+    t.sync().await;
+    let users: Vec<String> = t
+        .sim_customers()
+        .await
+        .into_iter()
+        .filter(|c| !c["v2"].is_null())
+        .filter_map(|c| c["username"].as_str().map(str::to_string))
+        .take(2)
+        .collect();
+
+    let fine = summary(&t, &t.manager).await;
+    assert_eq!(fine["unknown_outcomes"], 0, "{fine}");
+    assert_eq!(fine["bulk"], json!([]), "{fine}");
+    assert_eq!(fine["sendgrid_ok"], true, "{fine}");
+    assert!(
+        fine["directory"]["customers"].as_u64().unwrap() > 0,
+        "{fine}"
+    );
+    assert!(fine["directory"]["last_success_at"].is_string(), "{fine}");
+    let support = summary(&t, &t.support).await;
+    assert!(
+        support["bulk"].is_null(),
+        "support runs no bulk changes: {support}"
+    );
+
+    // A change sent without a recorded answer is counted.
+    app::services::audit::append(
+        &t.console.pool,
+        attempt(&users[0], "limits.total", json!({})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary(&t, &t.support).await["unknown_outcomes"], 1);
+
+    // A bulk change that went well is not listed; its changes count on the chart below.
+    let (status, good) = t
+        .call(
+            &t.manager,
+            "start_bulk",
+            &[
+                ("by", "paste"),
+                ("pasted", &users.join(",")),
+                ("op", "limit_total"),
+                ("credits", "100"),
+                ("idempotency_key", "k-home-good"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{good}");
+    let started = std::time::Instant::now();
+    loop {
+        let (_, body) = t
+            .call(&t.manager, "get_bulk_job", &[("id", &good.to_string())])
+            .await;
+        if body["progress"]["status"] == "Finished" {
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 60, "never ended: {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(summary(&t, &t.manager).await["bulk"], json!([]));
+
+    // A bulk change whose customers failed is listed for managers.
+    t.sim_post(
+        "/_sim/faults",
+        fault("/apiv2/reseller.manage", Some(400), 20),
+    )
+    .await;
+    let (status, job) = t
+        .call(
+            &t.manager,
+            "start_bulk",
+            &[
+                ("by", "paste"),
+                ("pasted", &users.join(",")),
+                ("op", "limit_total"),
+                ("credits", "100"),
+                ("idempotency_key", "k-home-bulk"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{job}");
+    let started = std::time::Instant::now();
+    let listed = loop {
+        let now = summary(&t, &t.manager).await;
+        let jobs = now["bulk"].as_array().cloned().unwrap_or_default();
+        if jobs
+            .iter()
+            .any(|j| j["id"] == job && j["status"] != "Running")
+        {
+            break jobs;
+        }
+        assert!(started.elapsed().as_secs() < 60, "never listed: {now}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let listed = listed.iter().find(|j| j["id"] == job).unwrap();
+    assert!(listed["counts"]["failed"].as_u64().unwrap() > 0, "{listed}");
+    t.clear_faults().await;
+
+    // Due in two days is this week; in ten days is not.
+    hold(&t, &users[0], 2, "k-home-soon").await;
+    hold(&t, &users[1], 10, "k-home-later").await;
+    let (status, due) = t.call(&t.support, "home_due_soon", &[]).await;
+    assert_eq!(status, 200, "{due}");
+    let customers: Vec<&str> = due["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["customer"].as_str())
+        .collect();
+    assert!(customers.contains(&users[0].as_str()), "{due}");
+    assert!(!customers.contains(&users[1].as_str()), "{due}");
+    let week = (Utc::now().date_naive() + Days::new(7)).to_string();
+    assert_eq!(due["due_by"], week, "{due}");
+
+    // Changes per day for those who read the audit log: the bulk changes made today count.
+    let (status, days) = t.call(&t.manager, "home_daily_changes", &[]).await;
+    assert_eq!(status, 200, "{days}");
+    let days = days.as_array().unwrap();
+    assert_eq!(days.len(), 30);
+    assert_eq!(days.last().unwrap()["success"], 2, "{days:?}");
+    let (status, _) = t.call(&t.support, "home_daily_changes", &[]).await;
+    assert_eq!(status, 403);
+}
