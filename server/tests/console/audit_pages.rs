@@ -250,7 +250,11 @@ async fn an_interrupted_change_survives_a_restart_and_is_reconciled() {
     ));
 
     let (_, home) = page(&manager, format!("{}/", console.url())).await;
-    assert!(home.contains("Nothing to reconcile"));
+    assert!(
+        home.contains("None: every change sent to SendGrid has a recorded result."),
+        "the home page says nothing waits"
+    );
+    assert!(!home.contains("Reconcile change"), "{home}");
     let (status, history) = page(&manager, history_url).await;
     assert_eq!(status, 200);
     assert!(!history.contains(UNKNOWN_NOTE), "{history}");

@@ -31,6 +31,26 @@ async fn hold(t: &Customers, customer: &str, in_days: u64, key: &str) {
         .unwrap();
 }
 
+/// A bulk credit limit of 100 for `users`, started by the manager; its id.
+async fn start_limit_job(t: &Customers, users: &[String], key: &str) -> Value {
+    let pasted = users.join(",");
+    let (status, job) = t
+        .call(
+            &t.manager,
+            "start_bulk",
+            &[
+                ("by", "paste"),
+                ("pasted", &pasted),
+                ("op", "limit_total"),
+                ("credits", "100"),
+                ("idempotency_key", key),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{job}");
+    job
+}
+
 #[tokio::test]
 async fn the_home_page_says_what_needs_each_role_and_what_is_fine() {
     let t = Customers::start(10).await;
@@ -69,20 +89,7 @@ async fn the_home_page_says_what_needs_each_role_and_what_is_fine() {
     assert_eq!(summary(&t, &t.support).await["unknown_outcomes"], 1);
 
     // A bulk change that went well is not listed; its changes count on the chart below.
-    let (status, good) = t
-        .call(
-            &t.manager,
-            "start_bulk",
-            &[
-                ("by", "paste"),
-                ("pasted", &users.join(",")),
-                ("op", "limit_total"),
-                ("credits", "100"),
-                ("idempotency_key", "k-home-good"),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200, "{good}");
+    let good = start_limit_job(&t, &users, "k-home-good").await;
     let started = std::time::Instant::now();
     loop {
         let (_, body) = t
@@ -102,20 +109,7 @@ async fn the_home_page_says_what_needs_each_role_and_what_is_fine() {
         fault("/apiv2/reseller.manage", Some(400), 20),
     )
     .await;
-    let (status, job) = t
-        .call(
-            &t.manager,
-            "start_bulk",
-            &[
-                ("by", "paste"),
-                ("pasted", &users.join(",")),
-                ("op", "limit_total"),
-                ("credits", "100"),
-                ("idempotency_key", "k-home-bulk"),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200, "{job}");
+    let job = start_limit_job(&t, &users, "k-home-bulk").await;
     let started = std::time::Instant::now();
     let listed = loop {
         let now = summary(&t, &t.manager).await;

@@ -73,30 +73,46 @@ fn link_form(
             </ConfirmFirst>
         }
         .into_any(),
-        (Some(username), None) => view! {
-            <ConfirmFirst opener="Link to a v3 account…".to_string()
-                message=format!("Join {username} with the v3 account that is the same customer; the directory lists them as one from then on.")>
-                <ActionForm action=link attr:class="inline-form">
-                    <input type="hidden" name="username" value=username />
-                    <label for="link-account-id">"v3 account id"</label>
-                    <input id="link-account-id" name="account_id" type="text" required autocomplete="off" />
-                    <button type="submit" class="button" disabled=busy>"Link"</button>
-                </ActionForm>
-            </ConfirmFirst>
-        }
-        .into_any(),
-        (None, Some(account_id)) => view! {
-            <ConfirmFirst opener="Link to a v2 customer…".to_string()
-                message=format!("Join v3 account {account_id} with the v2 customer that is the same customer; the directory lists them as one, under the username, from then on.")>
-                <ActionForm action=link attr:class="inline-form">
-                    <input type="hidden" name="account_id" value=account_id />
-                    <label for="link-username">"v2 username"</label>
-                    <input id="link-username" name="username" type="text" required autocomplete="off" />
-                    <button type="submit" class="button" disabled=busy>"Link"</button>
-                </ActionForm>
-            </ConfirmFirst>
-        }
-        .into_any(),
+        (Some(username), None) => link_to(
+            link,
+            busy,
+            ("username", username.clone()),
+            ("account_id", "v3 account id"),
+            "Link to a v3 account…".to_string(),
+            format!("Join {username} with the v3 account that is the same customer; the directory lists them as one from then on."),
+        ),
+        (None, Some(account_id)) => link_to(
+            link,
+            busy,
+            ("account_id", account_id.clone()),
+            ("username", "v2 username"),
+            "Link to a v2 customer…".to_string(),
+            format!("Join v3 account {account_id} with the v2 customer that is the same customer; the directory lists them as one, under the username, from then on."),
+        ),
         (None, None) => ().into_any(),
     }
+}
+
+/// Linking a lone half: `known` is the half this page is (field, value), `other` the field to
+/// type the other half into and its label.
+fn link_to(
+    link: ServerAction<LinkCustomers>,
+    busy: impl Fn() -> bool + Send + Sync + Copy + 'static,
+    known: (&'static str, String),
+    other: (&'static str, &'static str),
+    opener: String,
+    message: String,
+) -> AnyView {
+    let id = format!("link-{}", other.0);
+    view! {
+        <ConfirmFirst opener message>
+            <ActionForm action=link attr:class="inline-form">
+                <input type="hidden" name=known.0 value=known.1 />
+                <label for=id.clone()>{other.1}</label>
+                <input id=id name=other.0 type="text" required autocomplete="off" />
+                <button type="submit" class="button" disabled=busy>"Link"</button>
+            </ActionForm>
+        </ConfirmFirst>
+    }
+    .into_any()
 }
