@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::services::audit::digest;
+use app::services::background::Background;
 use sqlx::SqlitePool;
 use tokio::sync::Mutex;
 
@@ -44,17 +45,20 @@ impl Checkpoints {
         }
     }
 
-    /// Writes one every `every` until the process ends.
-    pub fn spawn_periodic(&self, every: Duration) {
+    /// Writes one every `every` until the console stops (whose stop writes the last one).
+    pub fn spawn_periodic(&self, every: Duration, background: &Background) {
         let checkpoints = self.clone();
-        tokio::spawn(async move {
+        let handle = background.clone();
+        background.spawn(async move {
             let mut ticks = tokio::time::interval(every);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             // The first tick is immediate: nothing was written yet at start-up.
             ticks.tick().await;
             loop {
-                ticks.tick().await;
-                checkpoints.write().await;
+                tokio::select! {
+                    () = handle.stopping() => break,
+                    _ = ticks.tick() => checkpoints.write().await,
+                }
             }
         });
     }

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use app::services::auth::SessionLimits;
+use app::services::background::Background;
 use app::services::{db, AppState};
 use app::{shell, App};
 use axum::{
@@ -23,8 +24,12 @@ use leptos_axum::{
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
     set_header::SetResponseHeaderLayer,
+    trace::{DefaultOnResponse, TraceLayer},
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
@@ -71,7 +76,13 @@ pub struct Running {
     pub simulator: Option<simulator::Running>,
     bulk: std::sync::Arc<app::services::bulk::BulkRunner>,
     checkpoints: Checkpoints,
+    /// Every background task of this console, drained by [`Running::stop`].
+    background: Background,
 }
+
+/// How long a stop waits for background work to reach a point where it may end: a scheduled
+/// change or bulk call under way is bounded by the upstream's total timeout (15 s).
+const DRAIN_GRACE: Duration = Duration::from_secs(30);
 
 impl Running {
     /// `http://ADDR`, for clients and tests.
@@ -79,7 +90,8 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting, lets in-flight requests finish, and waits.
+    /// Stops accepting, lets in-flight requests finish, ends every background task (each at
+    /// a point where ending is safe) and waits for all of them.
     pub async fn stop(mut self) -> Result<(), StartupError> {
         if let Some(trigger) = self.shutdown.take() {
             let _ = trigger.send(());
@@ -87,6 +99,13 @@ impl Running {
         // Bulk changes under way finish their current calls and are left interrupted.
         self.bulk.shutdown().await;
         let served = (&mut self.task).await.unwrap_or(Ok(()));
+        let left = self.background.drain(DRAIN_GRACE).await;
+        if left > 0 {
+            tracing::error!(
+                tasks = left,
+                "background work still running after the stop's grace"
+            );
+        }
         // The last word of this run, so a log cut short after the stop is noticed.
         self.checkpoints.write().await;
         served
@@ -100,9 +119,13 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         Some(path) => path.clone(),
         None => db::default_checkpoint_file(&args.database_url)?,
     };
+    let background = Background::default();
     let checkpoints = Checkpoints::new(pool.clone(), checkpoint_file);
     if args.audit_checkpoint_minutes > 0 {
-        checkpoints.spawn_periodic(Duration::from_secs(args.audit_checkpoint_minutes * 60));
+        checkpoints.spawn_periodic(
+            Duration::from_secs(args.audit_checkpoint_minutes * 60),
+            &background,
+        );
     }
     let data_dir = data_dir(&args.database_url);
     first_admin::ensure(&pool, &data_dir).await?;
@@ -134,6 +157,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         pool.clone(),
         upstream.client.clone(),
         args.scheduled_plan_changes,
+        background.clone(),
     );
     let state = AppState {
         leptos_options,
@@ -149,6 +173,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         },
         directory: Default::default(),
         initial_password_file: Some(data_dir.join(first_admin::PASSWORD_FILE)),
+        background: background.clone(),
         bulk,
         exports: Default::default(),
         plan_scheduling: args.scheduled_plan_changes,
@@ -168,7 +193,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
                 (args.session_idle_minutes * 60) as i64,
             ),
         ));
-    tokio::spawn(async move {
+    background.spawn_until_stopped(async move {
         use tower_sessions::ExpiredDeletion;
         let _ = sessions
             .continuously_delete_expired(tokio::time::Duration::from_secs(300))
@@ -180,6 +205,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
             state.pool.clone(),
             state.upstream.clone(),
             Duration::from_secs(args.directory_sync_minutes * 60),
+            &background,
         );
     }
     app::services::schedule::Worker::new(
@@ -187,7 +213,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         state.upstream.clone(),
         Duration::from_secs(args.scheduled_jobs_poll_seconds),
     )
-    .spawn();
+    .spawn(&background);
     let bulk_runner = state.bulk.clone();
     let router = router(state, &args, session_layer);
 
@@ -208,6 +234,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         simulator: upstream.embedded,
         bulk: bulk_runner,
         checkpoints,
+        background,
     })
 }
 
@@ -300,12 +327,37 @@ fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<Sqlit
             security_headers,
         ))
         .layer(CompressionLayer::new())
+        // Every request gets a span carrying its id (the client's `X-Request-Id`, else a new
+        // UUID), answered in the response, and one access-log line when it ends. The path
+        // only: query strings can carry customers' emails.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         // Outermost: every layer and handler sees the resolved client address.
         .layer(axum::middleware::from_fn_with_state(
             std::sync::Arc::new(args.trusted_proxies.clone().unwrap_or_default()),
             client_addr,
         ))
         .with_state(state)
+}
+
+fn request_span(request: &Request<Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+    )
 }
 
 async fn server_fn_handler(

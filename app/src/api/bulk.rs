@@ -24,7 +24,7 @@ fn unavailable(error: ServerFnError) -> BulkError {
 /// its URL, since the framework's redirect to the referring page would lose it.
 #[cfg(feature = "ssr")]
 fn back_with_error(page: &str, error: &BulkError) {
-    use crate::domain::directory::encode_component;
+    use crate::domain::encode_component;
     if super::status::is_plain_form() {
         let join = if page.contains('?') { '&' } else { '?' };
         leptos_axum::redirect(&format!(
@@ -134,7 +134,7 @@ pub async fn start_bulk(
             pairs.push(("step".into(), "review".into()));
             let query = pairs
                 .iter()
-                .map(|(k, v)| format!("{k}={}", crate::domain::directory::encode_component(v)))
+                .map(|(k, v)| format!("{k}={}", crate::domain::encode_component(v)))
                 .collect::<Vec<_>>()
                 .join("&");
             back_with_error(&format!("/bulk?{query}"), &error);

@@ -47,10 +47,11 @@ pub async fn refresh_directory() -> Result<SyncStatus, ServerFnError> {
     use crate::domain::Permission;
     let me = super::require(Permission::ReadCustomers)?;
     let state = super::app_state()?;
-    if state
-        .directory
-        .start(state.pool.clone(), state.upstream.clone())
-    {
+    if state.directory.start(
+        state.pool.clone(),
+        state.upstream.clone(),
+        &state.background,
+    ) {
         tracing::info!(operator = %me.email, "directory refresh requested");
     }
     crate::services::directory::status(&state.pool, &state.directory)
@@ -113,7 +114,7 @@ pub async fn link_customers(username: String, account_id: String) -> Result<(), 
     if super::status::is_plain_form() {
         let page = format!(
             "/customers/{}",
-            crate::domain::directory::encode_component(username.trim())
+            crate::domain::encode_component(username.trim())
         );
         leptos_axum::redirect(&page);
     }

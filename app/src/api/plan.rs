@@ -2,21 +2,14 @@
 //! (`ChangeAccounts`: managers and admins). Changes go through the audit log.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::JsonEncoding;
-use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::plan::{PlanDone, PlanError, PlanForm, PlanState, ScheduledBy, Usage};
+#[cfg(feature = "ssr")]
+use super::change::{denied, unavailable, with_status};
+use crate::domain::change::ChangeDone;
+use crate::domain::plan::{PlanError, PlanForm, PlanState, ScheduledBy, Usage};
 use crate::domain::schedule::ScheduledJob;
 use crate::domain::IsoDate;
-
-impl FromServerFnError for PlanError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        PlanError::Unavailable(value.to_string())
-    }
-}
 
 /// Everything the Plan tab shows, and fresh idempotency keys for its two forms.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,7 +26,7 @@ pub struct PlanView {
     pub can_change: bool,
     pub note: Option<String>,
     /// The outcome already recorded for the key the page was given, if any.
-    pub earlier: Option<Result<PlanDone, PlanError>>,
+    pub earlier: Option<Result<ChangeDone, PlanError>>,
     /// Who would make a change chosen for the end of the cycle, said on the review step.
     pub scheduled_by: ScheduledBy,
     /// Plan changes the console holds for this customer (SendGrid no longer schedules).
@@ -57,9 +50,9 @@ pub async fn get_plan(user: String, key: Option<String>) -> Result<PlanView, Pla
         .await
         .map_err(with_status)?;
     let earlier = match key.as_deref() {
-        Some(key) => plan::recorded(&state.pool, &user, key)
+        Some(key) => plan::earlier(&state.pool, &user, key)
             .await
-            .map(|earlier| earlier.outcome),
+            .map_err(with_status)?,
         None => None,
     };
     let known_groups = plan::known_ip_groups(&state.pool, read.state.pending.as_ref()).await;
@@ -87,7 +80,7 @@ pub async fn change_plan(
     #[server(flatten)] form: PlanForm,
     confirm: Option<String>,
     idempotency_key: String,
-) -> Result<PlanDone, PlanError> {
+) -> Result<ChangeDone, PlanError> {
     use crate::domain::Permission;
     use crate::services::plan::{change, username_for, ChangeRequest};
 
@@ -118,7 +111,7 @@ pub async fn change_plan(
 pub async fn cancel_pending_change(
     user: String,
     idempotency_key: String,
-) -> Result<PlanDone, PlanError> {
+) -> Result<ChangeDone, PlanError> {
     use crate::domain::Permission;
     use crate::services::plan::{cancel_pending, username_for};
 
@@ -137,29 +130,4 @@ pub async fn cancel_pending_change(
     )
     .await
     .map_err(with_status)
-}
-
-#[cfg(feature = "ssr")]
-fn denied(error: ServerFnError) -> PlanError {
-    PlanError::Denied(super::status::message_of(&error))
-}
-
-#[cfg(feature = "ssr")]
-fn unavailable(error: ServerFnError) -> PlanError {
-    PlanError::Unavailable(super::status::message_of(&error))
-}
-
-/// The HTTP status that goes with each error, for API clients and tests.
-#[cfg(feature = "ssr")]
-fn with_status(error: PlanError) -> PlanError {
-    let status = match &error {
-        PlanError::Denied(_) => return error,
-        PlanError::NotFound(_) | PlanError::V3Only => 404,
-        PlanError::Invalid(_) | PlanError::Malformed(_) => 400,
-        PlanError::Conflict(_) => 409,
-        PlanError::Failed { .. } => 422,
-        PlanError::Unknown { .. } | PlanError::Unavailable(_) => 502,
-    };
-    super::status::set_status_unless_form(status);
-    error
 }

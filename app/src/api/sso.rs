@@ -6,7 +6,7 @@ use leptos::prelude::*;
 /// plain form) gets the failure as a 4xx/5xx with its message instead.
 #[server(endpoint = "open_in_sendgrid")]
 pub async fn open_in_sendgrid(user: String) -> Result<(), ServerFnError> {
-    use crate::domain::directory::encode_component;
+    use crate::domain::encode_component;
     use crate::domain::Permission;
     use crate::services::sso::{self, SsoError};
 

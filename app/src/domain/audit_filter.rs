@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::audit::Outcome;
+use super::encode_component;
 
 /// What the auditor asked for; `None` is "any". Dates are whole UTC days, both inclusive.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,19 +196,6 @@ impl Cursor {
             (None, None) => Cursor::Latest,
         }
     }
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
-pub fn encode_component(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! How a submitted limit, offerings or state change ends, shared by the tabs that make them.
+//! How a submitted change ends (plan, limits, offerings, account state, bulk), shared by the
+//! tabs that make them.
 //! `F` names the form's fields, so an error lands next to the field it is about.
 
 use std::fmt;
@@ -49,6 +50,9 @@ pub enum ChangeError<F> {
     Denied(String),
     /// No such customer, subuser or account.
     NotFound(String),
+    /// The account exists but cannot take this kind of change (a v3-only account has no v2
+    /// plan, API.md §2); nothing was sent.
+    Unsupported(String),
     /// The form broke a rule; nothing was sent to SendGrid.
     Invalid(Vec<FieldError<F>>),
     /// SendGrid refused the change or failed; nothing changed (recorded). `field` when its
@@ -113,7 +117,7 @@ impl<F: PartialEq + Clone> ChangeError<F> {
     pub fn status(&self) -> u16 {
         match self {
             ChangeError::Denied(_) => 403,
-            ChangeError::NotFound(_) => 404,
+            ChangeError::NotFound(_) | ChangeError::Unsupported(_) => 404,
             ChangeError::Invalid(_) | ChangeError::Malformed(_) => 400,
             ChangeError::Conflict(_) => 409,
             ChangeError::Failed { .. } => 422,
@@ -127,6 +131,7 @@ impl<F> fmt::Display for ChangeError<F> {
         match self {
             ChangeError::Denied(message)
             | ChangeError::NotFound(message)
+            | ChangeError::Unsupported(message)
             | ChangeError::Conflict(message)
             | ChangeError::Unavailable(message)
             | ChangeError::Malformed(message) => f.write_str(message),

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::encode_component;
+
 /// Rows per page.
 pub const PAGE_SIZE: u32 = 50;
 
@@ -129,20 +131,6 @@ impl DirectoryQuery {
             ..self.clone()
         }
     }
-}
-
-/// Percent-encodes a query-string value (RFC 3986 unreserved characters stay as they are).
-pub fn encode_component(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
 }
 
 /// How a directory entry's two halves were joined.

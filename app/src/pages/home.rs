@@ -9,7 +9,7 @@ use leptos_meta::Title;
 use crate::api::home::{home_daily_changes, home_due_soon, home_summary};
 use crate::components::{DailyChart, LocalTime, Me, UnresolvedPanel};
 use crate::domain::bulk::JobSummary;
-use crate::domain::directory::encode_component;
+use crate::domain::encode_component;
 use crate::domain::home::{DueSoon, WhatNeedsYou, BULK_RECENT_DAYS, DUE_WITHIN_DAYS};
 use crate::domain::Permission;
 use crate::pages::account::clean;

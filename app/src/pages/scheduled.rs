@@ -12,7 +12,7 @@ use crate::api::offerings::CancelScheduledChange;
 use crate::api::plan::CancelPendingChange;
 use crate::api::scheduled::{list_waiting_changes, WaitingView};
 use crate::components::{ConfirmFirst, Guarded};
-use crate::domain::directory::encode_component;
+use crate::domain::encode_component;
 use crate::domain::scheduled::{Holder, WaitingChange, WaitingKind};
 use crate::domain::Permission;
 

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod background;
 pub mod bulk;
 pub mod client_addr;
 pub mod clock;

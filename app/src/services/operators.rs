@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sqlx::{FromRow, SqlitePool};
 
-use crate::domain::{OperatorEmail, OperatorView, Permission, Role};
+use crate::domain::{check_new_password, OperatorEmail, OperatorView, Permission, Role};
 
 use super::audit::{append_in, NewEvent};
 use super::passwords;
@@ -43,14 +43,44 @@ impl OperatorRow {
     }
 }
 
+/// Why an operator change was not made. Every rule about operators is here, so the web, the
+/// CLI and the first start hold to the same ones.
 #[derive(Debug, thiserror::Error)]
 pub enum OperatorError {
-    #[error("an operator with the email {0} already exists")]
+    #[error("An operator with the email {0} already exists.")]
     EmailTaken(String),
-    #[error("no operator has the email {0}")]
+    #[error("No operator has the email {0}.")]
     NotFound(String),
+    /// A display name or password against the rules; the message says which.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("You cannot disable yourself.")]
+    SelfDisable,
+    #[error("You cannot remove your own admin role; ask another admin.")]
+    SelfDemotion,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+}
+
+/// The longest display name, in characters.
+pub const MAX_DISPLAY_NAME: usize = 100;
+
+fn check_display_name(display_name: &str) -> Result<(), OperatorError> {
+    if display_name.trim().chars().count() > MAX_DISPLAY_NAME {
+        return Err(OperatorError::Invalid(format!(
+            "Keep the display name under {MAX_DISPLAY_NAME} characters."
+        )));
+    }
+    Ok(())
+}
+
+/// Whether the change recorded by `audit` is made by the operator `email` to themself. The
+/// CLI acts as `cli`, never an operator's email.
+fn by_themself(audit: &NewEvent, email: &str) -> bool {
+    audit
+        .operator
+        .as_deref()
+        .is_some_and(|actor| actor.eq_ignore_ascii_case(email.trim()))
 }
 
 const COLUMNS: &str = "id, email, display_name, role, password_hash, must_change_password, \
@@ -71,6 +101,8 @@ pub async fn create(
     must_change_password: bool,
     audit: NewEvent,
 ) -> Result<OperatorRow, OperatorError> {
+    check_display_name(display_name)?;
+    check_new_password(password).map_err(OperatorError::Invalid)?;
     let hash = passwords::hash(password);
     let display_name = if display_name.trim().is_empty() {
         email
@@ -133,6 +165,9 @@ pub async fn set_role(
     role: Role,
     audit: NewEvent,
 ) -> Result<(), OperatorError> {
+    if by_themself(&audit, email) && role != Role::Admin {
+        return Err(OperatorError::SelfDemotion);
+    }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let changed = sqlx::query("UPDATE operators SET role = ? WHERE email = ?")
         .bind(role.as_str())
@@ -151,6 +186,9 @@ pub async fn set_role(
 /// Disables the operator; their sessions stop working on their next request because every
 /// request re-reads the operator.
 pub async fn disable(pool: &SqlitePool, email: &str, audit: NewEvent) -> Result<(), OperatorError> {
+    if by_themself(&audit, email) {
+        return Err(OperatorError::SelfDisable);
+    }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let changed =
         sqlx::query("UPDATE operators SET disabled_at = COALESCE(disabled_at, ?) WHERE email = ?")

@@ -27,6 +27,8 @@ pub struct AppState {
     pub directory: Arc<DirectorySync>,
     /// Where the first admin's password was written at first start; removed once replaced.
     pub initial_password_file: Option<std::path::PathBuf>,
+    /// The tracker every background task is spawned on, drained at a graceful stop.
+    pub background: super::background::Background,
     /// Bulk changes running in this process.
     pub bulk: Arc<BulkRunner>,
     /// Audit exports downloading now, per operator.

@@ -5,10 +5,10 @@
 //! rendered page in agreement, which hydration relies on.
 
 use app::services::audit::{self, NewEvent, Outcome};
-use app::services::auth::{self, CurrentOperator};
+use app::services::auth::{self, CurrentOperator, SignInAttempt, SignInRefused};
 use app::services::client_addr::ClientAddr;
 use app::services::sign_in_email::SignInEmail;
-use app::services::{operators, passwords, AppState};
+use app::services::AppState;
 use axum::{
     body::Body,
     extract::State,
@@ -39,128 +39,37 @@ pub async fn sign_in(
     let client_ip = client.to_string();
     // Only a bounded part of what was typed is kept anywhere (keys, audit rows, the redirect).
     let typed = SignInEmail::from_form(&form.email);
-    let email = typed.as_str();
     let next = safe_next(&form.next);
-
-    // Counted before the password is checked, so a parallel burst gets no extra guesses.
-    let attempt = match state.login_throttle.reserve(email, &client_ip) {
-        Ok(attempt) => attempt,
-        Err(blocked) => {
-            let minutes = blocked.wait.as_secs().div_ceil(60).max(1);
-            if let Some(refusals) = blocked.record {
-                let mut params = typed.audit_fields();
-                params["reason"] = json!("throttled");
-                params["refusals"] = json!(refusals);
-                audit::record(
-                    &state.pool,
-                    NewEvent::event("auth.sign_in", None, Outcome::Refused, params)
-                        .with_client_ip(Some(client_ip)),
-                )
-                .await;
-            }
-            let query = format!(
-                "error=throttled&wait={minutes}&email={}&next={}",
-                enc(email),
-                enc(&next)
-            );
-            return Redirect::to(&format!("/login?{query}")).into_response();
+    let attempt = SignInAttempt {
+        email: &typed,
+        password: &form.password,
+        client_ip: &client_ip,
+    };
+    let refused = match auth::sign_in(&state, &session, attempt).await {
+        Ok(signed_in) if signed_in.must_change_password => {
+            return Redirect::to("/account/password").into_response()
+        }
+        Ok(_) => return Redirect::to(&next).into_response(),
+        Err(refused) => refused,
+    };
+    let error = match refused {
+        SignInRefused::Throttled { wait } => {
+            let minutes = wait.as_secs().div_ceil(60).max(1);
+            format!("throttled&wait={minutes}")
+        }
+        SignInRefused::Invalid => "invalid".to_string(),
+        SignInRefused::Expired => "expired".to_string(),
+        SignInRefused::Busy => return busy(),
+        SignInRefused::Unavailable(message) => {
+            return (StatusCode::SERVICE_UNAVAILABLE, message).into_response()
         }
     };
-
-    let found = if typed.is_truncated() {
-        // Longer than any email: it names no operator, whatever its first 254 characters.
-        Ok(None)
-    } else {
-        operators::find_by_email(&state.pool, email).await
-    };
-    let operator = match found {
-        Ok(found) => found,
-        Err(error) => {
-            tracing::error!(%error, "sign-in lookup failed");
-            state.login_throttle.release(attempt);
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The console's database is unavailable.",
-            )
-                .into_response();
-        }
-    };
-    // Always verify against some hash, so an unknown email costs the same time as a wrong password.
-    let hash = operator
-        .as_ref()
-        .map(|op| op.password_hash.as_str())
-        .unwrap_or(passwords::decoy_hash());
-    // An email failing from many addresses is slowed down, never locked (see `throttle`).
-    if !attempt.delay.is_zero() {
-        tokio::time::sleep(attempt.delay).await;
-    }
-    let checked = state
-        .password_checks
-        .verify(form.password.clone(), hash.to_string())
-        .await;
-    let Ok(password_ok) = checked else {
-        state.login_throttle.release(attempt);
-        return busy();
-    };
-    let signed_in = match operator {
-        Some(op) if password_ok && op.disabled_at.is_none() => Some(op),
-        _ => None,
-    };
-
-    let Some(operator) = signed_in else {
-        state.login_throttle.failed(attempt);
-        audit::record(
-            &state.pool,
-            NewEvent::event("auth.sign_in", None, Outcome::Failure, typed.audit_fields())
-                .with_client_ip(Some(client_ip)),
-        )
-        .await;
-        let query = format!("error=invalid&email={}&next={}", enc(email), enc(&next));
-        return Redirect::to(&format!("/login?{query}")).into_response();
-    };
-
-    state.login_throttle.succeeded(attempt);
-    // The right one-time password, but too old to choose a password of one's own with.
-    if auth::one_time_password_expired(&operator, state.session_limits.one_time_password) {
-        audit::record(
-            &state.pool,
-            NewEvent::event(
-                "auth.sign_in",
-                Some(&operator.email),
-                Outcome::Refused,
-                json!({"reason": "one-time password expired"}),
-            )
-            .with_client_ip(Some(client_ip)),
-        )
-        .await;
-        let query = format!("error=expired&email={}&next={}", enc(email), enc(&next));
-        return Redirect::to(&format!("/login?{query}")).into_response();
-    }
-    if let Err(error) = auth::start_session(&session, &operator).await {
-        tracing::error!(%error, "cannot start a session");
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Cannot start a session; try again.",
-        )
-            .into_response();
-    }
-    audit::record(
-        &state.pool,
-        NewEvent::event(
-            "auth.sign_in",
-            Some(&operator.email),
-            Outcome::Success,
-            json!({}),
-        )
-        .with_client_ip(Some(client_ip)),
-    )
-    .await;
-    let destination = if operator.must_change_password {
-        "/account/password".to_string()
-    } else {
-        next
-    };
-    Redirect::to(&destination).into_response()
+    let query = format!(
+        "error={error}&email={}&next={}",
+        enc(typed.as_str()),
+        enc(&next)
+    );
+    Redirect::to(&format!("/login?{query}")).into_response()
 }
 
 pub async fn sign_out(

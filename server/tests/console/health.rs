@@ -61,3 +61,38 @@ async fn the_database_folder_is_created() {
     app::services::db::open(&url).await.expect("opens");
     assert!(nested.join("console.db").exists());
 }
+
+/// Every answer names its request, so an operator's report can be matched to the log line:
+/// the client's own `X-Request-Id` when it sent one, else a fresh UUID per request.
+#[tokio::test]
+async fn every_answer_carries_its_request_id() {
+    let console = TestConsole::start().await;
+    let client = reqwest::Client::new();
+    let id_of = |response: &reqwest::Response| {
+        response.headers()["x-request-id"]
+            .to_str()
+            .expect("ASCII")
+            .to_string()
+    };
+    let first = client
+        .get(format!("{}/healthz", console.url()))
+        .send()
+        .await
+        .expect("healthz answers");
+    let second = client
+        .get(format!("{}/login", console.url()))
+        .send()
+        .await
+        .expect("the sign-in page answers");
+    let (first, second) = (id_of(&first), id_of(&second));
+    assert_eq!(first.len(), 36, "a UUID: {first}");
+    assert_ne!(first, second, "one id per request");
+    let echoed = client
+        .get(format!("{}/healthz", console.url()))
+        .header("x-request-id", "desk-ticket-42")
+        .send()
+        .await
+        .expect("healthz answers");
+    assert_eq!(id_of(&echoed), "desk-ticket-42");
+    console.stop().await;
+}

@@ -64,12 +64,6 @@ impl BulkOperation {
         }
     }
 
-    /// Sending it twice leaves the customer as sending it once did. Only such operations are
-    /// tried again by themselves after a server error; an increment never is.
-    pub fn idempotent(&self) -> bool {
-        !matches!(self, BulkOperation::LimitIncrement { .. })
-    }
-
     /// Takes something away from customers: the start needs a typed confirmation.
     pub fn removes(&self) -> bool {
         matches!(

@@ -130,9 +130,7 @@ fn operation_fields_are_checked() {
 }
 
 #[test]
-fn only_increments_are_not_repeatable_and_removals_need_confirming() {
-    assert!(!BulkOperation::LimitIncrement { credits: 1 }.idempotent());
-    assert!(BulkOperation::LimitTotal { credits: 1 }.idempotent());
+fn removals_need_confirming() {
     assert!(BulkOperation::LimitNone.removes());
     assert!(!BulkOperation::SetPackage { name: "x".into() }.removes());
 }

@@ -2,17 +2,17 @@
 //! will do. The same rules run in the browser (to offer only valid choices) and on the
 //! server (to refuse anything else before SendGrid is called).
 
-mod outcome;
 mod review;
 mod rules;
 mod scheduling;
+mod summary;
 mod warnings;
 
 use serde::{Deserialize, Serialize};
 
+use super::change::{ChangeError, FieldError};
 use super::{Cents, IsoDate};
 
-pub use outcome::{done_summary, parse_task, PlanDone, PlanError};
 pub use review::{describe, estimate_formula, prorated_estimate, Estimate};
 pub use rules::{
     action_unavailable, against_price, check, check_confirmation, placement_rule,
@@ -20,6 +20,7 @@ pub use rules::{
     MAX_IP_GROUP_LEN, MAX_PLACEMENTS,
 };
 pub use scheduling::{ScheduledBy, SchedulingMode};
+pub use summary::{done_summary, parse_task, recorded_summary};
 pub use warnings::warnings;
 
 /// One entry of `reseller.packages` (API.md §4.3), with the price in cents.
@@ -266,20 +267,17 @@ impl PlanField {
     }
 }
 
-/// What is wrong with one field, in words for the operator.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: PlanField,
-    pub message: String,
-}
+pub type PlanFieldError = FieldError<PlanField>;
+/// How a plan change or a cancel ends other than success: the shared change outcome.
+pub type PlanError = ChangeError<PlanField>;
 
-impl FieldError {
-    pub fn new(field: PlanField, message: impl Into<String>) -> FieldError {
-        FieldError {
-            field,
-            message: message.into(),
-        }
-    }
+/// A v3-only account: plans are a v2 matter, addressed by username (API.md §2).
+pub fn v3_only() -> PlanError {
+    ChangeError::Unsupported(
+        "This account exists only in SendGrid's v3 API. Plans are changed with the v2 reseller \
+         API, which names customers by username, and this account has none."
+            .to_string(),
+    )
 }
 
 /// The plan form as typed: every value a string, as it arrives from a query string or a

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FieldError, PackageInfo, PlanAction, PlanField, PlanForm, PlanState, PlanTiming};
+use super::{PackageInfo, PlanAction, PlanField, PlanFieldError, PlanForm, PlanState, PlanTiming};
 
 /// Longest IP group name `reseller.add` accepts (API.md §4.7); the same bound is used here.
 pub const MAX_IP_GROUP_LEN: usize = 255;
@@ -145,18 +145,18 @@ pub struct ValidPlanChange {
 
 /// Checks the form against the customer's state; every problem is reported, each next to
 /// its field.
-pub fn check(form: &PlanForm, state: &PlanState) -> Result<ValidPlanChange, Vec<FieldError>> {
+pub fn check(form: &PlanForm, state: &PlanState) -> Result<ValidPlanChange, Vec<PlanFieldError>> {
     let mut errors = Vec::new();
     let action = match PlanAction::parse(&form.action) {
         Some(action) => match action_unavailable(state, action) {
             Some(reason) => {
-                errors.push(FieldError::new(PlanField::Action, reason));
+                errors.push(PlanFieldError::new(PlanField::Action, reason));
                 None
             }
             None => Some(action),
         },
         None => {
-            errors.push(FieldError::new(
+            errors.push(PlanFieldError::new(
                 PlanField::Action,
                 "Choose an action: upgrade, downgrade or close.",
             ));
@@ -165,7 +165,7 @@ pub fn check(form: &PlanForm, state: &PlanState) -> Result<ValidPlanChange, Vec<
     };
     let timing = PlanTiming::parse(&form.timing);
     if timing.is_none() {
-        errors.push(FieldError::new(
+        errors.push(PlanFieldError::new(
             PlanField::Timing,
             "Choose when: now, or at the end of the billing cycle.",
         ));
@@ -192,12 +192,12 @@ fn check_target(
     form: &PlanForm,
     state: &PlanState,
     action: PlanAction,
-    errors: &mut Vec<FieldError>,
+    errors: &mut Vec<PlanFieldError>,
 ) -> Option<PackageInfo> {
     let name = form.package.trim();
     if action == PlanAction::Close {
         if !name.is_empty() {
-            errors.push(FieldError::new(
+            errors.push(PlanFieldError::new(
                 PlanField::Package,
                 "A close takes no package; leave the target package empty.",
             ));
@@ -205,21 +205,21 @@ fn check_target(
         return None;
     }
     if name.is_empty() {
-        errors.push(FieldError::new(
+        errors.push(PlanFieldError::new(
             PlanField::Package,
             "Choose a target package.",
         ));
         return None;
     }
     let Some(target) = state.package_named(name) else {
-        errors.push(FieldError::new(
+        errors.push(PlanFieldError::new(
             PlanField::Package,
             format!("SendGrid has no package named {name:?}."),
         ));
         return None;
     };
     if let Some(reason) = target_unavailable(state, action, target) {
-        errors.push(FieldError::new(PlanField::Package, reason));
+        errors.push(PlanFieldError::new(PlanField::Package, reason));
         return None;
     }
     Some(target.clone())
@@ -231,7 +231,7 @@ fn check_placement(
     action: PlanAction,
     rule: Option<PlacementRule>,
     target: Option<&PackageInfo>,
-    errors: &mut Vec<FieldError>,
+    errors: &mut Vec<PlanFieldError>,
 ) -> Placement {
     let (ips, groups) = (form.ips(), form.ip_groups());
     let Some(rule) = rule else {
@@ -242,7 +242,7 @@ fn check_placement(
     match rule.kind {
         PlacementKind::Ip => {
             if !groups.is_empty() {
-                errors.push(FieldError::new(
+                errors.push(PlanFieldError::new(
                     PlanField::IpGroup,
                     format!(
                         "{target_name} has a dedicated IP; choose IP addresses, not IP groups."
@@ -251,7 +251,7 @@ fn check_placement(
             }
             if ips.is_empty() {
                 if rule.need == Need::Required {
-                    errors.push(FieldError::new(
+                    errors.push(PlanFieldError::new(
                         PlanField::Ip,
                         format!("{target_name} needs a dedicated IP: choose a free IP address."),
                     ));
@@ -259,7 +259,7 @@ fn check_placement(
                 return Placement::Unchanged;
             }
             if ips.len() > MAX_PLACEMENTS {
-                errors.push(FieldError::new(
+                errors.push(PlanFieldError::new(
                     PlanField::Ip,
                     format!("Choose at most {MAX_PLACEMENTS} IP addresses."),
                 ));
@@ -285,7 +285,7 @@ fn check_placement(
                     ([one], _) => (one.to_string(), "is not a free IP address"),
                     (several, _) => (several.join(", "), "are not free IP addresses"),
                 };
-                errors.push(FieldError::new(
+                errors.push(PlanFieldError::new(
                     PlanField::Ip,
                     format!("{list} {verb}; choose from the list."),
                 ));
@@ -301,11 +301,11 @@ fn check_placement(
                         format!("{target_name} has no dedicated IP; leave the IP addresses empty.")
                     }
                 };
-                errors.push(FieldError::new(PlanField::Ip, message));
+                errors.push(PlanFieldError::new(PlanField::Ip, message));
             }
             if groups.is_empty() {
                 if rule.need == Need::Required {
-                    errors.push(FieldError::new(
+                    errors.push(PlanFieldError::new(
                         PlanField::IpGroup,
                         format!("{target_name} has no dedicated IP: name the IP group to place the customer in."),
                     ));
@@ -313,14 +313,14 @@ fn check_placement(
                 return Placement::Unchanged;
             }
             if groups.len() > MAX_PLACEMENTS {
-                errors.push(FieldError::new(
+                errors.push(PlanFieldError::new(
                     PlanField::IpGroup,
                     format!("Name at most {MAX_PLACEMENTS} IP groups."),
                 ));
                 return Placement::Unchanged;
             }
             if groups.iter().any(|g| g.chars().count() > MAX_IP_GROUP_LEN) {
-                errors.push(FieldError::new(
+                errors.push(PlanFieldError::new(
                     PlanField::IpGroup,
                     format!("An IP group name has at most {MAX_IP_GROUP_LEN} characters."),
                 ));
@@ -336,11 +336,11 @@ pub fn check_confirmation(
     action: PlanAction,
     username: &str,
     typed: &str,
-) -> Result<(), FieldError> {
+) -> Result<(), PlanFieldError> {
     if !action.is_destructive() || typed.trim() == username {
         return Ok(());
     }
-    Err(FieldError::new(
+    Err(PlanFieldError::new(
         PlanField::Confirm,
         format!("Type the username {username} exactly to confirm."),
     ))

@@ -45,7 +45,7 @@ fn form(action: &str, timing: &str, package: &str, ip: &str, group: &str) -> Pla
     }
 }
 
-fn fields(errors: Vec<FieldError>) -> Vec<PlanField> {
+fn fields(errors: Vec<PlanFieldError>) -> Vec<PlanField> {
     errors.into_iter().map(|e| e.field).collect()
 }
 

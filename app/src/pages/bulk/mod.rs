@@ -52,7 +52,7 @@ fn form_from_query(query: &ParamsMap) -> BulkForm {
 
 /// `/bulk?…` carrying `pairs`.
 fn bulk_href(pairs: &[(String, String)]) -> String {
-    use crate::domain::directory::encode_component;
+    use crate::domain::encode_component;
     if pairs.is_empty() {
         return "/bulk".to_string();
     }

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_navigate;
 use super::CustomerContext;
 use crate::api::customers::{LinkCustomers, UnlinkCustomers};
 use crate::components::{ConfirmFirst, Me};
-use crate::domain::directory::encode_component;
+use crate::domain::encode_component;
 use crate::domain::{CustomerSummary, Permission};
 use crate::pages::account::clean;
 

@@ -4,7 +4,8 @@ use leptos_router::hooks::use_query_map;
 use super::directory_link::DirectoryLink;
 use super::display_name;
 use crate::components::Me;
-use crate::domain::directory::{encode_component, format_utc, Linkage};
+use crate::domain::directory::{format_utc, Linkage};
+use crate::domain::encode_component;
 use crate::domain::{state_tone, CustomerSummary, Permission};
 
 /// Name, company, username, email, account id, package, state, billing period and any

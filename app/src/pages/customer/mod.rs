@@ -17,7 +17,7 @@ use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::api::customers::get_customer;
 use crate::components::{DirectoryMemory, Guarded};
-use crate::domain::directory::encode_component;
+use crate::domain::encode_component;
 use crate::domain::{CustomerSummary, Permission};
 use crate::pages::account::clean;
 

@@ -1,10 +1,10 @@
-//! Pieces the Limits and Offerings tabs share: links with a query, the message under a field,
+//! Pieces the change tabs (plan, limits, offerings, state) share: links with a query, the message under a field,
 //! and how a submitted change ended.
 
 use leptos::prelude::*;
 
 use crate::domain::change::{ChangeDone, ChangeError};
-use crate::domain::directory::encode_component;
+use crate::domain::encode_component;
 
 /// `/customers/<key>/<tab>` with `pairs` (empty values left out) as its query.
 pub fn tab_href(key: &str, tab: &str, pairs: &[(String, String)]) -> String {
@@ -28,7 +28,7 @@ pub fn history_href(key: &str) -> String {
 
 /// The error shown under a field, tied to it by `id` (the field's `aria-describedby`).
 #[component]
-pub fn FieldMessage(id: String, message: Option<String>) -> impl IntoView {
+pub fn FieldMessage(#[prop(into)] id: String, message: Option<String>) -> impl IntoView {
     message.map(|message| view! { <p class="field-error" id=id role="alert">{message}</p> })
 }
 
@@ -73,7 +73,10 @@ pub fn ChangeOutcome(
         Ended::Done(done) => {
             let recorded = match (done.attempt_id, done.job_id) {
                 (Some(id), _) => Some(format!("Recorded in the audit log as change #{id}.")),
-                (None, Some(id)) => Some(format!("Held by the console as scheduled change #{id}.")),
+                (None, Some(id)) => Some(format!(
+                    "Held by the console as scheduled change #{id}; it is listed under \
+                     Scheduled changes until it is made."
+                )),
                 _ => None,
             };
             view! {

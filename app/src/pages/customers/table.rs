@@ -3,10 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::domain::directory::{
-    encode_component, CustomerRow, DirectoryQuery, Linkage, SortColumn,
-};
-use crate::domain::state_tone;
+use crate::domain::directory::{CustomerRow, DirectoryQuery, Linkage, SortColumn};
+use crate::domain::{encode_component, state_tone};
 
 #[component]
 pub fn CustomerTable(rows: Vec<CustomerRow>, query: DirectoryQuery) -> impl IntoView {

@@ -1,11 +1,16 @@
 //! Runs bulk jobs: at most `concurrency` customers at a time, each through the audit log with
-//! its own idempotency key, a shared pause on 429, bounded retries of what is safe to repeat,
-//! and cancel that starts nothing new while letting calls under way finish.
+//! its own idempotency key, a shared pause on 429, and cancel that starts nothing new while
+//! letting calls under way finish.
+//!
+//! Retries of faults live in one layer, the SendGrid client's transport (DESIGN.md
+//! "Reliability": reads and v3 PUTs up to 3 more times; v2 POST tasks never): the runner adds
+//! none, so a customer's call goes out at most as often as the transport sends it. What the
+//! runner does repeat is a call SendGrid refused with 429 past the transport's wait (API.md
+//! §7: refused, so nothing was done), after the pause it shares with every worker of the job.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use sendgrid::{Client, LimitHolder};
 use serde_json::json;
@@ -22,17 +27,17 @@ use crate::domain::plan::{PlanError, SchedulingMode};
 use crate::domain::Permission;
 use crate::services::audit::snapshot::{offerings_state, read_state, ActionFamily};
 use crate::services::audit::{append, run_mutation, Mutation, MutationOutcome, NewEvent};
+use crate::services::background::Background;
 use crate::services::offerings::{wire_offerings, wire_state};
 use crate::services::operators::{self, Standing};
 use crate::services::plan::to_upstream;
 
-/// Tries of one customer after a server error, for operations safe to repeat.
-const SERVER_ERROR_TRIES: u32 = 3;
 /// Waits for a rate limit's reset before a customer is reported failed.
 const RATE_LIMIT_WAITS: u32 = 10;
 
 pub struct BulkRunner {
     pool: SqlitePool,
+    background: Background,
     client: Client,
     /// Who makes a plan change for the end of the cycle (`SCHEDULED_PLAN_CHANGES`).
     scheduling: SchedulingMode,
@@ -47,24 +52,29 @@ pub struct BulkRunner {
 /// What a failed call means for the customer's turn.
 #[derive(Clone, Copy)]
 enum Failure {
+    /// Refused with 429 even after the transport's own wait: pause the job, then send again.
     RateLimited(Option<chrono::DateTime<chrono::Utc>>),
-    /// 5xx, no connection, or a read that timed out: nothing changed.
-    Transient,
+    /// Anything else, the transport's retries already spent: the customer's turn ends.
     Final,
 }
 
 fn classify(error: &sendgrid::Error) -> Failure {
     match error {
         sendgrid::Error::RateLimited { reset_at, .. } => Failure::RateLimited(*reset_at),
-        e if e.is_retryable() && e.outcome_known() => Failure::Transient,
         _ => Failure::Final,
     }
 }
 
 impl BulkRunner {
-    pub fn new(pool: SqlitePool, client: Client, scheduling: SchedulingMode) -> Arc<BulkRunner> {
+    pub fn new(
+        pool: SqlitePool,
+        client: Client,
+        scheduling: SchedulingMode,
+        background: Background,
+    ) -> Arc<BulkRunner> {
         Arc::new(BulkRunner {
             pool,
+            background,
             client,
             scheduling,
             running: Mutex::new(HashMap::new()),
@@ -95,7 +105,7 @@ impl BulkRunner {
             running.insert(job_id, cancel.clone());
         }
         let runner = self.clone();
-        tokio::spawn(async move {
+        self.background.spawn(async move {
             if let Err(error) = runner.run(job_id, cancel).await {
                 tracing::error!(job = job_id, %error, "a bulk change stopped on a database error");
             }
@@ -240,7 +250,6 @@ impl BulkRunner {
         gate: &RateGate,
         mut item: ItemRow,
     ) {
-        let mut server_errors = 0;
         let mut rate_waits = 0;
         let finished = loop {
             gate.wait().await;
@@ -273,11 +282,6 @@ impl BulkRunner {
                     Failure::RateLimited(reset) if rate_waits < RATE_LIMIT_WAITS => {
                         rate_waits += 1;
                         gate.pause(reset);
-                        continue;
-                    }
-                    Failure::Transient if server_errors + 1 < SERVER_ERROR_TRIES => {
-                        server_errors += 1;
-                        backoff(server_errors).await;
                         continue;
                     }
                     _ => {
@@ -368,13 +372,6 @@ impl BulkRunner {
                         Some(Failure::RateLimited(reset)) if rate_waits < RATE_LIMIT_WAITS => {
                             rate_waits += 1;
                             gate.pause(reset);
-                            true
-                        }
-                        Some(Failure::Transient)
-                            if operation.idempotent() && server_errors + 1 < SERVER_ERROR_TRIES =>
-                        {
-                            server_errors += 1;
-                            backoff(server_errors).await;
                             true
                         }
                         _ => false,
@@ -486,8 +483,4 @@ fn target(call: &Call) -> &str {
         Call::Limit { user, .. } => user,
         Call::Plan(plan) => &plan.user,
     }
-}
-
-async fn backoff(tries: u32) {
-    tokio::time::sleep(Duration::from_millis(250 * 2u64.pow(tries.min(4)))).await;
 }

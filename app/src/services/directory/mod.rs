@@ -32,6 +32,8 @@ pub enum DirectoryError {
     Conflict(String),
     #[error("the console's database failed: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("the console stopped before the sync finished; the last good directory is kept")]
+    Stopped,
 }
 
 /// The stored sync status plus the progress of a sync running now.

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use super::merge::{merge, V2Entry, V3Entry};
 use super::{store, DirectoryError};
 use crate::domain::directory::{SyncPhase, SyncProgress};
+use crate::services::background::Background;
 
 /// Rows asked for per page: the v3 maximum (§5.3); v2 documents none (§9 Q4).
 const PAGE_SIZE: u32 = 100;
@@ -54,14 +55,20 @@ impl DirectorySync {
         self.progress.subscribe()
     }
 
-    /// Starts a sync in the background unless one is running. Returns whether it started.
-    pub fn start(self: &Arc<Self>, pool: SqlitePool, client: Client) -> bool {
+    /// Starts a sync on `background` unless one is running. Returns whether it started.
+    pub fn start(
+        self: &Arc<Self>,
+        pool: SqlitePool,
+        client: Client,
+        background: &Background,
+    ) -> bool {
         let Some(guard) = self.claim() else {
             return false;
         };
-        tokio::spawn(async move {
+        let handle = background.clone();
+        background.spawn(async move {
             // The outcome is stored in `directory_sync`; the log says it too.
-            let _ = guard.run(&pool, &client).await;
+            let _ = guard.run_until_stopped(&pool, &client, &handle).await;
         });
         true
     }
@@ -109,6 +116,24 @@ impl Running {
                 change(progress);
             }
         });
+    }
+
+    /// [`Running::run`], abandoned when the console stops: the sync's open transaction rolls
+    /// back, the last good directory stays, and the stop is recorded as the sync's failure.
+    async fn run_until_stopped(
+        self,
+        pool: &SqlitePool,
+        client: &Client,
+        background: &Background,
+    ) -> Result<SyncReport, DirectoryError> {
+        tokio::select! {
+            result = self.run(pool, client) => result,
+            () = background.stopping() => {
+                let error = DirectoryError::Stopped;
+                store::record_failure(pool, &now(), &error.to_string()).await?;
+                Err(error)
+            }
+        }
     }
 
     #[tracing::instrument(name = "directory_sync", skip_all)]
@@ -278,15 +303,27 @@ fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// Syncs once at start-up and then every `every`, for as long as the process runs.
-pub fn spawn_periodic(sync: Arc<DirectorySync>, pool: SqlitePool, client: Client, every: Duration) {
-    tokio::spawn(async move {
+/// Syncs once at start-up and then every `every`, until the console stops.
+pub fn spawn_periodic(
+    sync: Arc<DirectorySync>,
+    pool: SqlitePool,
+    client: Client,
+    every: Duration,
+    background: &Background,
+) {
+    let handle = background.clone();
+    background.spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            ticks.tick().await;
+            tokio::select! {
+                () = handle.stopping() => break,
+                _ = ticks.tick() => {}
+            }
             // A sync an operator started is as good as ours: skip this tick.
-            let _ = sync.run(&pool, &client).await;
+            if let Some(guard) = sync.claim() {
+                let _ = guard.run_until_stopped(&pool, &client, &handle).await;
+            }
         }
     });
 }

@@ -4,14 +4,16 @@ use sendgrid::{Client, IpPlacement, PlanChange, Timing};
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
-use super::{held, read, recorded};
+use super::{held, read, summary_of};
+use crate::domain::change::ChangeDone;
 use crate::domain::plan::{
-    check, check_confirmation, done_summary, task_name, Placement, PlanAction, PlanDone, PlanError,
+    check, check_confirmation, done_summary, task_name, Placement, PlanAction, PlanError,
     PlanField, PlanForm, PlanTiming, ScheduledBy, SchedulingMode, ValidPlanChange,
 };
 use crate::domain::IdempotencyKey;
 use crate::services::audit::snapshot::{read_state, ActionFamily};
-use crate::services::audit::{run_mutation, AuditError, Mutation, MutationOutcome, Recorded};
+use crate::services::audit::{run_mutation, Mutation, MutationOutcome, Recorded};
+use crate::services::outcome;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A submitted plan form.
@@ -87,10 +89,10 @@ pub async fn change(
     operator: &str,
     request: ChangeRequest,
     client_ip: Option<String>,
-) -> Result<PlanDone, PlanError> {
+) -> Result<ChangeDone, PlanError> {
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let user = request.user.trim().to_string();
-    if let Some(done) = held::replay(pool, &user, &key).await? {
+    if let Some(done) = held::replay(pool, &user, key.as_str()).await? {
         return Ok(done);
     }
     let plan = read(client, &user).await?;
@@ -180,7 +182,7 @@ pub async fn change(
         );
         return hold(why, client_ip).await;
     }
-    outcome(recorded, summary)
+    outcome::from_recorded(recorded, summary, PlanField::from_upstream)
 }
 
 /// The recorded outcome of an earlier submission of this form, if there was one. The same key
@@ -191,12 +193,21 @@ async fn earlier(
     key: &str,
     action: &str,
     params: &Value,
-) -> Result<Option<Result<PlanDone, PlanError>>, PlanError> {
-    match recorded(pool, user, key).await {
-        None => Ok(None),
-        Some(first) if first.action == action && &first.params == params => Ok(Some(first.outcome)),
-        Some(_) => Err(PlanError::Conflict(AuditError::KeyReuse.to_string())),
-    }
+) -> Result<Option<Result<ChangeDone, PlanError>>, PlanError> {
+    let Some(first) = outcome::earlier(pool, user, key)
+        .await
+        .map_err(outcome::unavailable)?
+    else {
+        return Ok(None);
+    };
+    let summary = summary_of(user, &first.action, &first.params);
+    Ok(Some(outcome::replay_of(
+        first,
+        action,
+        params,
+        summary,
+        PlanField::from_upstream,
+    )))
 }
 
 /// Cancels the customer's scheduled change (`reseller.pending task=delete`, §2.6).
@@ -208,7 +219,7 @@ pub async fn cancel_pending(
     user: &str,
     idempotency_key: &str,
     client_ip: Option<String>,
-) -> Result<PlanDone, PlanError> {
+) -> Result<ChangeDone, PlanError> {
     const ACTION: &str = "pending.delete";
     let key = IdempotencyKey::from_form(idempotency_key)?;
     let user = user.trim();
@@ -241,32 +252,9 @@ pub async fn cancel_pending(
         },
     )
     .await;
-    outcome(
+    outcome::from_recorded(
         recorded,
         format!("Cancelled the scheduled change of {user}."),
+        PlanField::from_upstream,
     )
-}
-
-fn outcome(recorded: Result<Recorded, AuditError>, summary: String) -> Result<PlanDone, PlanError> {
-    let recorded = recorded.map_err(|error| match error {
-        AuditError::KeyReuse => PlanError::Conflict(error.to_string()),
-        other => PlanError::Unavailable(other.to_string()),
-    })?;
-    match recorded.outcome {
-        MutationOutcome::Success => Ok(PlanDone {
-            summary,
-            attempt_id: Some(recorded.attempt_id),
-            job_id: None,
-            replayed: recorded.replayed,
-        }),
-        MutationOutcome::Failure { message, field } => Err(PlanError::Failed {
-            message,
-            field: field.as_deref().and_then(PlanField::from_upstream),
-            attempt_id: recorded.attempt_id,
-        }),
-        MutationOutcome::Unknown { message } => Err(PlanError::Unknown {
-            message,
-            attempt_id: recorded.attempt_id,
-        }),
-    }
 }

@@ -9,8 +9,9 @@ use sqlx::SqlitePool;
 
 use super::change::{params, to_upstream};
 use super::read;
+use crate::domain::change::ChangeDone;
 use crate::domain::plan::{
-    check, task_name, FieldError, PlanAction, PlanDone, PlanError, PlanField, PlanForm, PlanState,
+    check, task_name, PlanAction, PlanError, PlanField, PlanFieldError, PlanForm, PlanState,
     PlanTiming, ValidPlanChange,
 };
 use crate::domain::schedule::{next_day, ScheduledJob};
@@ -19,6 +20,7 @@ use crate::services::audit::snapshot::{read_state, ActionFamily};
 use crate::services::audit::{run_mutation, Mutation};
 use crate::services::clock::start_of;
 use crate::services::offerings::JobRun;
+use crate::services::outcome;
 use crate::services::schedule::{self, JobRow, NewJob};
 
 /// The audit action (and job action) of the immediate task a held change is made with.
@@ -46,9 +48,9 @@ pub async fn hold(
     key: &IdempotencyKey,
     client_ip: Option<String>,
     why: String,
-) -> Result<PlanDone, PlanError> {
+) -> Result<ChangeDone, PlanError> {
     let Some(day) = due_day(state) else {
-        return Err(PlanError::Invalid(vec![FieldError::new(
+        return Err(PlanError::Invalid(vec![PlanFieldError::new(
             PlanField::Timing,
             "SendGrid reports no billing cycle for this customer, so the console cannot tell \
              when the cycle ends; make the change now instead.",
@@ -85,22 +87,22 @@ pub async fn hold(
     };
     let (job, inserted) = schedule::schedule(pool, job, client_ip)
         .await
-        .map_err(|error| PlanError::Unavailable(format!("{error}; nothing was scheduled.")))?;
-    Ok(PlanDone {
+        .map_err(outcome::unavailable)?;
+    Ok(ChangeDone {
         replayed: !inserted,
         ..done_of(&job)
     })
 }
 
 /// How holding `job` is told to the operator: why the console holds it, and what it will do.
-pub fn done_of(job: &JobRow) -> PlanDone {
+pub fn done_of(job: &JobRow) -> ChangeDone {
     let why = job
         .payload_json()
         .get("held_because")
         .and_then(Value::as_str)
         .map(|why| format!("{why} "))
         .unwrap_or_default();
-    PlanDone {
+    ChangeDone {
         summary: format!("{why}{}", job.summary),
         attempt_id: None,
         job_id: Some(job.id),
@@ -113,11 +115,11 @@ pub fn done_of(job: &JobRow) -> PlanDone {
 pub async fn replay(
     pool: &SqlitePool,
     user: &str,
-    key: &IdempotencyKey,
-) -> Result<Option<PlanDone>, PlanError> {
-    let job = schedule::by_key(pool, key.as_str())
+    key: &str,
+) -> Result<Option<ChangeDone>, PlanError> {
+    let job = schedule::by_key(pool, key)
         .await
-        .map_err(|error| PlanError::Unavailable(format!("{error}; nothing was sent.")))?;
+        .map_err(outcome::unavailable)?;
     Ok(job
         .filter(|job| job.customer == user && job.action.starts_with("plan."))
         .map(|job| done_of(&job)))

@@ -3,20 +3,23 @@
 
 mod change;
 mod held;
-mod recorded;
 
 use sendgrid::{Client, IpQuery, Overview, Package, PendingChange, PendingQuery};
 use serde_json::Value;
 
-use crate::domain::plan::{BillingCycle, PackageInfo, PendingInfo, PlanError, PlanState, Usage};
+use crate::domain::change::ChangeDone;
+use crate::domain::plan::{
+    recorded_summary, v3_only, BillingCycle, PackageInfo, PendingInfo, PlanError, PlanField,
+    PlanState, Usage,
+};
 use crate::domain::{Cents, IsoDate};
 use crate::services::audit::snapshot::plan_state;
+use crate::services::outcome;
 
 pub use change::{cancel_pending, change, ChangeRequest};
 pub(crate) use change::{params, to_upstream};
 pub(crate) use held::hold;
 pub use held::{held_for, run_job};
-pub use recorded::{recorded, Earlier};
 
 /// A customer's plan as SendGrid reports it now, and the same as the audit log's `before`.
 pub struct PlanRead {
@@ -109,12 +112,43 @@ pub async fn username_for(pool: &sqlx::SqlitePool, key: &str) -> Result<String, 
         return Err(PlanError::NotFound("No customer was named.".to_string()));
     }
     match crate::services::directory::find(pool, key).await {
-        Ok(Some((row, _))) => row.username.ok_or(PlanError::V3Only),
+        Ok(Some((row, _))) => row.username.ok_or_else(v3_only),
         Ok(None) => Ok(key.to_string()),
-        Err(error) => Err(PlanError::Unavailable(format!(
-            "The console's database failed: {error}"
-        ))),
+        Err(error) => Err(outcome::unavailable(error)),
     }
+}
+
+/// What became of the form submitted under `key` for `user`, if it was submitted before: the
+/// change the console holds for it, else the audit log's record of the attempt. Lets a page
+/// reloaded after a submission (or reached by the redirect of a form posted without
+/// JavaScript) show the outcome instead of the same form again.
+pub async fn earlier(
+    pool: &sqlx::SqlitePool,
+    user: &str,
+    key: &str,
+) -> Result<Option<Result<ChangeDone, PlanError>>, PlanError> {
+    if let Some(done) = held::replay(pool, user, key).await? {
+        return Ok(Some(Ok(done)));
+    }
+    let Some(first) = outcome::earlier(pool, user, key)
+        .await
+        .map_err(outcome::unavailable)?
+    else {
+        return Ok(None);
+    };
+    let summary = summary_of(user, &first.action, &first.params);
+    Ok(Some(outcome::shown(
+        first.attempt_id,
+        first.outcome,
+        true,
+        summary,
+        PlanField::from_upstream,
+    )))
+}
+
+/// The summary of a recorded plan action, from its audit parameters.
+pub(super) fn summary_of(user: &str, action: &str, params: &Value) -> String {
+    recorded_summary(user, action, params.get("package").and_then(Value::as_str))
 }
 
 fn read_error(user: &str, error: sendgrid::Error) -> PlanError {

@@ -12,6 +12,7 @@ use crate::domain::audit::Outcome;
 use crate::domain::schedule::JobStatus;
 use crate::domain::Permission;
 use crate::services::audit::{self, NewEvent};
+use crate::services::background::Background;
 use crate::services::offerings::{self, JobRun};
 use crate::services::operators::{self, Standing};
 use crate::services::plan;
@@ -25,6 +26,8 @@ pub struct Worker {
     client: sendgrid::Client,
     poll: Duration,
     clock: Clock,
+    /// Whose stop ends the worker between jobs; a worker never spawned is never stopped.
+    background: Background,
 }
 
 impl Worker {
@@ -34,6 +37,7 @@ impl Worker {
             client,
             poll: poll.max(Duration::from_millis(100)),
             clock: Arc::new(Utc::now),
+            background: Background::default(),
         }
     }
 
@@ -42,10 +46,12 @@ impl Worker {
         self
     }
 
-    /// Runs until the process ends. Jobs a stopped console left running are queued again
-    /// first: their idempotency key makes a second run answer from the audit log.
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
+    /// Runs until the console stops, on `background`: a stop lets the job under way finish
+    /// and claims no other. Jobs a stopped console left running are queued again first:
+    /// their idempotency key makes a second run answer from the audit log.
+    pub fn spawn(mut self, background: &Background) {
+        self.background = background.clone();
+        background.spawn(async move {
             match store::requeue_interrupted(&self.pool).await {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!(
@@ -58,15 +64,21 @@ impl Worker {
             }
             loop {
                 self.run_due().await;
-                tokio::time::sleep(self.pause().await).await;
+                let pause = self.pause().await;
+                if !self.background.sleep(pause).await {
+                    break;
+                }
             }
-        })
+        });
     }
 
     /// Runs every job due now, one after another; answers how many ran.
     pub async fn run_due(&self) -> usize {
         let mut ran = 0;
         loop {
+            if self.background.is_stopping() {
+                return ran;
+            }
             let job = match store::claim_due(&self.pool, (self.clock)()).await {
                 Ok(Some(job)) => job,
                 Ok(None) => return ran,

@@ -5,32 +5,26 @@
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
+use super::super::outcome::FieldMessage;
 use super::plan_href;
 use crate::api::plan::PlanView;
 use crate::components::adopt_controls;
+use crate::domain::change::message_for;
 use crate::domain::plan::{
-    action_unavailable, against_price, placement_rule, targets, FieldError, Need, PlacementKind,
-    PlanAction, PlanField, PlanForm, PlanTiming,
+    action_unavailable, against_price, placement_rule, targets, Need, PlacementKind, PlanAction,
+    PlanField, PlanFieldError, PlanForm, PlanTiming,
 };
 
 /// The error shown under a field, with the ids that tie it to the field for screen readers.
-fn field_error(errors: &[FieldError], field: PlanField) -> Option<String> {
-    errors
-        .iter()
-        .find(|e| e.field == field)
-        .map(|e| e.message.clone())
-}
-
-#[component]
-fn FieldMessage(id: &'static str, message: Option<String>) -> impl IntoView {
-    message.map(|message| view! { <p class="field-error" id=id>{message}</p> })
+fn field_error(errors: &[PlanFieldError], field: PlanField) -> Option<String> {
+    message_for(errors, &field)
 }
 
 #[component]
 pub fn ChangeForm(
     view: PlanView,
     initial: PlanForm,
-    errors: Vec<FieldError>,
+    errors: Vec<PlanFieldError>,
     page_key: String,
 ) -> impl IntoView {
     let state = StoredValue::new(view.state.clone());

@@ -8,7 +8,6 @@
 
 mod facts;
 mod form;
-mod outcome;
 mod pending;
 mod review;
 
@@ -18,13 +17,14 @@ use leptos_router::hooks::use_query_map;
 use super::CustomerContext;
 use crate::api::offerings::CancelScheduledChange;
 use crate::api::plan::{get_plan, CancelPendingChange, ChangePlan, PlanView};
-use crate::domain::directory::encode_component;
+use crate::domain::change::{ChangeDone, ChangeError};
+use crate::domain::encode_component;
 use crate::domain::plan::{check, PlanError, PlanForm};
 
 use super::held_jobs::ScheduledChanges;
+use super::outcome::{history_href, ChangeOutcome, Ended};
 use facts::PlanFacts;
 use form::ChangeForm;
-use outcome::Outcome;
 use pending::PendingSection;
 use review::ReviewStep;
 
@@ -37,13 +37,10 @@ pub fn PlanTab() -> impl IntoView {
     let change = ServerAction::<ChangePlan>::new();
     let cancel = ServerAction::<CancelPendingChange>::new();
     let cancel_held = ServerAction::<CancelScheduledChange>::new();
-    let recorded = |result: Option<Result<_, PlanError>>| {
-        matches!(
-            result,
-            Some(Ok(_))
-                | Some(Err(PlanError::Failed { .. }))
-                | Some(Err(PlanError::Unknown { .. }))
-        )
+    let recorded = |result: Option<Result<ChangeDone, PlanError>>| match result {
+        Some(Ok(_)) => true,
+        Some(Err(error)) => error.reached_upstream(),
+        None => false,
     };
     // Anything SendGrid was asked to do (whatever it answered) may have changed the plan.
     Effect::new(move |_| {
@@ -87,11 +84,11 @@ pub fn PlanTab() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading the plan from SendGrid…"</p> }>
             {move || plan.get().map(|loaded| match loaded {
                 Ok(view) => panel(view! { <PlanBody view change cancel cancel_held /> }.into_any()),
-                Err(PlanError::V3Only) => panel(view! {
-                    <p class="empty-inline">{PlanError::V3Only.to_string()}</p>
+                Err(ChangeError::Unsupported(message)) => panel(view! {
+                    <p class="empty-inline">{message}</p>
                 }.into_any()),
                 // The header already says the customer does not exist.
-                Err(PlanError::NotFound(_)) => ().into_any(),
+                Err(ChangeError::NotFound(_)) => ().into_any(),
                 Err(error) => panel(view! {
                     <div class="notice notice-error" role="alert">
                         <p>{error.to_string()}</p>
@@ -121,6 +118,15 @@ pub fn edit_href(key: &str, form: &PlanForm) -> String {
     } else {
         format!("{}?{query}", plan_href(key))
     }
+}
+
+/// How the change submitted with `form` ended, with the next step.
+fn outcome(result: Result<ChangeDone, PlanError>, page_key: &str, form: &PlanForm) -> AnyView {
+    view! {
+        <ChangeOutcome ended=Ended::of(result) again=plan_href(page_key)
+            edit=edit_href(page_key, form) history=history_href(page_key) test_id="plan-outcome" />
+    }
+    .into_any()
 }
 
 #[component]
@@ -163,12 +169,8 @@ fn PlanBody(
         // What the log recorded for this form wins: a success is shown as done; a refusal is
         // shown on the review it answered, next to its field, while that review still applies.
         let recorded = match view.earlier.clone() {
-            Some(Ok(done)) => {
-                return view! { <Outcome result=Ok(done) page_key form /> }.into_any()
-            }
-            Some(Err(error)) if !reviewing => {
-                return view! { <Outcome result=Err(error) page_key form /> }.into_any()
-            }
+            Some(Ok(done)) => return outcome(Ok(done), &page_key, &form),
+            Some(Err(error)) if !reviewing => return outcome(Err(error), &page_key, &form),
             Some(Err(error)) => Some(error),
             None => None,
         };
@@ -182,9 +184,7 @@ fn PlanBody(
                 (Ok(valid), recorded) => {
                     view! { <ReviewStep view valid form key change recorded page_key /> }.into_any()
                 }
-                (Err(_), Some(error)) => {
-                    view! { <Outcome result=Err(error) page_key form /> }.into_any()
-                }
+                (Err(_), Some(error)) => outcome(Err(error), &page_key, &form),
                 (Err(errors), None) => {
                     view! { <ChangeForm view initial=form errors page_key /> }.into_any()
                 }

@@ -4,9 +4,10 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use super::super::outcome::history_href;
 use super::edit_href;
 use crate::api::plan::{ChangePlan, PlanView};
-use crate::domain::directory::encode_component;
+use crate::domain::change::ChangeError;
 use crate::domain::plan::{
     describe, estimate_formula, warnings, Placement, PlanError, PlanField, PlanForm, PlanTiming,
     ValidPlanChange,
@@ -46,16 +47,11 @@ pub fn ReviewStep(
             .and_then(Result::err)
             .or_else(|| recorded.get_value())
     };
-    let message_for = move |field: PlanField| error().and_then(|e| e.message_for(field));
+    let message_for = move |field: PlanField| error().and_then(|e| e.message_for(&field));
     // Once SendGrid has answered (or may have), this key is spent: offer a fresh form instead.
-    let spent = move || {
-        matches!(
-            error(),
-            Some(PlanError::Failed { .. }) | Some(PlanError::Unknown { .. })
-        )
-    };
+    let spent = move || error().is_some_and(|e| e.reached_upstream());
     let edit = edit_href(&page_key, &form);
-    let history = format!("/customers/{}/history", encode_component(&page_key));
+    let history = history_href(&page_key);
     let rows: Vec<(&'static str, String, Option<PlanField>)> = vec![
         (
             "Action",
@@ -123,7 +119,7 @@ pub fn ReviewStep(
                 }).collect_view()}
             </dl>
             {move || error().and_then(|e| e.general_message().map(|m| (e, m))).map(|(e, message)| {
-                let unknown = matches!(e, PlanError::Unknown { .. });
+                let unknown = matches!(e, ChangeError::Unknown { .. });
                 view! {
                     <div class=if unknown { "notice notice-warn" } else { "notice notice-error" } role="alert">
                         <p>{message}</p>

@@ -11,6 +11,10 @@ use crate::domain::{OperatorView, Permission};
 
 use super::operators::{self, OperatorRow};
 
+mod sign_in;
+
+pub use sign_in::{sign_in, SignInAttempt, SignInRefused, SignedIn};
+
 const OPERATOR_ID: &str = "operator_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
 /// When the session's idle expiry was last pushed forward (milliseconds since the epoch).
