@@ -11,16 +11,17 @@ BINARY := target/release/reseller-console
 run: build
 	$(BINARY) serve
 
-# The release binary and the site are rebuilt only when one of their inputs changed: each
-# `cargo leptos build` runs wasm-bindgen and wasm-opt over every split chunk again, minutes of
-# work even when nothing changed. The stamp lives in the site it vouches for.
-BUILD_INPUTS := Cargo.toml Cargo.lock $(shell find app server sendgrid simulator style migrations -type f)
+# The release binary and the site are rebuilt only when one of their inputs changed: a build
+# runs wasm-bindgen and wasm-opt over every split chunk again, minutes of work even when
+# nothing changed. The stamp lives in the site it vouches for.
+BUILD_INPUTS := Cargo.toml Cargo.lock scripts/build-site.sh \
+	$(shell find app server sendgrid simulator tools style migrations -type f)
 SITE_STAMP := target/site/.built
 
 build: bootstrap $(SITE_STAMP)
 
 $(SITE_STAMP): $(BUILD_INPUTS)
-	cargo leptos build --release --split
+	scripts/build-site.sh
 	@# Contract: the binary is at target/release/ even when CARGO_TARGET_DIR points elsewhere.
 	@if [ "$(TARGET_DIR)" != "$(CURDIR)/target" ]; then \
 		mkdir -p target/release && cp "$(TARGET_DIR)/release/reseller-console" $(BINARY); fi

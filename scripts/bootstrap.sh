@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Brings a fresh Debian machine to a working build; safe to run again (each step checks first).
-#   scripts/bootstrap.sh build   Rust wasm target, cargo-leptos, wasm-bindgen, npm packages (wasm-opt)
+#   scripts/bootstrap.sh build   Rust wasm target, wasm-bindgen, npm packages (wasm-opt, esbuild)
 #   scripts/bootstrap.sh test    the above plus Chromium for the end-to-end tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
@@ -20,21 +19,16 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# cargo-leptos 0.3.11 needs a newer rustc than this toolchain; 0.3.10 is the pinned one.
-if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes the first time)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
-fi
-
-# cargo-leptos would download wasm-bindgen from GitHub; it must match the pinned crate.
+# wasm-bindgen's command must match the wasm-bindgen crate in Cargo.lock (scripts/build-site.sh).
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
-  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 4 minutes the first time)"
   # No --locked: one of its locked dependencies is no longer on crates.io.
   cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
 fi
 
-# npm packages: Playwright and binaryen's wasm-opt (Debian's older wasm-opt breaks hydration).
-if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -nt end2end/node_modules/.stamp ]; then
+# npm packages: Playwright, binaryen's wasm-opt (Debian's older wasm-opt breaks hydration) and
+# esbuild, which minifies the site's JavaScript and CSS (scripts/build-site.sh).
+if [ ! -x end2end/node_modules/.bin/esbuild ] || [ end2end/package-lock.json -nt end2end/node_modules/.stamp ]; then
   say "installing npm packages in end2end/"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund && touch node_modules/.stamp)
 fi

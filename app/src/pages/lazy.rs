@@ -1,10 +1,10 @@
 //! Screens the browser loads on first visit rather than with the first page.
 //!
-//! Each route here is a split point: with `cargo leptos build --split` its view, and whatever
-//! only it uses, goes into its own wasm chunk. The first download then holds the shell (header,
+//! Each route here is a split point: the release build splits its view, and whatever only it
+//! uses, into its own wasm chunk (tools/site-split, run by scripts/build-site.sh). The first download then holds the shell (header,
 //! navigation, footer, theme) and the router; each screen arrives when someone first opens it,
-//! the router loading its chunk alongside the page's data. On the server (and in a build without
-//! `--split`) these are ordinary routes. Only the 404 page stays in the first download.
+//! the router loading its chunk alongside the page's data. On the server (and in a build that is not
+//! split) these are ordinary routes. Only the 404 page stays in the first download.
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};

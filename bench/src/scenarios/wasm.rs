@@ -1,7 +1,7 @@
 //! The release hydrate bundle in `target/site/pkg/`, raw and gzip -9 (each file compressed on
 //! its own, as the server sends it): what a browser downloads before a screen is interactive.
 //! That is the main module, its JavaScript glue and the split loader, plus the chunks the
-//! screen's route needs (`__wasm_split_manifest.json`, written by `cargo leptos build --split`).
+//! screen's route needs (`__wasm_split_manifest.json`, written by `make build`'s split step).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
