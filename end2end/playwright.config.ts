@@ -54,7 +54,9 @@ export default defineConfig({
       // simulator first, then runs the one sync the directory starts from.
       command: `${binary} serve --addr 127.0.0.1:${consolePort} --database-url sqlite://${dataDir}/console.db --upstream ${simulatorURL} --directory-sync-minutes 0`,
       cwd: repoRoot,
-      env: { SENDGRID_API_KEY: simulatorKey },
+      // The access log (one line per request, every wasm chunk among them) is for operators;
+      // here it would bury what a failing test printed.
+      env: { SENDGRID_API_KEY: simulatorKey, RUST_LOG: "info,sqlx=warn,tower_sessions=warn,tower_http=warn" },
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
