@@ -4,7 +4,7 @@ use sendgrid::{Client, IpPlacement, PlanChange, Timing};
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
-use super::{held, read, summary_of};
+use super::{held, read, recorded_attempt};
 use crate::domain::change::ChangeDone;
 use crate::domain::plan::{
     check, check_confirmation, done_summary, task_name, Placement, PlanAction, PlanError,
@@ -194,20 +194,11 @@ async fn earlier(
     action: &str,
     params: &Value,
 ) -> Result<Option<Result<ChangeDone, PlanError>>, PlanError> {
-    let Some(first) = outcome::earlier(pool, user, key)
-        .await
-        .map_err(outcome::unavailable)?
-    else {
-        return Ok(None);
-    };
-    let summary = summary_of(user, &first.action, &first.params);
-    Ok(Some(outcome::replay_of(
-        first,
-        action,
-        params,
-        summary,
-        PlanField::from_upstream,
-    )))
+    Ok(recorded_attempt(pool, user, key)
+        .await?
+        .map(|(first, summary)| {
+            outcome::replay_of(first, action, params, summary, PlanField::from_upstream)
+        }))
 }
 
 /// Cancels the customer's scheduled change (`reseller.pending task=delete`, §2.6).

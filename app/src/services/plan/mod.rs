@@ -130,25 +130,33 @@ pub async fn earlier(
     if let Some(done) = held::replay(pool, user, key).await? {
         return Ok(Some(Ok(done)));
     }
-    let Some(first) = outcome::earlier(pool, user, key)
-        .await
-        .map_err(outcome::unavailable)?
-    else {
-        return Ok(None);
-    };
-    let summary = summary_of(user, &first.action, &first.params);
-    Ok(Some(outcome::shown(
-        first.attempt_id,
-        first.outcome,
-        true,
-        summary,
-        PlanField::from_upstream,
-    )))
+    Ok(recorded_attempt(pool, user, key)
+        .await?
+        .map(|(first, summary)| {
+            outcome::shown(
+                first.attempt_id,
+                first.outcome,
+                true,
+                summary,
+                PlanField::from_upstream,
+            )
+        }))
 }
 
-/// The summary of a recorded plan action, from its audit parameters.
-pub(super) fn summary_of(user: &str, action: &str, params: &Value) -> String {
-    recorded_summary(user, action, params.get("package").and_then(Value::as_str))
+/// The audit log's attempt under `key` for `user`, with the summary of its plan action.
+pub(super) async fn recorded_attempt(
+    pool: &sqlx::SqlitePool,
+    user: &str,
+    key: &str,
+) -> Result<Option<(outcome::Earlier, String)>, PlanError> {
+    let first = outcome::earlier(pool, user, key)
+        .await
+        .map_err(outcome::unavailable)?;
+    Ok(first.map(|first| {
+        let package = first.params.get("package").and_then(Value::as_str);
+        let summary = recorded_summary(user, &first.action, package);
+        (first, summary)
+    }))
 }
 
 fn read_error(user: &str, error: sendgrid::Error) -> PlanError {
