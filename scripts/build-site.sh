@@ -54,11 +54,31 @@ wasm-bindgen --target=web --keep-lld-exports --no-demangle --no-typescript \
   --out-name="$NAME" --out-dir="$NEW" "$WORK/${NAME}_split.wasm"
 mv "$NEW/${NAME}_bg.wasm" "$NEW/$NAME.wasm"
 
+# A module wasm-opt has seen before, byte for byte, takes its earlier result from the cache
+# (named by the input's hash), so a change to one screen re-optimises only what it changed.
+CACHE="$TARGET_DIR/front/wasm-opt-cache"
+mkdir -p "$CACHE"
+optimise() {
+  local file=$1 hash
+  hash=$(sha256sum "$file" | cut -c1-64)
+  if [ -f "$CACHE/$hash.wasm" ]; then
+    cp "$CACHE/$hash.wasm" "$file"
+  else
+    # (wasm-opt does not know the name subsection wasm-split writes; it says so every time.)
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$file" -o "$file" \
+      2> >(grep -v '^warning: unknown name subsection' >&2)
+    cp "$file" "$CACHE/$hash.wasm.$$" && mv "$CACHE/$hash.wasm.$$" "$CACHE/$hash.wasm"
+  fi
+  touch "$CACHE/$hash.wasm"
+}
+export -f optimise
+export CACHE
+MARK="$CACHE/.started"
+touch "$MARK"
 step "wasm-opt -Oz over $(find "$NEW" -name '*.wasm' | wc -l) modules"
-# (wasm-opt does not know the name subsection wasm-split writes; it says so for every chunk.)
-find "$NEW" -name '*.wasm' -print0 | xargs -0 -P "$(nproc)" -I{} \
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int {} -o {} \
-  2> >(grep -v '^warning: unknown name subsection' >&2)
+find "$NEW" -name '*.wasm' -print0 | xargs -0 -P "$(nproc)" -I{} bash -c 'optimise "$1"' _ {}
+# Only this build's results are kept.
+find "$CACHE" -name '*.wasm' ! -newer "$MARK" -delete
 
 step "minifying the JavaScript and the style sheet"
 # wasm-bindgen imports the split loader once per chunk under the same key: the same module
