@@ -4,6 +4,7 @@
 //! `next`. Redirecting (rather than answering the POST with a page) keeps the URL and the
 //! rendered page in agreement, which hydration relies on.
 
+use app::domain::encode_component;
 use app::services::audit::{self, NewEvent, Outcome};
 use app::services::auth::{self, CurrentOperator, SignInAttempt, SignInRefused};
 use app::services::client_addr::ClientAddr;
@@ -66,8 +67,8 @@ pub async fn sign_in(
     };
     let query = format!(
         "error={error}&email={}&next={}",
-        enc(typed.as_str()),
-        enc(&next)
+        encode_component(typed.as_str()),
+        encode_component(&next)
     );
     Redirect::to(&format!("/login?{query}")).into_response()
 }
@@ -125,12 +126,6 @@ pub fn safe_next(next: &str) -> String {
     } else {
         "/".to_string()
     }
-}
-
-fn enc(value: &str) -> String {
-    serde_urlencoded::to_string([("v", value)])
-        .map(|s| s.trim_start_matches("v=").to_string())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -15,11 +15,6 @@ use crate::domain::plan::{
     PlanField, PlanFieldError, PlanForm, PlanTiming,
 };
 
-/// The error shown under a field, with the ids that tie it to the field for screen readers.
-fn field_error(errors: &[PlanFieldError], field: PlanField) -> Option<String> {
-    message_for(errors, &field)
-}
-
 #[component]
 pub fn ChangeForm(
     view: PlanView,
@@ -106,7 +101,7 @@ pub fn ChangeForm(
         .iter()
         .filter_map(|(action, reason)| reason.as_ref().map(|r| format!("{}: {r}", action.label())))
         .collect();
-    let error = |field| field_error(&errors, field);
+    let error = |field: PlanField| message_for(&errors, &field);
     let (action_error, timing_error, package_error, ip_error, group_error) = (
         error(PlanField::Action),
         error(PlanField::Timing),
