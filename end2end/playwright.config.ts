@@ -56,7 +56,7 @@ export default defineConfig({
       cwd: repoRoot,
       // The access log (one line per request, every wasm chunk among them) is for operators;
       // here it would bury what a failing test printed.
-      env: { SENDGRID_API_KEY: simulatorKey, RUST_LOG: "info,sqlx=warn,tower_sessions=warn,tower_http=warn" },
+      env: { SENDGRID_API_KEY: simulatorKey, RUST_LOG: "info,sqlx=warn,tower_sessions=warn,access=warn" },
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

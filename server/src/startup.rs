@@ -29,7 +29,7 @@ use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     services::ServeDir,
     set_header::SetResponseHeaderLayer,
-    trace::{DefaultOnResponse, TraceLayer},
+    trace::TraceLayer,
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
@@ -327,15 +327,29 @@ fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<Sqlit
             security_headers,
         ))
         .layer(CompressionLayer::new())
-        // Every request gets a span carrying its id (the client's `X-Request-Id`, else a new
-        // UUID), answered in the response, and one access-log line when it ends. The path
-        // only: query strings can carry customers' emails.
+        // Every request gets an id (the client's `X-Request-Id`, else a new UUID), answered in
+        // the response; pages, server functions and downloads also get a span carrying it and
+        // one access-log line when they end. The path only: query strings can carry
+        // customers' emails.
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
                 .on_request(())
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                .on_response(
+                    |response: &axum::http::Response<_>,
+                     latency: Duration,
+                     span: &tracing::Span| {
+                        if !span.is_none() {
+                            tracing::info!(
+                                target: "access",
+                                status = response.status().as_u16(),
+                                latency_ms = latency.as_millis() as u64,
+                                "answered"
+                            );
+                        }
+                    },
+                ),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         // Outermost: every layer and handler sees the resolved client address.
@@ -346,7 +360,12 @@ fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<Sqlit
         .with_state(state)
 }
 
+/// The request's span; none for the site's static files (`/pkg/`), of which a first visit
+/// fetches dozens of wasm chunks that would bury the pages in the access log.
 fn request_span(request: &Request<Body>) -> tracing::Span {
+    if request.uri().path().starts_with("/pkg/") {
+        return tracing::Span::none();
+    }
     let id = request
         .headers()
         .get("x-request-id")
