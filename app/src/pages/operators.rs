@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use crate::api::operators::{
     list_operators, AddOperator, ChangeOperatorRole, DisableOperator, ResetOperatorPassword,
 };
-use crate::components::{ConfirmFirst, Guarded};
+use crate::components::{ConfirmFirst, Guarded, Me};
 use crate::domain::{OperatorView, Permission, Role};
 use crate::pages::account::clean;
 
@@ -73,6 +73,13 @@ fn OperatorTable(
     disable: ServerAction<DisableOperator>,
     reset: ServerAction<ResetOperatorPassword>,
 ) -> impl IntoView {
+    // Your own row offers nothing `services::operators` refuses (disabling or demoting
+    // yourself, a one-time password for yourself): what you can do there is said instead.
+    let me = Me::get()
+        .0
+        .get_untracked()
+        .and_then(|loaded| loaded.ok().flatten())
+        .map(|op| op.email);
     view! {
         <div class="table-wrap">
             <table>
@@ -86,12 +93,13 @@ fn OperatorTable(
                         let disable_email = op.email.clone();
                         let reset_email = op.email.clone();
                         let label = format!("Role of {}", op.email);
+                        let yours = me.as_deref() == Some(op.email.as_str());
                         view! {
                             <tr data-operator=op.email.clone()>
                                 <td>{op.display_name.clone()}</td>
                                 <td>{op.email.clone()}</td>
                                 <td>
-                                    {if op.disabled {
+                                    {if op.disabled || yours {
                                         view! { <span>{op.role.label()}</span> }.into_any()
                                     } else {
                                         view! {
@@ -117,7 +125,11 @@ fn OperatorTable(
                                     }}
                                 </td>
                                 <td>
-                                    {(!op.disabled).then(|| view! {
+                                    {yours.then(|| view! {
+                                        <p class="hint">"This is you: another admin changes your role or disables you. "
+                                            <a href="/account/password">"Change your password"</a></p>
+                                    })}
+                                    {(!op.disabled && !yours).then(|| view! {
                                         <ConfirmFirst opener="New password…".to_string()
                                             message=format!("{reset_email} will be signed out everywhere and get a one-time password to choose a new one with.")>
                                             <ActionForm action=reset attr:class="inline-form">
