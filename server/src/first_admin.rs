@@ -8,8 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use app::domain::{OperatorEmail, Role};
+use app::domain::{AuditAction, OperatorEmail, Role};
 use app::services::audit::{NewEvent, Outcome};
+use app::services::auth::Admin;
 use app::services::{operators, passwords};
 use sqlx::SqlitePool;
 
@@ -45,18 +46,18 @@ pub async fn ensure(
     let password = passwords::generate();
     let email = OperatorEmail::parse(EMAIL).expect("the first admin's email is valid");
     let event = NewEvent::event(
-        "operator.add",
+        AuditAction::OperatorAdd,
         Some("system"),
         Outcome::Success,
         serde_json::json!({"email": EMAIL, "role": "admin", "reason": "first start"}),
     );
     let admin = operators::create(
         pool,
+        &Admin::local("system"),
         &email,
         "Administrator",
         Role::Admin,
-        &password,
-        true,
+        operators::FirstPassword::OneTime(&password),
         event,
     )
     .await?;

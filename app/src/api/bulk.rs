@@ -10,16 +10,6 @@ use leptos::prelude::*;
 
 use crate::domain::bulk::{BulkError, BulkForm, BulkReview, JobSummary, JobView};
 
-#[cfg(feature = "ssr")]
-fn denied(error: ServerFnError) -> BulkError {
-    super::change::denied(error)
-}
-
-#[cfg(feature = "ssr")]
-fn unavailable(error: ServerFnError) -> BulkError {
-    super::change::unavailable(error)
-}
-
 /// A plain form post (no JavaScript) that failed goes back to `page` with the message in
 /// its URL, since the framework's redirect to the referring page would lose it.
 #[cfg(feature = "ssr")]
@@ -41,10 +31,9 @@ pub async fn count_bulk_matching(
     account_state: String,
 ) -> Result<u64, BulkError> {
     use crate::domain::directory::DirectoryQuery;
-    use crate::domain::Permission;
 
-    super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    super::require_manager()?;
+    let state = super::app_state()?;
     let query = DirectoryQuery {
         q: q.trim().chars().take(200).collect(),
         package: package.trim().to_string(),
@@ -58,10 +47,8 @@ pub async fn count_bulk_matching(
 
 #[server(endpoint = "review_bulk")]
 pub async fn review_bulk(form: BulkForm) -> Result<BulkReview, BulkError> {
-    use crate::domain::Permission;
-
-    super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    super::require_manager()?;
+    let state = super::app_state()?;
     crate::services::bulk::review(&state.pool, &state.upstream, state.plan_scheduling, &form)
         .await
         .map_err(super::change::with_status)
@@ -89,10 +76,9 @@ pub async fn start_bulk(
     idempotency_key: String,
 ) -> Result<i64, BulkError> {
     use crate::domain::bulk::{OperationForm, SelectionForm};
-    use crate::domain::Permission;
 
-    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let app = super::app_state().map_err(unavailable)?;
+    let me = super::require_manager()?;
+    let app = super::app_state()?;
     let form = BulkForm {
         selection: SelectionForm {
             by,
@@ -117,7 +103,7 @@ pub async fn start_bulk(
     let started = crate::services::bulk::start(
         &app.pool,
         &app.bulk,
-        &me.email,
+        &me,
         &form,
         &confirm.unwrap_or_default(),
         &idempotency_key,
@@ -145,10 +131,8 @@ pub async fn start_bulk(
 
 #[server(endpoint = "list_bulk_jobs")]
 pub async fn list_bulk_jobs() -> Result<Vec<JobSummary>, BulkError> {
-    use crate::domain::Permission;
-
-    super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    super::require_manager()?;
+    let state = super::app_state()?;
     crate::services::bulk::recent(&state.pool)
         .await
         .map_err(super::change::with_status)
@@ -156,10 +140,8 @@ pub async fn list_bulk_jobs() -> Result<Vec<JobSummary>, BulkError> {
 
 #[server(endpoint = "get_bulk_job")]
 pub async fn get_bulk_job(id: i64) -> Result<JobView, BulkError> {
-    use crate::domain::Permission;
-
-    super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    super::require_manager()?;
+    let state = super::app_state()?;
     crate::services::bulk::view(&state.pool, id, true)
         .await
         .map_err(super::change::with_status)
@@ -167,11 +149,9 @@ pub async fn get_bulk_job(id: i64) -> Result<JobView, BulkError> {
 
 #[server(endpoint = "cancel_bulk")]
 pub async fn cancel_bulk(id: i64) -> Result<(), BulkError> {
-    use crate::domain::Permission;
-
-    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
-    crate::services::bulk::cancel(&state.pool, &state.bulk, &me.email, id, super::client_ip())
+    let me = super::require_manager()?;
+    let state = super::app_state()?;
+    crate::services::bulk::cancel(&state.pool, &state.bulk, &me, id, super::client_ip())
         .await
         .inspect_err(|error| back_with_error(&format!("/bulk/{id}"), error))
         .map_err(super::change::with_status)
@@ -180,10 +160,8 @@ pub async fn cancel_bulk(id: i64) -> Result<(), BulkError> {
 /// `what` is "failed" (retry the failed customers) or "resume" (start the ones not started).
 #[server(endpoint = "rerun_bulk")]
 pub async fn rerun_bulk(id: i64, what: String) -> Result<(), BulkError> {
-    use crate::domain::Permission;
-
-    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    let me = super::require_manager()?;
+    let state = super::app_state()?;
     let resume = match what.as_str() {
         "failed" => false,
         "resume" => true,
@@ -196,7 +174,7 @@ pub async fn rerun_bulk(id: i64, what: String) -> Result<(), BulkError> {
     crate::services::bulk::run_again(
         &state.pool,
         &state.bulk,
-        &me.email,
+        &me,
         id,
         resume,
         super::client_ip(),

@@ -21,15 +21,24 @@ where
     }
 }
 
-/// The guard's refusal (its 401/403 status is already set).
-#[cfg(feature = "ssr")]
-pub fn denied<F>(error: leptos::prelude::ServerFnError) -> ChangeError<F> {
-    ChangeError::Denied(super::status::message_of(&error))
-}
-
-#[cfg(feature = "ssr")]
-pub fn unavailable<F>(error: leptos::prelude::ServerFnError) -> ChangeError<F> {
-    ChangeError::Unavailable(super::status::message_of(&error))
+/// The guard's refusal, or the console not being ready, on a change's path.
+impl<F> From<super::ApiError> for ChangeError<F> {
+    fn from(error: super::ApiError) -> ChangeError<F> {
+        use super::ApiError;
+        match error {
+            ApiError::SignedOut(message) | ApiError::Forbidden(message) => {
+                ChangeError::Denied(message)
+            }
+            ApiError::NotFound(message) => ChangeError::NotFound(message),
+            ApiError::Conflict(message) => ChangeError::Conflict(message),
+            ApiError::Invalid(message) | ApiError::Transport(message) => {
+                ChangeError::Malformed(message)
+            }
+            other @ (ApiError::Upstream(_) | ApiError::Busy(_) | ApiError::Internal { .. }) => {
+                ChangeError::Unavailable(other.to_string())
+            }
+        }
+    }
 }
 
 /// Sets the error's status for API clients and tests; a plain form post is redirected back

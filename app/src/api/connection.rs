@@ -3,11 +3,13 @@
 
 use leptos::prelude::*;
 
+use super::ApiError;
+
 use crate::domain::connection::ConnectionReport;
 
 /// Reads once from each family and reports what SendGrid answered. Changes nothing.
 #[server(endpoint = "check_connection")]
-pub async fn check_connection() -> Result<ConnectionReport, ServerFnError> {
+pub async fn check_connection() -> Result<ConnectionReport, ApiError> {
     use crate::domain::Permission;
 
     super::require(Permission::ManageSettings)?;

@@ -4,46 +4,43 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{StreamingText, TextStream};
 
+use super::ApiError;
 use crate::domain::directory::{DirectoryFacets, DirectoryPage, DirectoryQuery, SyncStatus};
 use crate::domain::CustomerSummary;
 
 #[server(endpoint = "search_customers")]
-pub async fn search_customers(query: DirectoryQuery) -> Result<DirectoryPage, ServerFnError> {
+pub async fn search_customers(query: DirectoryQuery) -> Result<DirectoryPage, ApiError> {
     use crate::domain::Permission;
     super::require(Permission::ReadCustomers)?;
     let state = super::app_state()?;
     crate::services::directory::search(&state.pool, &query)
         .await
-        .map_err(|error| {
-            ServerFnError::new(format!("The directory could not be searched: {error}"))
-        })
+        .map_err(ApiError::from)
 }
 
 #[server(endpoint = "get_directory_facets")]
-pub async fn get_directory_facets() -> Result<DirectoryFacets, ServerFnError> {
+pub async fn get_directory_facets() -> Result<DirectoryFacets, ApiError> {
     use crate::domain::Permission;
     super::require(Permission::ReadCustomers)?;
     let state = super::app_state()?;
     crate::services::directory::facets(&state.pool)
         .await
-        .map_err(|error| ServerFnError::new(format!("The directory could not be read: {error}")))
+        .map_err(ApiError::from)
 }
 
 #[server(endpoint = "directory_status")]
-pub async fn directory_status() -> Result<SyncStatus, ServerFnError> {
+pub async fn directory_status() -> Result<SyncStatus, ApiError> {
     use crate::domain::Permission;
     super::require(Permission::ReadCustomers)?;
     let state = super::app_state()?;
     crate::services::directory::status(&state.pool, &state.directory)
         .await
-        .map_err(|error| {
-            ServerFnError::new(format!("The directory's status could not be read: {error}"))
-        })
+        .map_err(ApiError::from)
 }
 
 /// Starts a sync unless one is running; either way answers with the status.
 #[server(endpoint = "refresh_directory")]
-pub async fn refresh_directory() -> Result<SyncStatus, ServerFnError> {
+pub async fn refresh_directory() -> Result<SyncStatus, ApiError> {
     use crate::domain::Permission;
     let me = super::require(Permission::ReadCustomers)?;
     let state = super::app_state()?;
@@ -56,15 +53,13 @@ pub async fn refresh_directory() -> Result<SyncStatus, ServerFnError> {
     }
     crate::services::directory::status(&state.pool, &state.directory)
         .await
-        .map_err(|error| {
-            ServerFnError::new(format!("The directory's status could not be read: {error}"))
-        })
+        .map_err(ApiError::from)
 }
 
 /// The running sync's progress as server-sent events (`data: <SyncProgress line>`), one per
 /// change, ending when the sync ends (at once when none runs).
 #[server(endpoint = "directory_progress", output = StreamingText)]
-pub async fn directory_progress() -> Result<TextStream, ServerFnError> {
+pub async fn directory_progress() -> Result<TextStream<ApiError>, ApiError> {
     use crate::domain::Permission;
     use futures::StreamExt;
     super::require(Permission::ReadCustomers)?;
@@ -96,19 +91,11 @@ pub async fn directory_progress() -> Result<TextStream, ServerFnError> {
 }
 
 #[server(endpoint = "link_customers")]
-pub async fn link_customers(username: String, account_id: String) -> Result<(), ServerFnError> {
-    use crate::domain::Permission;
-    let me = super::require(Permission::LinkCustomers)?;
+pub async fn link_customers(username: String, account_id: String) -> Result<(), ApiError> {
+    let me = super::require_admin()?;
     let state = super::app_state()?;
-    crate::services::directory::link(
-        &state.pool,
-        &me.email,
-        &username,
-        &account_id,
-        super::client_ip(),
-    )
-    .await
-    .map_err(directory_error)?;
+    crate::services::directory::link(&state.pool, &me, &username, &account_id, super::client_ip())
+        .await?;
     // Without JavaScript, go to the customer as the directory now names it: a v3-only
     // account's own page does not exist once it is linked to a username.
     if super::status::is_plain_form() {
@@ -122,24 +109,23 @@ pub async fn link_customers(username: String, account_id: String) -> Result<(), 
 }
 
 #[server(endpoint = "unlink_customers")]
-pub async fn unlink_customers(username: String, account_id: String) -> Result<(), ServerFnError> {
-    use crate::domain::Permission;
-    let me = super::require(Permission::LinkCustomers)?;
+pub async fn unlink_customers(username: String, account_id: String) -> Result<(), ApiError> {
+    let me = super::require_admin()?;
     let state = super::app_state()?;
     crate::services::directory::unlink(
         &state.pool,
-        &me.email,
+        &me,
         &username,
         &account_id,
         super::client_ip(),
     )
-    .await
-    .map_err(directory_error)
+    .await?;
+    Ok(())
 }
 
 /// The header of `/customers/:user`; `None` when no such customer exists.
 #[server(endpoint = "get_customer")]
-pub async fn get_customer(key: String) -> Result<Option<CustomerSummary>, ServerFnError> {
+pub async fn get_customer(key: String) -> Result<Option<CustomerSummary>, ApiError> {
     use crate::domain::Permission;
     use crate::services::customers::{summary, CustomerError};
     super::require(Permission::ReadCustomers)?;
@@ -147,16 +133,6 @@ pub async fn get_customer(key: String) -> Result<Option<CustomerSummary>, Server
     match summary(&state.pool, &state.upstream, &key).await {
         Ok(found) => Ok(Some(found)),
         Err(CustomerError::NotFound(_)) => Ok(None),
-        Err(other) => Err(ServerFnError::new(other.to_string())),
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn directory_error(error: crate::services::directory::DirectoryError) -> ServerFnError {
-    use crate::services::directory::DirectoryError;
-    match error {
-        DirectoryError::NotFound(_) => super::refuse(404, error.to_string()),
-        DirectoryError::Conflict(_) => super::refuse(409, error.to_string()),
-        other => ServerFnError::new(other.to_string()),
+        Err(other) => Err(other.into()),
     }
 }

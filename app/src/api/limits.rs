@@ -46,14 +46,14 @@ pub async fn get_limits(
     target: Option<String>,
     key: Option<String>,
 ) -> Result<LimitsView, LimitError> {
-    use super::change::{denied, unavailable, with_status};
+    use super::change::with_status;
     use crate::domain::limits::LimitField;
     use crate::domain::Permission;
     use crate::services::audit::new_idempotency_key;
     use crate::services::{clock, limits, outcome};
 
-    let me = super::require(Permission::ReadCustomers).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    let me = super::require(Permission::ReadCustomers)?;
+    let state = super::app_state()?;
     let username = username_of(&state, &user).await.map_err(with_status)?;
     let read = limits::read(&state.pool, &state.upstream, &username, target.as_deref())
         .await
@@ -104,13 +104,12 @@ pub async fn set_credit_limit(
     initial_credits: Option<String>,
     idempotency_key: String,
 ) -> Result<ChangeDone, LimitError> {
-    use super::change::{denied, unavailable, with_status};
+    use super::change::with_status;
     use crate::domain::limits::LimitForm;
-    use crate::domain::Permission;
     use crate::services::limits::{change, LimitRequest};
 
-    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    let me = super::require_manager()?;
+    let state = super::app_state()?;
     let username = username_of(&state, &user).await.map_err(with_status)?;
     let request = LimitRequest {
         target: target.unwrap_or_else(|| username.clone()),
@@ -128,7 +127,7 @@ pub async fn set_credit_limit(
     change(
         &state.pool,
         &state.upstream,
-        &me.email,
+        &me,
         request,
         super::client_ip(),
     )
@@ -136,26 +135,18 @@ pub async fn set_credit_limit(
     .map_err(with_status)
 }
 
-/// The v2 username of the customer page `key`: as the directory has it, or `key` itself
-/// when the directory has not seen it (`retrieve` then tells whether it exists). A v3-only
-/// account has none.
+/// The v2 username of the customer page `key` (see `customer_keys::v2_username`).
 #[cfg(feature = "ssr")]
 async fn username_of(state: &crate::services::AppState, key: &str) -> Result<String, LimitError> {
     use crate::domain::change::ChangeError;
-    use crate::services::{customer_keys, outcome};
 
-    match customer_keys::from_directory(&state.pool, key)
-        .await
-        .map_err(outcome::unavailable)?
-    {
-        None => Ok(key.trim().to_string()),
-        Some(keys) => keys.username.ok_or_else(|| {
-            ChangeError::NotFound(
-                "Credit limits are set with SendGrid's v2 reseller API, which names customers \
-                 and their subusers by username. This account exists only in v3 and has no \
-                 username."
-                    .to_string(),
-            )
-        }),
-    }
+    crate::services::customer_keys::v2_username(&state.pool, key, || {
+        ChangeError::Unsupported(
+            "Credit limits are set with SendGrid's v2 reseller API, which names customers \
+             and their subusers by username. This account exists only in v3 and has no \
+             username."
+                .to_string(),
+        )
+    })
+    .await
 }

@@ -6,6 +6,7 @@ pub mod bulk;
 mod change;
 pub mod connection;
 pub mod customers;
+mod error;
 pub mod home;
 pub mod limits;
 pub mod offerings;
@@ -21,4 +22,11 @@ mod guard;
 #[cfg(feature = "ssr")]
 mod status;
 #[cfg(feature = "ssr")]
-pub use guard::{app_state, client_ip, refuse, require, require_signed_in};
+pub use guard::{
+    app_state, client_ip, require, require_admin, require_auditor, require_manager,
+    require_signed_in,
+};
+
+pub use error::ApiError;
+#[cfg(feature = "ssr")]
+pub use error::{fail, internal};

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::ApiError;
 use crate::domain::change::ChangeDone;
 use crate::domain::offerings::{AccountStateName, CatalogItem, OfferingLine, OfferingsError};
 use crate::domain::schedule::ScheduledJob;
@@ -45,14 +46,14 @@ pub async fn get_offerings(
     user: String,
     key: Option<String>,
 ) -> Result<OfferingsView, OfferingsError> {
-    use super::change::{denied, unavailable, with_status};
+    use super::change::with_status;
     use crate::domain::schedule::first_of_next_month;
     use crate::domain::Permission;
     use crate::services::audit::new_idempotency_key;
     use crate::services::{clock, offerings};
 
-    let me = super::require(Permission::ReadCustomers).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    let me = super::require(Permission::ReadCustomers)?;
+    let state = super::app_state()?;
     let read = offerings::read(&state.pool, &state.upstream, &user)
         .await
         .map_err(with_status)?;
@@ -91,7 +92,7 @@ pub async fn get_offerings(
 
 /// Fetches the catalog again (it changes nothing upstream); answers when it was fetched.
 #[server(endpoint = "refresh_catalog")]
-pub async fn refresh_catalog() -> Result<String, ServerFnError> {
+pub async fn refresh_catalog() -> Result<String, ApiError> {
     use crate::domain::Permission;
     use crate::services::offerings::catalog;
 
@@ -101,7 +102,7 @@ pub async fn refresh_catalog() -> Result<String, ServerFnError> {
     catalog::refresh(&state.pool, &state.upstream)
         .await
         .map(|catalog| catalog.fetched_at)
-        .map_err(|error| super::refuse(502, error.to_string()))
+        .map_err(ApiError::from)
 }
 
 /// Replaces the account's offerings with the whole set in `offerings`
@@ -117,12 +118,11 @@ pub async fn update_offerings(
     idempotency_key: String,
     reviewed: Option<String>,
 ) -> Result<ChangeDone, OfferingsError> {
-    use super::change::{denied, unavailable, with_status};
-    use crate::domain::Permission;
+    use super::change::with_status;
     use crate::services::offerings::{update, OfferingsRequest};
 
-    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    let me = super::require_manager()?;
+    let state = super::app_state()?;
     let request = OfferingsRequest {
         key: user,
         offerings,
@@ -135,7 +135,7 @@ pub async fn update_offerings(
     update(
         &state.pool,
         &state.upstream,
-        &me.email,
+        &me,
         request,
         super::client_ip(),
     )
@@ -152,12 +152,11 @@ pub async fn change_account_state(
     apply_on: Option<String>,
     idempotency_key: String,
 ) -> Result<ChangeDone, OfferingsError> {
-    use super::change::{denied, unavailable, with_status};
-    use crate::domain::Permission;
+    use super::change::with_status;
     use crate::services::offerings::{change_state, StateRequest};
 
-    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let app = super::app_state().map_err(unavailable)?;
+    let me = super::require_manager()?;
+    let app = super::app_state()?;
     let request = StateRequest {
         key: user,
         state,
@@ -165,15 +164,9 @@ pub async fn change_account_state(
         apply_on: apply_on.unwrap_or_default(),
         idempotency_key,
     };
-    change_state(
-        &app.pool,
-        &app.upstream,
-        &me.email,
-        request,
-        super::client_ip(),
-    )
-    .await
-    .map_err(with_status)
+    change_state(&app.pool, &app.upstream, &me, request, super::client_ip())
+        .await
+        .map_err(with_status)
 }
 
 #[server(endpoint = "cancel_scheduled_change")]
@@ -181,16 +174,15 @@ pub async fn cancel_scheduled_change(
     user: String,
     job_id: i64,
 ) -> Result<ChangeDone, OfferingsError> {
-    use super::change::{denied, unavailable, with_status};
-    use crate::domain::Permission;
+    use super::change::with_status;
     use crate::services::offerings::cancel;
 
-    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    let me = super::require_manager()?;
+    let state = super::app_state()?;
     cancel(
         &state.pool,
         &state.upstream,
-        &me.email,
+        &me,
         &user,
         job_id,
         super::client_ip(),

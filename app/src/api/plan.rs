@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::change::{denied, unavailable, with_status};
+use super::change::with_status;
 use crate::domain::change::ChangeDone;
 use crate::domain::plan::{PlanError, PlanForm, PlanState, ScheduledBy, Usage};
 use crate::domain::schedule::ScheduledJob;
@@ -41,8 +41,8 @@ pub async fn get_plan(user: String, key: Option<String>) -> Result<PlanView, Pla
     use crate::services::audit::new_idempotency_key;
     use crate::services::plan;
 
-    let me = super::require(Permission::ReadCustomers).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    let me = super::require(Permission::ReadCustomers)?;
+    let state = super::app_state()?;
     let user = plan::username_for(&state.pool, &user)
         .await
         .map_err(with_status)?;
@@ -81,11 +81,10 @@ pub async fn change_plan(
     confirm: Option<String>,
     idempotency_key: String,
 ) -> Result<ChangeDone, PlanError> {
-    use crate::domain::Permission;
     use crate::services::plan::{change, username_for, ChangeRequest};
 
-    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    let me = super::require_manager()?;
+    let state = super::app_state()?;
     let user = username_for(&state.pool, &user)
         .await
         .map_err(with_status)?;
@@ -99,7 +98,7 @@ pub async fn change_plan(
     change(
         &state.pool,
         &state.upstream,
-        &me.email,
+        &me,
         request,
         super::client_ip(),
     )
@@ -112,18 +111,17 @@ pub async fn cancel_pending_change(
     user: String,
     idempotency_key: String,
 ) -> Result<ChangeDone, PlanError> {
-    use crate::domain::Permission;
     use crate::services::plan::{cancel_pending, username_for};
 
-    let me = super::require(Permission::ChangeAccounts).map_err(denied)?;
-    let state = super::app_state().map_err(unavailable)?;
+    let me = super::require_manager()?;
+    let state = super::app_state()?;
     let user = username_for(&state.pool, &user)
         .await
         .map_err(with_status)?;
     cancel_pending(
         &state.pool,
         &state.upstream,
-        &me.email,
+        &me,
         &user,
         &idempotency_key,
         super::client_ip(),

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use super::ApiError;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::scheduled::WaitingChange;
@@ -21,7 +23,7 @@ pub struct WaitingView {
 pub async fn list_waiting_changes(
     kind: Option<String>,
     due_by: Option<String>,
-) -> Result<WaitingView, ServerFnError> {
+) -> Result<WaitingView, ApiError> {
     use crate::domain::scheduled::WaitingFilter;
     use crate::domain::Permission;
     use crate::services::audit::new_idempotency_key;
@@ -33,16 +35,8 @@ pub async fn list_waiting_changes(
         kind.as_deref().unwrap_or_default(),
         due_by.as_deref().unwrap_or_default(),
     )
-    .map_err(|message| super::refuse(400, message))?;
-    let waiting = scheduled::list(&app.pool, &app.upstream, &filter)
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "could not read the held changes");
-            super::refuse(
-                503,
-                "The console's held changes could not be read; try again.",
-            )
-        })?;
+    .map_err(|message| super::fail(ApiError::Invalid(message)))?;
+    let waiting = scheduled::list(&app.pool, &app.upstream, &filter).await?;
     let cancel_keys = waiting
         .changes
         .iter()

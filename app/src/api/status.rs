@@ -27,11 +27,3 @@ pub fn is_plain_form() -> bool {
             .is_some_and(|v| v.contains("text/html"))
     })
 }
-
-/// The message of a refusal, without the framework's prefix.
-pub fn message_of(error: &ServerFnError) -> String {
-    match error {
-        ServerFnError::ServerError(message) => message.clone(),
-        other => other.to_string(),
-    }
-}

@@ -10,7 +10,6 @@ use super::Me;
 use crate::api::audit::{customer_history, ReconcileAttempt};
 use crate::domain::audit::{duration_display, HistoryEntry, HistoryPage};
 use crate::domain::Permission;
-use crate::pages::account::clean;
 
 /// A customer's history from the audit log, as a timeline: each change with who made it, how
 /// it ended and what changed, and changes of unknown outcome marked for reconciling.
@@ -39,7 +38,7 @@ pub fn CustomerHistory(#[prop(into)] customer: String) -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading history…"</p> }>
                 {move || page.get().map(|loaded| match loaded {
                     Ok(page) => view! { <Timeline page paged=before().is_some() me reconcile /> }.into_any(),
-                    Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+                    Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Transition>
         </section>

@@ -6,7 +6,7 @@ use crate::domain::{OperatorView, Permission};
 /// The signed-in operator, loaded once per page and shared through context. Blocking, so the
 /// server renders role-dependent parts (and the 403 status) before sending anything.
 #[derive(Clone, Copy)]
-pub struct Me(pub Resource<Result<Option<OperatorView>, ServerFnError>>);
+pub struct Me(pub Resource<Result<Option<OperatorView>, crate::api::ApiError>>);
 
 impl Me {
     pub fn provide() {

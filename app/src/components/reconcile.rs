@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use super::field_diff::{FieldDiff, StateList};
 use crate::api::audit::ReconcileAttempt;
 use crate::domain::audit::ReconcileReport;
-use crate::pages::account::clean;
 
 /// "Reconcile": reads the customer's state at SendGrid and records it against the change.
 /// A plain form POST without JavaScript.
@@ -38,7 +37,8 @@ pub fn ReconcileResult(action: ServerAction<ReconcileAttempt>) -> impl IntoView 
         action.value().get().map(|result| match result {
             Ok(report) => view! { <ReconcileFound report /> }.into_any(),
             Err(error) => {
-                view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any()
+                view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }
+                    .into_any()
             }
         })
     }

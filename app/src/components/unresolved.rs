@@ -6,7 +6,6 @@ use super::Me;
 use crate::api::audit::{list_unresolved, ReconcileAttempt};
 use crate::domain::audit::{UnresolvedAttempt, UnresolvedList};
 use crate::domain::Permission;
-use crate::pages::account::clean;
 
 /// "Changes with unknown outcome": changes sent to SendGrid that may or may not have been
 /// applied (no answer came, or the console stopped before recording it), each with a Reconcile
@@ -58,7 +57,7 @@ pub fn UnresolvedPanel(
                         }}
                     </section>
                 }.into_any(),
-                Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+                Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
             })}
         </Transition>
     }

@@ -280,31 +280,6 @@ impl DayCount {
     }
 }
 
-/// Action names offered as suggestions in the filter; any other name can be typed.
-pub const KNOWN_ACTIONS: &[&str] = &[
-    "plan.immediate_upgrade",
-    "plan.immediate_downgrade",
-    "plan.immediate_close",
-    "plan.scheduled_upgrade",
-    "plan.scheduled_downgrade",
-    "plan.scheduled_close",
-    "pending.delete",
-    "limits.none",
-    "limits.recurring",
-    "limits.total",
-    "limits.increment",
-    "limits.decrement",
-    "offerings.update",
-    "state.update",
-    "auth.sign_in",
-    "auth.sign_out",
-    "operator.add",
-    "operator.change_role",
-    "operator.disable",
-    "operator.change_password",
-    "audit.export",
-];
-
 /// `2026-11-23T13:00:05.123Z` -> `2026-11-23 13:00:05 UTC`; anything else is returned as is.
 pub fn utc_display(rfc3339: &str) -> String {
     match (rfc3339.get(..10), rfc3339.get(11..19)) {

@@ -2,6 +2,7 @@
 //! Nothing here knows about HTTP, SQL or the upstream client.
 
 pub mod audit;
+pub mod audit_action;
 pub mod audit_filter;
 pub mod bulk;
 pub mod change;
@@ -22,6 +23,7 @@ pub mod schedule;
 pub mod scheduled;
 pub mod theme;
 
+pub use audit_action::{ActionFamily, AuditAction};
 pub use customer::{state_tone, CustomerSummary};
 pub use date::IsoDate;
 pub use idempotency::{IdempotencyKey, KeyError};

@@ -16,7 +16,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
             .value()
             .get()
             .and_then(|r| r.err())
-            .map(|e| clean(&e))
+            .map(|e| e.to_string())
     };
 
     view! {
@@ -50,13 +50,5 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 </button>
             </ActionForm>
         </section>
-    }
-}
-
-/// The user-facing part of a server function error.
-pub fn clean(error: &ServerFnError) -> String {
-    match error {
-        ServerFnError::ServerError(message) => message.clone(),
-        other => other.to_string(),
     }
 }

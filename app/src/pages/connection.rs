@@ -10,7 +10,6 @@ use crate::api::connection::check_connection;
 use crate::components::{Guarded, LocalTime};
 use crate::domain::connection::{CheckOutcome, ConnectionReport, FamilyCheck};
 use crate::domain::Permission;
-use crate::pages::account::clean;
 
 #[component]
 pub fn ConnectionPage() -> impl IntoView {
@@ -37,7 +36,7 @@ fn ConnectionCheck() -> impl IntoView {
             set_pending=checking.write_only()>
             {move || report.get().map(|answer| match answer {
                 Ok(report) => view! { <Report report /> }.into_any(),
-                Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+                Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
             })}
         </Transition>
         <form method="get" action="/connection" class="form-actions">

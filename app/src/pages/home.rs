@@ -12,7 +12,6 @@ use crate::domain::bulk::JobSummary;
 use crate::domain::encode_component;
 use crate::domain::home::{DueSoon, WhatNeedsYou, BULK_RECENT_DAYS, DUE_WITHIN_DAYS};
 use crate::domain::Permission;
-use crate::pages::account::clean;
 
 /// Where each kind of work starts: a card per area, each only for roles that may open it.
 const CARDS: [(&str, &str, &str, Permission); 5] = [
@@ -66,7 +65,7 @@ pub fn HomePage() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
                     {move || summary.get().map(|loaded| match loaded {
                         Ok(summary) => view! { <SummaryCards summary reads_audit=reads_audit() admin=me.allows(Permission::ManageSettings) /> }.into_any(),
-                        Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+                        Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
                     })}
                 </Transition>
                 <Suspense fallback=|| view! {
@@ -76,7 +75,7 @@ pub fn HomePage() -> impl IntoView {
                         Ok(due) => view! { <DueCard due /> }.into_any(),
                         Err(error) => view! {
                             <section class="card need" data-testid="need-due"><h3>"Due this week"</h3>
-                                <p class="notice notice-error" role="alert">{clean(&error)}</p></section>
+                                <p class="notice notice-error" role="alert">{error.to_string()}</p></section>
                         }.into_any(),
                     })}
                 </Suspense>
@@ -239,7 +238,7 @@ fn ChangesChart() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading the chart…"</p> }>
             {move || days.get().map(|loaded| match loaded {
                 Ok(days) => view! { <DailyChart days noun="changes" /> }.into_any(),
-                Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+                Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
             })}
         </Suspense>
     }

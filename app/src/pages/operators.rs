@@ -7,7 +7,6 @@ use crate::api::operators::{
 };
 use crate::components::{ConfirmFirst, Guarded, Me};
 use crate::domain::{OperatorView, Permission, Role};
-use crate::pages::account::clean;
 
 /// Admins: who can sign in, with what role; add, change role, disable.
 #[component]
@@ -43,7 +42,7 @@ fn OperatorsAdmin() -> impl IntoView {
             .flatten()
             .find_map(|r| r.err())
             .or_else(|| reset.value().get().and_then(|r| r.err()))
-            .map(|e| clean(&e))
+            .map(|e| e.to_string())
     };
     let new_password = move || reset.value().get().and_then(Result::ok);
 
@@ -59,7 +58,7 @@ fn OperatorsAdmin() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading operators…"</p> }>
             {move || operators.get().map(|loaded| match loaded {
                 Ok(list) => view! { <OperatorTable list change_role disable reset /> }.into_any(),
-                Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+                Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
             })}
         </Transition>
         <AddOperatorForm add />
@@ -168,7 +167,7 @@ fn AddOperatorForm(add: ServerAction<AddOperator>) -> impl IntoView {
                         <p><code class="one-time-password" data-testid="one-time-password">{created.one_time_password}</code></p>
                     </div>
                 }.into_any(),
-                Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+                Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
             })}
             <ActionForm action=add attr:class="form-row">
                 <div class="field">

@@ -79,7 +79,7 @@ fn Scheduled() -> impl IntoView {
                 Ok(view) => view! { <WaitingTable view cancel_pending cancel_held /> }.into_any(),
                 Err(error) => view! {
                     <div class="notice notice-error" role="alert">
-                        <p>{super::account::clean(&error)}</p>
+                        <p>{error.to_string()}</p>
                         <p><a href="/scheduled">"Show every scheduled change"</a></p>
                     </div>
                 }.into_any(),

@@ -51,6 +51,29 @@ pub async fn resolve(
     })
 }
 
+/// The v2 username a customer page's `key` names, for the v2 reseller API (plan, limits): as
+/// the directory spells it, or `key` itself when the directory has not seen it (the caller's
+/// read then tells whether SendGrid has it). A v3-only account has none: `v3_only` says what
+/// it cannot take. Asks nothing upstream.
+pub async fn v2_username<F>(
+    pool: &SqlitePool,
+    key: &str,
+    v3_only: impl FnOnce() -> ChangeError<F>,
+) -> Result<String, ChangeError<F>> {
+    let key = key.trim();
+    if key.is_empty() {
+        // Sent on, a blank name is SendGrid's "missing parameter", which reads as an outage.
+        return Err(ChangeError::NotFound("No customer was named.".to_string()));
+    }
+    match from_directory(pool, key)
+        .await
+        .map_err(outcome::unavailable)?
+    {
+        None => Ok(key.to_string()),
+        Some(keys) => keys.username.ok_or_else(v3_only),
+    }
+}
+
 /// The refusal a change or read gets when its customer cannot be resolved; nothing was sent.
 pub fn unavailable<F>(error: ResolveError) -> ChangeError<F> {
     match error {

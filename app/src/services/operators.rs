@@ -7,6 +7,7 @@ use sqlx::{FromRow, SqlitePool};
 use crate::domain::{check_new_password, OperatorEmail, OperatorView, Permission, Role};
 
 use super::audit::{append_in, NewEvent};
+use super::auth::Admin;
 use super::passwords;
 
 #[derive(Debug, Clone, FromRow)]
@@ -58,6 +59,11 @@ pub enum OperatorError {
     SelfDisable,
     #[error("You cannot remove your own admin role; ask another admin.")]
     SelfDemotion,
+    /// A new one-time password is for someone else; your own is changed knowing the current one.
+    #[error("Change your own password under Change password.")]
+    OwnPassword,
+    #[error("{0} is disabled and cannot sign in.")]
+    Disabled(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -76,11 +82,14 @@ fn check_display_name(display_name: &str) -> Result<(), OperatorError> {
 
 /// Whether the change recorded by `audit` is made by the operator `email` to themself. The
 /// CLI acts as `cli`, never an operator's email.
-fn by_themself(audit: &NewEvent, email: &str) -> bool {
+fn by_themself(by: &Admin, email: &str) -> bool {
+    by.email().eq_ignore_ascii_case(email.trim())
+}
+
+/// The change's record names the admin whose capability made it, whatever the caller filled in.
+fn made_by(mut audit: NewEvent, by: &Admin) -> NewEvent {
+    audit.operator = Some(by.email().to_string());
     audit
-        .operator
-        .as_deref()
-        .is_some_and(|actor| actor.eq_ignore_ascii_case(email.trim()))
 }
 
 const COLUMNS: &str = "id, email, display_name, role, password_hash, must_change_password, \
@@ -92,15 +101,29 @@ pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
         .await
 }
 
+/// The password a new operator starts with.
+#[derive(Clone, Copy, Debug)]
+pub enum FirstPassword<'a> {
+    /// Handed to them by an admin: it allows nothing but choosing their own.
+    OneTime(&'a str),
+    /// Chosen by them (typed at the console host's command line).
+    Chosen(&'a str),
+}
+
 pub async fn create(
     pool: &SqlitePool,
+    by: &Admin,
     email: &OperatorEmail,
     display_name: &str,
     role: Role,
-    password: &str,
-    must_change_password: bool,
+    password: FirstPassword<'_>,
     audit: NewEvent,
 ) -> Result<OperatorRow, OperatorError> {
+    let audit = made_by(audit, by);
+    let (password, must_change_password) = match password {
+        FirstPassword::OneTime(password) => (password, true),
+        FirstPassword::Chosen(password) => (password, false),
+    };
     check_display_name(display_name)?;
     check_new_password(password).map_err(OperatorError::Invalid)?;
     let hash = passwords::hash(password);
@@ -161,11 +184,13 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<OperatorRow>, sqlx::Error> {
 
 pub async fn set_role(
     pool: &SqlitePool,
+    by: &Admin,
     email: &str,
     role: Role,
     audit: NewEvent,
 ) -> Result<(), OperatorError> {
-    if by_themself(&audit, email) && role != Role::Admin {
+    let audit = made_by(audit, by);
+    if by_themself(by, email) && role != Role::Admin {
         return Err(OperatorError::SelfDemotion);
     }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -185,8 +210,14 @@ pub async fn set_role(
 
 /// Disables the operator; their sessions stop working on their next request because every
 /// request re-reads the operator.
-pub async fn disable(pool: &SqlitePool, email: &str, audit: NewEvent) -> Result<(), OperatorError> {
-    if by_themself(&audit, email) {
+pub async fn disable(
+    pool: &SqlitePool,
+    by: &Admin,
+    email: &str,
+    audit: NewEvent,
+) -> Result<(), OperatorError> {
+    let audit = made_by(audit, by);
+    if by_themself(by, email) {
         return Err(OperatorError::SelfDisable);
     }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -232,6 +263,29 @@ pub async fn set_password(
     append_in(&mut tx, audit).await?;
     tx.commit().await?;
     Ok(version)
+}
+
+/// A new one-time password for another, enabled operator (the way back for someone who
+/// forgot theirs): every session of theirs ends. Answers the operator's email as stored.
+pub async fn reset_password(
+    pool: &SqlitePool,
+    by: &Admin,
+    email: &str,
+    one_time_password: &str,
+    audit: NewEvent,
+) -> Result<String, OperatorError> {
+    let audit = made_by(audit, by);
+    if by_themself(by, email) {
+        return Err(OperatorError::OwnPassword);
+    }
+    let Some(target) = find_by_email(pool, email).await? else {
+        return Err(OperatorError::NotFound(email.to_string()));
+    };
+    if target.disabled_at.is_some() {
+        return Err(OperatorError::Disabled(target.email));
+    }
+    set_password(pool, target.id, one_time_password, true, audit).await?;
+    Ok(target.email)
 }
 
 /// Whether an operator may still act: work held for later (a scheduled change, the rest of a

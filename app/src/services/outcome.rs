@@ -3,6 +3,7 @@
 //! page reloaded after a submission, or reached by the redirect of a form posted without
 //! JavaScript, shows the outcome instead of the same form again).
 
+use crate::domain::AuditAction;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
@@ -113,7 +114,10 @@ pub fn from_recorded<F>(
 ) -> Result<ChangeDone, ChangeError<F>> {
     let recorded = recorded.map_err(|error| match error {
         AuditError::KeyReuse => ChangeError::Conflict(error.to_string()),
-        other => ChangeError::Unavailable(other.to_string()),
+        AuditError::Database(inner) => {
+            tracing::error!(error = %inner, "the audit log could not be written");
+            ChangeError::Unavailable(AuditError::Database(inner).to_string())
+        }
     })?;
     shown(
         recorded.attempt_id,
@@ -129,12 +133,12 @@ pub fn from_recorded<F>(
 /// key with another action or other values is refused, as `run_mutation` does.
 pub fn replay_of<F>(
     earlier: Earlier,
-    action: &str,
+    action: AuditAction,
     params: &Value,
     summary: String,
     field: impl Fn(&str) -> Option<F>,
 ) -> Result<ChangeDone, ChangeError<F>> {
-    if earlier.action != action || &earlier.params != params {
+    if earlier.action != action.as_str() || &earlier.params != params {
         return Err(ChangeError::Conflict(AuditError::KeyReuse.to_string()));
     }
     shown(earlier.attempt_id, earlier.outcome, true, summary, field)

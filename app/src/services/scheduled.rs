@@ -2,13 +2,13 @@
 //! (`reseller.pending task=list`, API.md §2.6) and the offerings and state changes the console
 //! holds (SendGrid cannot schedule those, API.md §5.7, §5.9).
 
+use crate::domain::AuditAction;
 use sendgrid::{Client, PendingKind, PendingQuery};
 use sqlx::SqlitePool;
 
 use super::offerings::{UPDATE_OFFERINGS, UPDATE_STATE};
 use super::plan::pending_info;
 use super::schedule;
-use crate::domain::plan::parse_task;
 use crate::domain::scheduled::{Holder, WaitingChange, WaitingFilter, WaitingKind};
 use crate::domain::IsoDate;
 
@@ -59,11 +59,13 @@ pub async fn list(
     }
     for job in schedule::pending(pool).await? {
         changes.push(WaitingChange {
-            kind: match job.action.as_str() {
-                UPDATE_OFFERINGS => Some(WaitingKind::Offerings),
-                UPDATE_STATE => Some(WaitingKind::State),
+            kind: match job.audit_action() {
+                Some(UPDATE_OFFERINGS) => Some(WaitingKind::Offerings),
+                Some(UPDATE_STATE) => Some(WaitingKind::State),
                 // A plan change the console holds: `plan.immediate_<kind>`.
-                plan => parse_task(plan).map(|(action, _)| WaitingKind::of_plan(action)),
+                other => other
+                    .and_then(AuditAction::plan_change)
+                    .map(|(action, _)| WaitingKind::of_plan(action)),
             },
             due: job
                 .due_at

@@ -3,6 +3,8 @@
 //! hands someone full control of it, so every try is in the audit log with SendGrid's answer,
 //! and a sign-in link the log could not record is never handed out.
 
+use crate::domain::AuditAction;
+use crate::services::auth::Manager;
 use sendgrid::Client;
 use serde_json::json;
 use sqlx::SqlitePool;
@@ -12,7 +14,7 @@ use crate::services::audit::{append, NewEvent};
 use crate::services::customer_keys;
 
 /// The audit action of a sign-in.
-pub const SIGN_IN: &str = "account.sso";
+pub const SIGN_IN: AuditAction = AuditAction::AccountSso;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SsoError {
@@ -48,13 +50,20 @@ impl SsoError {
 pub async fn open(
     pool: &SqlitePool,
     client: &Client,
-    operator: &str,
+    by: &Manager,
     key: &str,
     client_ip: Option<String>,
 ) -> Result<String, SsoError> {
+    let operator = by.email();
     let keys = customer_keys::resolve(pool, client, key)
         .await
-        .map_err(|error| SsoError::Unavailable(error.to_string()))?;
+        .map_err(|error| match error {
+            customer_keys::ResolveError::Database(error) => {
+                tracing::error!(%error, "could not resolve a customer for a SendGrid sign-in");
+                SsoError::Unavailable("the console's database failed".into())
+            }
+            upstream => SsoError::Unavailable(upstream.to_string()),
+        })?;
     let account_id = keys
         .account_id
         .clone()

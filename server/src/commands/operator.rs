@@ -2,8 +2,9 @@
 
 use std::io::Read;
 
-use app::domain::{check_new_password, OperatorEmail, Role};
+use app::domain::{check_new_password, AuditAction, OperatorEmail, Role};
 use app::services::audit::{NewEvent, Outcome};
+use app::services::auth::Admin;
 use app::services::{db, operators};
 use serde_json::json;
 
@@ -47,13 +48,21 @@ pub async fn run(command: OperatorCommand) -> Result<(), OperatorCliError> {
             check_new_password(password).map_err(OperatorCliError::Invalid)?;
             let pool = db::open_with_key(&database_url, audit_key_file.as_deref()).await?;
             let event = NewEvent::event(
-                "operator.add",
+                AuditAction::OperatorAdd,
                 Some(CLI_ACTOR),
                 Outcome::Success,
                 json!({"email": email.as_str(), "role": role.as_str()}),
             );
-            let created =
-                operators::create(&pool, &email, &name, role, password, false, event).await?;
+            let created = operators::create(
+                &pool,
+                &Admin::local(CLI_ACTOR),
+                &email,
+                &name,
+                role,
+                operators::FirstPassword::Chosen(password),
+                event,
+            )
+            .await?;
             println!("added {} ({})", created.email, role.as_str());
         }
         OperatorCommand::List {
@@ -89,12 +98,12 @@ pub async fn run(command: OperatorCommand) -> Result<(), OperatorCliError> {
                 db::open_existing(&database_url, audit_key_file.as_deref(), db::Access::Write)
                     .await?;
             let event = NewEvent::event(
-                "operator.disable",
+                AuditAction::OperatorDisable,
                 Some(CLI_ACTOR),
                 Outcome::Success,
                 json!({"email": email.trim()}),
             );
-            operators::disable(&pool, email.trim(), event).await?;
+            operators::disable(&pool, &Admin::local(CLI_ACTOR), email.trim(), event).await?;
             println!("disabled {}", email.trim());
         }
     }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use app::domain::audit_filter::AuditFilter;
-use app::domain::Permission;
+use app::domain::AuditAction;
 use app::services::audit::export::{self, ExportFormat};
 use app::services::audit::query::Filter;
 use app::services::audit::{self, NewEvent, Outcome};
@@ -28,8 +28,8 @@ pub async fn export_csv(
     Extension(client): Extension<ClientAddr>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let operator = match auth::check(&current, Permission::ReadAudit) {
-        Ok(operator) => operator,
+    let auditor = match auth::Auditor::of(&current) {
+        Ok(auditor) => auditor,
         Err(error) => {
             let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN);
             return (status, error.to_string()).into_response();
@@ -39,7 +39,7 @@ pub async fn export_csv(
         Ok(filter) => filter,
         Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
     };
-    let Some(slot) = state.exports.take(&operator.email) else {
+    let Some(slot) = state.exports.take(auditor.email()) else {
         return (
             StatusCode::TOO_MANY_REQUESTS,
             format!(
@@ -52,8 +52,8 @@ pub async fn export_csv(
     audit::record(
         &state.pool,
         NewEvent::event(
-            "audit.export",
-            Some(&operator.email),
+            AuditAction::AuditExport,
+            Some(auditor.email()),
             Outcome::Success,
             serde_json::json!({ "format": "csv", "filter": filter.query_string() }),
         )
@@ -63,6 +63,7 @@ pub async fn export_csv(
 
     // The slot is freed when the body is dropped: the download ended or the client left.
     let chunks = export::stream(
+        &auditor,
         state.pool.clone(),
         Filter::from_audit(&filter),
         ExportFormat::Csv,

@@ -4,7 +4,7 @@
 //! `next`. Redirecting (rather than answering the POST with a page) keeps the URL and the
 //! rendered page in agreement, which hydration relies on.
 
-use app::domain::encode_component;
+use app::domain::{encode_component, AuditAction};
 use app::services::audit::{self, NewEvent, Outcome};
 use app::services::auth::{self, CurrentOperator, SignInAttempt, SignInRefused};
 use app::services::client_addr::ClientAddr;
@@ -87,7 +87,7 @@ pub async fn sign_out(
         audit::record(
             &state.pool,
             NewEvent::event(
-                "auth.sign_out",
+                AuditAction::SignOut,
                 Some(&operator.email),
                 Outcome::Success,
                 json!({}),

@@ -378,7 +378,12 @@ async fn formula_cells_are_shown_as_text_in_csv_and_stored_as_recorded() {
         "a=b, untouched",
     ];
     for name in hostile {
-        let mut event = NewEvent::event("limits.total", None, Outcome::Failure, json!({}));
+        let mut event = NewEvent::event(
+            app::domain::AuditAction::Limits(app::domain::limits::LimitTask::Total),
+            None,
+            Outcome::Failure,
+            json!({}),
+        );
         event.customer = Some(name.to_string());
         event.upstream_message = Some(name.to_string());
         audit::append(&console.pool, event).await.unwrap();

@@ -15,7 +15,7 @@ fn mutation(customer: &str, key: &str, credits: u64) -> Mutation {
     Mutation {
         operator: "manager@example.com".to_string(),
         customer: customer.to_string(),
-        action: "limits.total".to_string(),
+        action: app::domain::AuditAction::Limits(app::domain::limits::LimitTask::Total),
         params: json!({ "credits": credits, "api_key": "SG.must-not-be-stored" }),
         idempotency_key: IdempotencyKey::from_form(key).unwrap(),
         before: None,

@@ -13,7 +13,7 @@ async fn a_backup_taken_during_writes_opens_checks_and_verifies() {
     // A log of some size first, so the copy takes a while next to the writers.
     crate::audit_support::bulk_append(
         &db.pool,
-        (0..5_000).map(|n| event(&format!("cust-{n}"), "seed", Outcome::Success)),
+        (0..5_000).map(|n| event(&format!("cust-{n}"), "limits.total", Outcome::Success)),
     )
     .await;
 
@@ -25,9 +25,12 @@ async fn a_backup_taken_during_writes_opens_checks_and_verifies() {
             tokio::spawn(async move {
                 let mut written = 0u64;
                 while writing.load(Ordering::Relaxed) {
-                    audit::append(&pool, event(&format!("w{w}"), "during", Outcome::Success))
-                        .await
-                        .expect("writes go on during the backup");
+                    audit::append(
+                        &pool,
+                        event(&format!("w{w}"), "auth.sign_in", Outcome::Success),
+                    )
+                    .await
+                    .expect("writes go on during the backup");
                     written += 1;
                 }
                 written

@@ -435,6 +435,7 @@ async fn a_bulk_change_stops_once_its_operator_is_disabled() {
     }
     app::services::operators::disable(
         pool,
+        &app::services::auth::Admin::local("test"),
         "manager@example.com",
         crate::support::by_test("operator.disable"),
     )

@@ -525,3 +525,32 @@ async fn the_limits_tab_renders_without_javascript() {
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["Failed"]["field"], "Credits", "{body}");
 }
+
+/// Limits are v2 (API.md §3): a v3-only account cannot take one and says so the way the Plan
+/// tab does (404 `Unsupported`, nothing asked of SendGrid); a blank name names nobody.
+#[tokio::test]
+async fn a_v3_only_account_and_a_blank_name_take_no_limit() {
+    let h = Harness::start(CUSTOMERS, 30).await;
+    let t = &h.t;
+    t.sync().await;
+    let account = h.v3_only().await;
+    let (status, body) = t
+        .call(&t.manager, "get_limits", &[("user", &account)])
+        .await;
+    assert_eq!(status, 404, "{body}");
+    let message = body["Unsupported"].as_str().unwrap_or_default();
+    assert!(message.contains("exists only in v3"), "{body}");
+    let (status, body) = t
+        .call(
+            &t.manager,
+            "set_credit_limit",
+            &LimitForm::new(&account, "", "total", "2000", "k-v3-only").args(),
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body["Unsupported"].is_string(), "{body}");
+    let (status, body) = t.call(&t.manager, "get_limits", &[("user", " ")]).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["NotFound"], "No customer was named.", "{body}");
+    h.t.console.stop().await;
+}

@@ -20,7 +20,7 @@ async fn hold(t: &Customers, customer: &str, in_days: u64, key: &str) {
     let job = NewJob {
         due_at: schedule::timestamp(due),
         customer: customer.to_string(),
-        action: "state.update".to_string(),
+        action: app::domain::AuditAction::StateUpdate,
         payload: json!({ "account_id": customer, "state": "deactivated" }),
         summary: format!("Deactivate {customer} in {in_days} days."),
         idempotency_key: key.to_string(),

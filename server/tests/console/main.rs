@@ -33,6 +33,7 @@ mod credit_limits;
 mod customer_directory;
 mod deploy;
 mod documented_rules;
+mod error_answers;
 mod health;
 mod held_plan_changes;
 mod home_page;

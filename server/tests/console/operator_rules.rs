@@ -3,14 +3,14 @@
 //! itself and through the web, which answers the service's words with their status.
 
 use app::domain::{OperatorEmail, Role};
-use app::services::audit::{NewEvent, Outcome};
+use app::services::auth::Admin;
 use app::services::operators::{self, OperatorError};
-use serde_json::json;
 
 use crate::support::{by_test, TestConsole};
 
-fn by(operator: &str, action: &str) -> NewEvent {
-    NewEvent::event(action, Some(operator), Outcome::Success, json!({}))
+/// The capability of `admin`: the rules are about who acts.
+fn by(admin: &str) -> Admin {
+    Admin::local(admin)
 }
 
 async fn events(console: &TestConsole, action: &str) -> i64 {
@@ -29,11 +29,11 @@ async fn the_service_refuses_what_the_rules_forbid_and_records_nothing() {
     let long_name = "n".repeat(101);
     let refused = operators::create(
         &console.pool,
+        &by("test"),
         &email,
         &long_name,
         Role::Manager,
-        "a long enough password",
-        false,
+        operators::FirstPassword::Chosen("a long enough password"),
         by_test("operator.add"),
     )
     .await;
@@ -43,11 +43,11 @@ async fn the_service_refuses_what_the_rules_forbid_and_records_nothing() {
     );
     let short = operators::create(
         &console.pool,
+        &by("test"),
         &email,
         "",
         Role::Manager,
-        "short",
-        false,
+        operators::FirstPassword::Chosen("short"),
         by_test("operator.add"),
     )
     .await;
@@ -62,25 +62,58 @@ async fn the_service_refuses_what_the_rules_forbid_and_records_nothing() {
         .is_none());
 
     let boss = "boss@example.com";
-    let disabled = operators::disable(&console.pool, boss, by(boss, "operator.disable")).await;
+    let disabled =
+        operators::disable(&console.pool, &by(boss), boss, by_test("operator.disable")).await;
     assert!(
         matches!(disabled, Err(OperatorError::SelfDisable)),
         "{disabled:?}"
     );
     let demoted = operators::set_role(
         &console.pool,
+        &by(boss),
         "BOSS@example.com",
         Role::Support,
-        by(boss, "operator.change_role"),
+        by_test("operator.change_role"),
     )
     .await;
     assert!(
         matches!(demoted, Err(OperatorError::SelfDemotion)),
         "{demoted:?}"
     );
-    assert_eq!(events(&console, "operator.disable").await, 0);
+    let own = operators::reset_password(
+        &console.pool,
+        &by(boss),
+        boss,
+        "a fresh one-time password",
+        by_test("operator.reset_password"),
+    )
+    .await;
+    assert!(matches!(own, Err(OperatorError::OwnPassword)), "{own:?}");
+    console
+        .add_operator("gone@example.com", Role::Support)
+        .await;
+    operators::disable(
+        &console.pool,
+        &by(boss),
+        "gone@example.com",
+        by_test("operator.disable"),
+    )
+    .await
+    .unwrap();
+    let gone = operators::reset_password(
+        &console.pool,
+        &by(boss),
+        "gone@example.com",
+        "a fresh one-time password",
+        by_test("operator.reset_password"),
+    )
+    .await;
+    assert!(matches!(gone, Err(OperatorError::Disabled(_))), "{gone:?}");
+    assert_eq!(events(&console, "operator.reset_password").await, 0);
+    assert_eq!(events(&console, "operator.disable").await, 1);
     assert_eq!(events(&console, "operator.change_role").await, 0);
-    assert_eq!(events(&console, "operator.add").await, adds_before);
+    // gone@example.com's own.
+    assert_eq!(events(&console, "operator.add").await, adds_before + 1);
     let row = operators::find_by_email(&console.pool, boss)
         .await
         .unwrap()
@@ -88,9 +121,15 @@ async fn the_service_refuses_what_the_rules_forbid_and_records_nothing() {
     assert_eq!((row.role(), row.disabled_at), (Role::Admin, None));
 
     // Another actor (an admin, or the CLI) may do both.
-    operators::set_role(&console.pool, boss, Role::Support, by_test("x"))
-        .await
-        .expect("someone else may change the role");
+    operators::set_role(
+        &console.pool,
+        &by("another@example.com"),
+        boss,
+        Role::Support,
+        by_test("operator.change_role"),
+    )
+    .await
+    .expect("someone else may change the role");
     console.stop().await;
 }
 

@@ -266,6 +266,7 @@ async fn a_change_held_for_later_does_not_run_once_its_operator_is_disabled() {
 
     operators::disable(
         &t.console.pool,
+        &app::services::auth::Admin::local("test"),
         "manager@example.com",
         crate::support::by_test("operator.disable"),
     )

@@ -146,11 +146,11 @@ async fn a_one_time_password_allows_nothing_but_changing_it() {
     let email = OperatorEmail::parse("otto@example.com").unwrap();
     operators::create(
         &console.pool,
+        &app::services::auth::Admin::local("test"),
         &email,
         "",
         Role::Admin,
-        PASSWORD,
-        true,
+        operators::FirstPassword::OneTime(PASSWORD),
         by_test("operator.add"),
     )
     .await
@@ -294,11 +294,11 @@ async fn a_one_time_password_expires_after_its_hours() {
     let email = OperatorEmail::parse("olga@example.com").unwrap();
     let fresh = operators::create(
         &console.pool,
+        &app::services::auth::Admin::local("test"),
         &email,
         "",
         Role::Manager,
-        PASSWORD,
-        true,
+        operators::FirstPassword::OneTime(PASSWORD),
         by_test("operator.add"),
     )
     .await

@@ -21,7 +21,7 @@ async fn a_stopped_console_runs_no_scheduled_change_any_more() {
     let job = NewJob {
         due_at: timestamp(Utc::now() - chrono::Duration::minutes(1)),
         customer: "acme".to_string(),
-        action: "state.deactivated".to_string(),
+        action: app::domain::AuditAction::StateUpdate,
         payload: json!({}),
         summary: "Deactivate acme.".to_string(),
         idempotency_key: "after-the-stop".to_string(),

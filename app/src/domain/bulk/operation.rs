@@ -1,11 +1,13 @@
 //! The one operation a bulk change applies to every chosen customer, and the form it comes from.
 
+use crate::domain::AuditAction;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::change::{group_thousands, FieldError};
+use crate::domain::limits::LimitTask;
 use crate::domain::offerings::{OfferingKind, OfferingLine, OfferingSet, WritableState};
 use crate::domain::plan::{
-    task_name, PlanAction, PlanForm, PlanTiming, MAX_IP_GROUP_LEN, MAX_PLACEMENTS as MAX_IP_GROUPS,
+    PlanAction, PlanForm, PlanTiming, MAX_IP_GROUP_LEN, MAX_PLACEMENTS as MAX_IP_GROUPS,
 };
 
 /// The largest credit amount a bulk limit change takes (the v2 API's credits are 32-bit).
@@ -96,18 +98,16 @@ impl BulkOperation {
     }
 
     /// The audit log's action, the same one a single change records.
-    pub fn action(&self) -> String {
+    pub fn action(&self) -> AuditAction {
         match self {
             BulkOperation::AddAddon { .. }
             | BulkOperation::RemoveAddon { .. }
-            | BulkOperation::SetPackage { .. } => "offerings.update".to_string(),
-            BulkOperation::LimitTotal { .. } => "limits.total".to_string(),
-            BulkOperation::LimitIncrement { .. } => "limits.increment".to_string(),
-            BulkOperation::LimitNone => "limits.none".to_string(),
-            BulkOperation::State { .. } => "state.update".to_string(),
-            BulkOperation::Plan { action, timing, .. } => {
-                format!("plan.{}", task_name(*action, *timing))
-            }
+            | BulkOperation::SetPackage { .. } => AuditAction::OfferingsUpdate,
+            BulkOperation::LimitTotal { .. } => AuditAction::Limits(LimitTask::Total),
+            BulkOperation::LimitIncrement { .. } => AuditAction::Limits(LimitTask::Increment),
+            BulkOperation::LimitNone => AuditAction::Limits(LimitTask::Remove),
+            BulkOperation::State { .. } => AuditAction::StateUpdate,
+            BulkOperation::Plan { action, timing, .. } => AuditAction::Plan(*action, *timing),
         }
     }
 

@@ -69,8 +69,8 @@ impl LimitTask {
     }
 
     /// The audit action, e.g. `limits.total` (DESIGN.md "Data").
-    pub fn action(self) -> String {
-        format!("limits.{}", self.as_str())
+    pub fn action(self) -> super::AuditAction {
+        super::AuditAction::Limits(self)
     }
 
     /// Whether the task takes `field` (API.md §3 table).

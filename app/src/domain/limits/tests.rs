@@ -79,7 +79,7 @@ fn each_task_takes_its_fields() {
             initial: Some(Credits::parse("100").unwrap()),
         })
     );
-    assert_eq!(rule.task().action(), "limits.recurring");
+    assert_eq!(rule.task().action().as_str(), "limits.recurring");
 }
 
 #[test]

@@ -2,18 +2,7 @@
 //! sentence the operator is shown.
 
 use super::{PlanAction, PlanTiming};
-
-/// The SendGrid task back from an audit action such as `plan.scheduled_close`.
-pub fn parse_task(action: &str) -> Option<(PlanAction, PlanTiming)> {
-    let task = action.strip_prefix("plan.").unwrap_or(action);
-    let (timing, kind) = task.split_once('_')?;
-    let timing = match timing {
-        "immediate" => PlanTiming::Now,
-        "scheduled" => PlanTiming::EndOfCycle,
-        _ => return None,
-    };
-    Some((PlanAction::parse(kind)?, timing))
-}
+use crate::domain::AuditAction;
 
 /// "Upgraded acme-co to Silver Package." / "Scheduled a close of acme-co for the end of the
 /// billing cycle."
@@ -42,33 +31,18 @@ pub fn done_summary(
 /// The summary of a recorded plan action (`plan.<task>` or `pending.delete`) with the target
 /// package its parameters named, for a submission answered again from the audit log.
 pub fn recorded_summary(user: &str, action: &str, package: Option<&str>) -> String {
-    if action == "pending.delete" {
-        return format!("Cancelled the scheduled change of {user}.");
-    }
-    match parse_task(action) {
-        Some((action, timing)) => {
+    match AuditAction::parse(action) {
+        Some(AuditAction::PendingDelete) => format!("Cancelled the scheduled change of {user}."),
+        Some(AuditAction::Plan(action, timing)) => {
             done_summary(user, action, timing, package.filter(|p| !p.is_empty()))
         }
-        None => format!("SendGrid accepted the change ({action})."),
+        _ => format!("SendGrid accepted the change ({action})."),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tasks_parse_back_from_audit_actions() {
-        assert_eq!(
-            parse_task("plan.immediate_upgrade"),
-            Some((PlanAction::Upgrade, PlanTiming::Now))
-        );
-        assert_eq!(
-            parse_task("scheduled_close"),
-            Some((PlanAction::Close, PlanTiming::EndOfCycle))
-        );
-        assert_eq!(parse_task("pending.delete"), None);
-    }
 
     #[test]
     fn recorded_actions_read_back_as_summaries() {

@@ -12,7 +12,6 @@ use crate::domain::audit::{
     duration_display, AuditDetail, AuditRow, FieldChange, Kind, Outcome, Status,
 };
 use crate::domain::Permission;
-use crate::pages::account::clean;
 
 #[component]
 pub fn AuditDetailPage() -> impl IntoView {
@@ -34,7 +33,7 @@ fn EventDetail() -> impl IntoView {
         |(id, _)| async move {
             match id.trim().parse::<i64>() {
                 Ok(id) => get_audit_event(id).await,
-                Err(_) => Err(ServerFnError::new(format!(
+                Err(_) => Err(crate::api::ApiError::Invalid(format!(
                     "{id:?} is not an audit event number."
                 ))),
             }
@@ -48,7 +47,7 @@ fn EventDetail() -> impl IntoView {
                 Err(error) => view! {
                     <section class="empty-state">
                         <h1>"Event not found"</h1>
-                        <p>{clean(&error)}</p>
+                        <p>{error.to_string()}</p>
                     </section>
                 }.into_any(),
             })}

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
-use crate::domain::audit::{Outcome, KNOWN_ACTIONS};
+use crate::domain::audit::Outcome;
 use crate::domain::audit_filter::AuditQuery;
+use crate::domain::AuditAction;
 
 /// The filters as a plain GET form: submitting it loads `/audit?customer=...`, with or
 /// without JavaScript, and the URL can be bookmarked or shared.
@@ -23,7 +24,7 @@ pub fn FilterForm(current: Memo<AuditQuery>) -> impl IntoView {
                 <label for="filter-action">"Action"</label>
                 <input id="filter-action" name="action" type="text" list="known-actions" autocomplete="off" placeholder="plan.immediate_upgrade" value=value("action") />
                 <datalist id="known-actions">
-                    {KNOWN_ACTIONS.iter().map(|action| view! { <option value=*action></option> }).collect_view()}
+                    {AuditAction::ALL.iter().map(|action| view! { <option value=action.as_str()></option> }).collect_view()}
                 </datalist>
             </div>
             <div class="field">

@@ -14,7 +14,6 @@ use crate::api::audit::{audit_daily_counts, list_audit_events};
 use crate::components::{DailyChart, Guarded};
 use crate::domain::audit_filter::AuditQuery;
 use crate::domain::Permission;
-use crate::pages::account::clean;
 
 pub use detail::AuditDetailPage;
 
@@ -57,7 +56,7 @@ fn AuditLog() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || chart.get().map(|loaded| match loaded {
                 Ok(days) => view! { <DailyChart days /> }.into_any(),
-                Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+                Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
             })}
         </Suspense>
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading events…"</p> }>
@@ -65,7 +64,7 @@ fn AuditLog() -> impl IntoView {
                 Ok(page) => view! {
                     <table::AuditTable page filter_query=filter_query() filtered=!filter_query().is_empty() />
                 }.into_any(),
-                Err(error) => view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> }.into_any(),
+                Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
             })}
         </Transition>
     }

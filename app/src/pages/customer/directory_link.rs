@@ -11,7 +11,6 @@ use crate::api::customers::{LinkCustomers, UnlinkCustomers};
 use crate::components::{ConfirmFirst, Me};
 use crate::domain::encode_component;
 use crate::domain::{CustomerSummary, Permission};
-use crate::pages::account::clean;
 
 #[component]
 pub fn DirectoryLink(summary: CustomerSummary) -> impl IntoView {
@@ -41,7 +40,7 @@ pub fn DirectoryLink(summary: CustomerSummary) -> impl IntoView {
             .into_iter()
             .flatten()
             .find_map(Result::err)
-            .map(|error| view! { <p class="notice notice-error" role="alert">{clean(&error)}</p> })
+            .map(|error| view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> })
     };
     let busy = move || link.pending().get() || unlink.pending().get();
     view! {

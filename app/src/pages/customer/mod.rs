@@ -19,7 +19,6 @@ use crate::api::customers::get_customer;
 use crate::components::{DirectoryMemory, Guarded};
 use crate::domain::encode_component;
 use crate::domain::{CustomerSummary, Permission};
-use crate::pages::account::clean;
 
 use header::CustomerHeader;
 pub use limits::LimitsTab;
@@ -33,7 +32,7 @@ pub use tabs::HistoryTab;
 pub struct CustomerContext {
     pub key: Memo<String>,
     pub changed: RwSignal<u32>,
-    pub summary: Resource<Result<Option<CustomerSummary>, ServerFnError>>,
+    pub summary: Resource<Result<Option<CustomerSummary>, crate::api::ApiError>>,
 }
 
 impl CustomerContext {
@@ -83,7 +82,7 @@ fn Customer() -> impl IntoView {
                 Ok(None) => view! { <NotFound key=key.get() /> }.into_any(),
                 Err(error) => view! {
                     <div class="notice notice-error" role="alert">
-                        <p>{format!("This customer could not be loaded: {}", clean(&error))}</p>
+                        <p>{format!("This customer could not be loaded: {error}")}</p>
                         <p><a href=format!("/customers/{}", encode_component(&key.get()))>"Try again"</a></p>
                     </div>
                 }.into_any(),

@@ -12,7 +12,6 @@ use crate::api::customers::{directory_status, get_directory_facets, search_custo
 use crate::components::{DirectoryMemory, Guarded};
 use crate::domain::directory::{DirectoryPage, DirectoryQuery, SyncStatus, PAGE_SIZE};
 use crate::domain::Permission;
-use crate::pages::account::clean;
 
 use search::SearchForm;
 use sync::SyncPanel;
@@ -51,7 +50,7 @@ fn Directory() -> impl IntoView {
                 {move || status.get().map(|loaded| match loaded {
                     Ok(status) => view! { <SyncPanel status synced /> }.into_any(),
                     Err(error) => view! {
-                        <p class="notice notice-error" role="alert">{clean(&error)}</p>
+                        <p class="notice notice-error" role="alert">{error.to_string()}</p>
                     }.into_any(),
                 })}
             </Suspense>
@@ -68,7 +67,7 @@ fn Directory() -> impl IntoView {
                     Ok(page) => view! { <Results page status query=query.get() /> }.into_any(),
                     Err(error) => view! {
                         <div class="notice notice-error" role="alert">
-                            <p>{format!("The directory could not be read: {}", clean(&error))}</p>
+                            <p>{format!("The directory could not be read: {error}")}</p>
                             <p><a href=query.get().href()>"Try again"</a></p>
                         </div>
                     }.into_any(),

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 
 use crate::api::customers::{directory_progress, RefreshDirectory};
 use crate::domain::directory::{format_utc, SyncProgress, SyncStatus};
-use crate::pages::account::clean;
 
 #[component]
 pub fn SyncPanel(status: SyncStatus, synced: RwSignal<u32>) -> impl IntoView {
@@ -91,7 +90,7 @@ pub fn SyncPanel(status: SyncStatus, synced: RwSignal<u32>) -> impl IntoView {
             {failure}
             {notes}
             {move || refresh.value().get().and_then(Result::err).map(|error| view! {
-                <p class="notice notice-error" role="alert">{clean(&error)}</p>
+                <p class="notice notice-error" role="alert">{error.to_string()}</p>
             })}
             {move || match progress.get() {
                 Some(running) => view! { <SyncProgressBar progress=running /> }.into_any(),

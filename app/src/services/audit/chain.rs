@@ -176,7 +176,7 @@ pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i
         attempt_id: event.attempt_id,
         operator: event.operator,
         customer: event.customer,
-        action: event.action,
+        action: event.action.as_str().to_string(),
         params: redact(event.params).to_string(),
         outcome: event.outcome.map(|o| o.as_str().to_string()),
         upstream_status: event.upstream_status,
@@ -223,7 +223,7 @@ pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i
 /// Records a local event, logging (not failing) if the write itself fails: a sign-in must
 /// not be refused because the log is momentarily busy past its timeout.
 pub async fn record(pool: &SqlitePool, event: NewEvent) {
-    let action = event.action.clone();
+    let action = event.action;
     if let Err(error) = append(pool, event).await {
         tracing::error!(%action, %error, "could not write an audit event");
     }

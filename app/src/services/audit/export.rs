@@ -263,8 +263,10 @@ pub async fn write_all(
 
 /// The export as a stream of chunks for an HTTP body. A task reads the rows and hands chunks
 /// over a small bounded channel, so a slow client slows the reading instead of filling memory,
-/// and a client that goes away ends the task.
+/// and a client that goes away ends the task. The whole log leaves the console this way, so
+/// only an operator who may read all of it (`Auditor`) opens one.
 pub fn stream(
+    _reader: &crate::services::auth::Auditor,
     pool: SqlitePool,
     filter: Filter,
     format: ExportFormat,

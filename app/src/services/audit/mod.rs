@@ -27,9 +27,8 @@ pub use mutation::{
     new_idempotency_key, run_mutation, AuditError, Mutation, MutationOutcome, Recorded,
 };
 pub use reconcile::{
-    record as record_reconcile_with, record_reconcile, report as reconcile_report,
-    target as reconcile_target, unresolved_attempts, unresolved_newest, unresolved_view, Reconcile,
-    ReconcileError, Target as ReconcileTarget,
+    record_reconcile, report as reconcile_report, settle, unresolved_attempts, unresolved_newest,
+    unresolved_view, Reconcile, ReconcileError,
 };
 pub use redact::redact;
 pub use row::{NewEvent, StoredEvent};

@@ -4,6 +4,7 @@
 //! upstream again (zero2prod's idempotency, with Stripe's rule that a reused key with other
 //! parameters is an error).
 
+use crate::domain::AuditAction;
 use std::future::Future;
 use std::time::Instant;
 
@@ -24,7 +25,7 @@ pub struct Mutation {
     /// A v2 username or a v3 account id.
     pub customer: String,
     /// E.g. `plan.immediate_upgrade`, `limits.total`, `offerings.update`, `state.update`.
-    pub action: String,
+    pub action: AuditAction,
     /// Redacted before it is stored.
     pub params: Value,
     /// The form's key, or the console's own for a bulk item: a second submission with it
@@ -113,7 +114,7 @@ where
             idempotency_key: Some(key),
             before_state: mutation.before.clone(),
             client_ip: mutation.client_ip.clone(),
-            ..NewEvent::new(Kind::Attempt, &mutation.action)
+            ..NewEvent::new(Kind::Attempt, mutation.action)
         },
     )
     .await?;
@@ -131,7 +132,7 @@ where
         customer: Some(mutation.customer.clone()),
         duration_ms: Some(duration_ms),
         client_ip: mutation.client_ip.clone(),
-        ..NewEvent::new(Kind::Result, &mutation.action)
+        ..NewEvent::new(Kind::Result, mutation.action)
     };
     let outcome = match answer {
         Ok(()) => {
@@ -179,7 +180,7 @@ async fn replay(
     let same = first.kind() == Some(Kind::Attempt)
         && first.operator.as_deref() == Some(mutation.operator.as_str())
         && first.customer.as_deref() == Some(mutation.customer.as_str())
-        && first.action == mutation.action
+        && first.action == mutation.action.as_str()
         && &first.params_json() == params;
     if !same {
         return Err(AuditError::KeyReuse);

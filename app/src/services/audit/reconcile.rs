@@ -3,6 +3,7 @@
 //! stopped mid-call, or the result could not be written) or a result saying "unknown" (the
 //! call timed out after it was sent).
 
+use crate::domain::AuditAction;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
@@ -20,6 +21,10 @@ pub enum ReconcileError {
     AlreadyResolved { attempt_id: i64, how: String },
     #[error("This reconcile form was already used for another change; reload the page.")]
     KeyReuse,
+    #[error("Change #{attempt_id} ({action}) is not one the console can read back from SendGrid.")]
+    NotReadable { attempt_id: i64, action: String },
+    #[error("Could not read the current state at SendGrid: {0}. Nothing was recorded; try again.")]
+    Upstream(sendgrid::Error),
     #[error("The audit log is unavailable; try again.")]
     Database(#[from] sqlx::Error),
 }
@@ -79,6 +84,50 @@ pub async fn unresolved_newest(
     Ok((rows, total.max(0) as usize))
 }
 
+/// Settles the open `attempt_id` the way the reconcile form asks: reads what the change
+/// touched at SendGrid now and records it (DESIGN.md "Reliability"). The same form again
+/// (`idempotency_key`) answers with the first reconcile and reads nothing.
+pub async fn settle(
+    pool: &SqlitePool,
+    client: &sendgrid::Client,
+    attempt_id: i64,
+    by: &crate::services::auth::Manager,
+    idempotency_key: Option<String>,
+    client_ip: Option<String>,
+) -> Result<StoredEvent, ReconcileError> {
+    use super::snapshot::{read_state, reconcile_subject, ActionFamily};
+
+    let attempt = match target(pool, attempt_id, idempotency_key.as_deref()).await? {
+        Target::Open(attempt) => attempt,
+        Target::Replay(done) => return Ok(done),
+    };
+    let (Some(family), Some(customer)) = (
+        ActionFamily::of(&attempt.action),
+        attempt.customer.as_deref(),
+    ) else {
+        return Err(ReconcileError::NotReadable {
+            attempt_id,
+            action: attempt.action,
+        });
+    };
+    let subject = reconcile_subject(family, customer, &attempt.params);
+    let found_state = read_state(client, family, customer, &subject)
+        .await
+        .map_err(ReconcileError::Upstream)?;
+    record(
+        pool,
+        Reconcile {
+            attempt_id,
+            operator: by.email().to_string(),
+            found_state,
+            note: format!("Read {} at SendGrid.", family.reads()),
+            idempotency_key,
+            client_ip,
+        },
+    )
+    .await
+}
+
 /// Records a `reconcile` row for `attempt_id` with what was found; returns the row.
 pub async fn record_reconcile(
     pool: &SqlitePool,
@@ -133,6 +182,12 @@ pub async fn record(
         return Ok(done);
     }
     let attempt = check_open(&mut tx, reconcile.attempt_id).await?;
+    // The reconcile row carries the attempt's action; the console writes only known ones.
+    let action =
+        AuditAction::parse(&attempt.action).ok_or_else(|| ReconcileError::NotReadable {
+            attempt_id: attempt.id,
+            action: attempt.action.clone(),
+        })?;
     let id = append_in(
         &mut tx,
         NewEvent {
@@ -145,7 +200,7 @@ pub async fn record(
             before_state: attempt.before_json(),
             after_state: Some(reconcile.found_state),
             client_ip: reconcile.client_ip,
-            ..NewEvent::new(Kind::Reconcile, &attempt.action)
+            ..NewEvent::new(Kind::Reconcile, action)
         },
     )
     .await?;

@@ -5,6 +5,7 @@ use serde_json::Value;
 use sqlx::FromRow;
 
 use crate::domain::audit::{AuditRow, Kind, Outcome, Status};
+use crate::domain::AuditAction;
 
 /// A row to append. Parameters pass through [`super::redact`] before they are stored.
 #[derive(Clone, Debug)]
@@ -13,7 +14,7 @@ pub struct NewEvent {
     pub attempt_id: Option<i64>,
     pub operator: Option<String>,
     pub customer: Option<String>,
-    pub action: String,
+    pub action: AuditAction,
     pub params: Value,
     pub outcome: Option<Outcome>,
     pub upstream_status: Option<i64>,
@@ -27,13 +28,13 @@ pub struct NewEvent {
 
 impl NewEvent {
     /// A row of `kind` for `action` with every optional column empty.
-    pub fn new(kind: Kind, action: &str) -> NewEvent {
+    pub fn new(kind: Kind, action: AuditAction) -> NewEvent {
         NewEvent {
             kind,
             attempt_id: None,
             operator: None,
             customer: None,
-            action: action.to_string(),
+            action,
             params: Value::Object(Default::default()),
             outcome: None,
             upstream_status: None,
@@ -48,7 +49,7 @@ impl NewEvent {
 
     /// A local event (sign-in, operator change...) with its outcome.
     pub fn event(
-        action: &str,
+        action: AuditAction,
         operator: Option<&str>,
         outcome: Outcome,
         params: Value,

@@ -7,41 +7,7 @@ use sendgrid::{
 };
 use serde_json::{json, Map, Value};
 
-/// Which upstream state an action changes, named by the action's prefix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ActionFamily {
-    /// `plan.*` and `pending.*`: the v2 overview plus scheduled changes; customer = username.
-    Plan,
-    /// `limits.*`: the v2 credit limit; customer = (sub)user name.
-    Limits,
-    /// `offerings.*`: v3 account offerings; customer = account id.
-    Offerings,
-    /// `state.*`: v3 account state; customer = account id.
-    State,
-}
-
-impl ActionFamily {
-    pub fn of(action: &str) -> Option<ActionFamily> {
-        let prefix = action.split('.').next().unwrap_or_default();
-        match prefix {
-            "plan" | "pending" => Some(ActionFamily::Plan),
-            "limits" => Some(ActionFamily::Limits),
-            "offerings" => Some(ActionFamily::Offerings),
-            "state" => Some(ActionFamily::State),
-            _ => None,
-        }
-    }
-
-    /// What [`read_state`] reads, for the note of a reconcile.
-    pub fn reads(self) -> &'static str {
-        match self {
-            ActionFamily::Plan => "the plan overview and scheduled changes",
-            ActionFamily::Limits => "the credit limit",
-            ActionFamily::Offerings => "the account's offerings",
-            ActionFamily::State => "the account state",
-        }
-    }
-}
+pub use crate::domain::ActionFamily;
 
 /// Reads the current state of `target` for actions of `family`: `customer` is the name the
 /// change is filed under, `target` the one it changed (a subuser, for a subuser's limit; the

@@ -11,8 +11,10 @@ use crate::domain::{OperatorView, Permission};
 
 use super::operators::{self, OperatorRow};
 
+mod authority;
 mod sign_in;
 
+pub use authority::{Admin, Auditor, Manager};
 pub use sign_in::{sign_in, SignInAttempt, SignInRefused, SignedIn};
 
 const OPERATOR_ID: &str = "operator_id";

@@ -2,6 +2,7 @@
 //! order. The HTTP handler (`POST /login`) only turns the form into a [`SignInAttempt`] and
 //! the answer into a redirect, so every rule about signing in is here.
 
+use crate::domain::AuditAction;
 use std::time::Duration;
 
 use serde_json::json;
@@ -69,7 +70,7 @@ pub async fn sign_in(
                 params["reason"] = json!("throttled");
                 params["refusals"] = json!(refusals);
                 record(NewEvent::event(
-                    "auth.sign_in",
+                    AuditAction::SignIn,
                     None,
                     Outcome::Refused,
                     params,
@@ -120,7 +121,7 @@ pub async fn sign_in(
     let Some(operator) = signed_in else {
         state.login_throttle.failed(reserved);
         record(NewEvent::event(
-            "auth.sign_in",
+            AuditAction::SignIn,
             None,
             Outcome::Failure,
             typed.audit_fields(),
@@ -132,7 +133,7 @@ pub async fn sign_in(
     state.login_throttle.succeeded(reserved);
     if one_time_password_expired(&operator, state.session_limits.one_time_password) {
         record(NewEvent::event(
-            "auth.sign_in",
+            AuditAction::SignIn,
             Some(&operator.email),
             Outcome::Refused,
             json!({"reason": "one-time password expired"}),
@@ -147,7 +148,7 @@ pub async fn sign_in(
         ));
     }
     record(NewEvent::event(
-        "auth.sign_in",
+        AuditAction::SignIn,
         Some(&operator.email),
         Outcome::Success,
         json!({}),

@@ -8,6 +8,8 @@ mod recover;
 mod runner;
 mod store;
 
+use crate::domain::AuditAction;
+use crate::services::auth::Manager;
 use futures::{stream, StreamExt};
 use serde_json::json;
 use sqlx::SqlitePool;
@@ -31,7 +33,9 @@ const REVIEW_READS: usize = 8;
 
 fn database(error: sqlx::Error) -> BulkError {
     tracing::error!(%error, "bulk change: database error");
-    ChangeError::Unavailable(format!("The console's database failed: {error}"))
+    ChangeError::Unavailable(
+        "The console's database failed; nothing was changed. Try again.".into(),
+    )
 }
 
 fn invalid(field: BulkField, message: impl Into<String>) -> BulkError {
@@ -157,12 +161,13 @@ pub async fn review(
 pub async fn start(
     pool: &SqlitePool,
     runner: &std::sync::Arc<BulkRunner>,
-    operator: &str,
+    by: &Manager,
     form: &BulkForm,
     confirm: &str,
     key: &str,
     client_ip: Option<String>,
 ) -> Result<i64, BulkError> {
+    let operator = by.email();
     let key = crate::domain::IdempotencyKey::from_form(key)?;
     let key = key.as_str();
     {
@@ -218,7 +223,7 @@ pub async fn start(
         .await
         .map_err(database)?;
     let event = NewEvent::event(
-        "bulk.start",
+        AuditAction::BulkStart,
         Some(operator),
         Outcome::Success,
         json!({
@@ -245,7 +250,7 @@ async fn job_or_404(pool: &SqlitePool, id: i64) -> Result<store::JobRow, BulkErr
 
 async fn record(
     pool: &SqlitePool,
-    action: &str,
+    action: AuditAction,
     operator: &str,
     id: i64,
     status: Option<JobStatus>,
@@ -272,10 +277,11 @@ async fn record(
 pub async fn cancel(
     pool: &SqlitePool,
     runner: &BulkRunner,
-    operator: &str,
+    by: &Manager,
     id: i64,
     client_ip: Option<String>,
 ) -> Result<(), BulkError> {
+    let operator = by.email();
     let job = job_or_404(pool, id).await?;
     match job.status() {
         JobStatus::Running => {}
@@ -293,7 +299,15 @@ pub async fn cancel(
     } else {
         JobStatus::Cancelled
     };
-    record(pool, "bulk.cancel", operator, id, Some(status), client_ip).await?;
+    record(
+        pool,
+        AuditAction::BulkCancel,
+        operator,
+        id,
+        Some(status),
+        client_ip,
+    )
+    .await?;
     runner.cancel(id);
     Ok(())
 }
@@ -303,11 +317,12 @@ pub async fn cancel(
 pub async fn run_again(
     pool: &SqlitePool,
     runner: &std::sync::Arc<BulkRunner>,
-    operator: &str,
+    by: &Manager,
     id: i64,
     resume: bool,
     client_ip: Option<String>,
 ) -> Result<(), BulkError> {
+    let operator = by.email();
     let job = job_or_404(pool, id).await?;
     if job.status().is_active() || runner.is_running(id) {
         return Err(ChangeError::Conflict(format!(
@@ -330,9 +345,9 @@ pub async fn run_again(
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
     store::restart(&mut tx, id, &from).await.map_err(database)?;
     let action = if resume {
-        "bulk.resume"
+        AuditAction::BulkResume
     } else {
-        "bulk.retry_failed"
+        AuditAction::BulkRetryFailed
     };
     let event = NewEvent::event(
         action,

@@ -8,6 +8,7 @@
 //! runner does repeat is a call SendGrid refused with 429 past the transport's wait (API.md
 //! §7: refused, so nothing was done), after the pause it shares with every worker of the job.
 
+use crate::domain::AuditAction;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -206,9 +207,9 @@ impl BulkRunner {
         let counts = store::counts(&self.pool, job_id).await?;
         let mut event = NewEvent::event(
             if status == JobStatus::Cancelled {
-                "bulk.cancelled"
+                AuditAction::BulkCancelled
             } else {
-                "bulk.finish"
+                AuditAction::BulkFinish
             },
             Some(&job.created_by),
             if revoked.is_some() {
@@ -303,7 +304,7 @@ impl BulkRunner {
             let mutation = Mutation {
                 operator: job.created_by.clone(),
                 customer: item.customer.clone(),
-                action: operation.action().to_string(),
+                action: operation.action(),
                 params: call.params(job.id),
                 idempotency_key: item.key(),
                 before: Some(before_state),

@@ -1,6 +1,8 @@
 //! An admin's corrections to the email matching: join a v2 customer with a v3 account, or
 //! keep a pair apart. Stored locally (nothing changes at SendGrid) and audited.
 
+use crate::domain::AuditAction;
+use crate::services::auth::Admin;
 use chrono::{SecondsFormat, Utc};
 use sqlx::SqlitePool;
 
@@ -11,11 +13,12 @@ use crate::services::audit::{self, NewEvent, Outcome};
 #[tracing::instrument(skip(pool), fields(customer = %username))]
 pub async fn link(
     pool: &SqlitePool,
-    operator: &str,
+    by: &Admin,
     username: &str,
     account_id: &str,
     client_ip: Option<String>,
 ) -> Result<(), DirectoryError> {
+    let operator = by.email();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let username = known_username(&mut tx, username).await?;
     let account_id = known_account(&mut tx, account_id).await?;
@@ -33,7 +36,7 @@ pub async fn link(
     decide(&mut tx, &username, &account_id, "link", operator).await?;
     store::rebuild(&mut tx).await?;
     let event = event(
-        "directory.link",
+        AuditAction::DirectoryLink,
         operator,
         &username,
         &account_id,
@@ -48,11 +51,12 @@ pub async fn link(
 #[tracing::instrument(skip(pool), fields(customer = %username))]
 pub async fn unlink(
     pool: &SqlitePool,
-    operator: &str,
+    by: &Admin,
     username: &str,
     account_id: &str,
     client_ip: Option<String>,
 ) -> Result<(), DirectoryError> {
+    let operator = by.email();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let joined: Option<String> = sqlx::query_scalar(
         "SELECT username FROM customers WHERE username = ? COLLATE NOCASE AND account_id = ?",
@@ -74,7 +78,7 @@ pub async fn unlink(
     decide(&mut tx, &username, account_id, "separate", operator).await?;
     store::rebuild(&mut tx).await?;
     let event = event(
-        "directory.unlink",
+        AuditAction::DirectoryUnlink,
         operator,
         &username,
         account_id,
@@ -141,7 +145,7 @@ async fn decide(
 /// The audit row of a link decision, written in the decision's own transaction: the change
 /// and its record commit together or not at all.
 fn event(
-    action: &str,
+    action: AuditAction,
     operator: &str,
     username: &str,
     account_id: &str,

@@ -1,6 +1,7 @@
 //! One limit change through the audit log: read the limit, check the form against it, send
 //! the task (attempt, call, result), then keep the console's own record in step.
 
+use crate::services::auth::Manager;
 use chrono::NaiveDate;
 use sendgrid::{Client, LimitChange, LimitHolder, LimitPeriod as WirePeriod, RecurringLimit};
 use serde_json::{json, Map, Value};
@@ -107,10 +108,11 @@ fn to_upstream(change: &ValidLimitChange) -> LimitChange {
 pub async fn change(
     pool: &SqlitePool,
     client: &Client,
-    operator: &str,
+    by: &Manager,
     request: LimitRequest,
     client_ip: Option<String>,
 ) -> Result<ChangeDone, LimitError> {
+    let operator = by.email();
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let username = request.username.trim().to_string();
     let target = match request.target.trim() {
@@ -176,7 +178,7 @@ pub async fn change(
             return match (first, LimitTask::parse(&request.form.task)) {
                 (Some(first), Some(task)) => replay_of(
                     first,
-                    &task.action(),
+                    task.action(),
                     &params,
                     summary_of(&params),
                     LimitField::from_upstream,

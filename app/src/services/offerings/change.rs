@@ -1,6 +1,8 @@
 //! Changing an account's offerings, now or at the end of the billing cycle, and cancelling a
 //! change held for later.
 
+use crate::domain::AuditAction;
+use crate::services::auth::Manager;
 use sendgrid::Client;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
@@ -59,12 +61,12 @@ pub(super) fn account_of(keys: &CustomerKeys) -> Result<String, OfferingsError> 
 pub(super) async fn job_replay(
     pool: &SqlitePool,
     keys: &CustomerKeys,
-    action: &str,
+    action: AuditAction,
     key: &str,
 ) -> Result<Option<ChangeDone>, OfferingsError> {
     match schedule::by_key(pool, key).await.map_err(unavailable)? {
         None => Ok(None),
-        Some(job) if job.customer == keys.key && job.action == action => {
+        Some(job) if job.customer == keys.key && job.action == action.as_str() => {
             Ok(Some(scheduled(&job, true)))
         }
         Some(_) => Err(ChangeError::Conflict(
@@ -132,10 +134,11 @@ fn confirmed(confirm: &str, keys: &CustomerKeys) -> bool {
 pub async fn update(
     pool: &SqlitePool,
     client: &Client,
-    operator: &str,
+    by: &Manager,
     request: OfferingsRequest,
     client_ip: Option<String>,
 ) -> Result<ChangeDone, OfferingsError> {
+    let operator = by.email();
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let sent = decode_lines(&request.offerings).map_err(ChangeError::Invalid)?;
     let set = OfferingSet::parse(&sent).map_err(ChangeError::Invalid)?;
@@ -217,7 +220,7 @@ pub async fn update(
             let mutation = Mutation {
                 operator: operator.to_string(),
                 customer: keys.key.clone(),
-                action: UPDATE_OFFERINGS.to_string(),
+                action: UPDATE_OFFERINGS,
                 params,
                 idempotency_key: key,
                 before: Some(offerings_state(&current)),
@@ -236,7 +239,7 @@ pub async fn update(
             let job = NewJob {
                 due_at: start_of(due),
                 customer: keys.key.clone(),
-                action: UPDATE_OFFERINGS.to_string(),
+                action: UPDATE_OFFERINGS,
                 payload,
                 summary,
                 idempotency_key: key.into_string(),
@@ -266,11 +269,12 @@ fn describe_lines(held: &[crate::domain::offerings::OfferingLine]) -> String {
 pub async fn cancel(
     pool: &SqlitePool,
     client: &Client,
-    operator: &str,
+    by: &Manager,
     key: &str,
     job_id: i64,
     client_ip: Option<String>,
 ) -> Result<ChangeDone, OfferingsError> {
+    let operator = by.email();
     let keys = customer_keys::resolve(pool, client, key)
         .await
         .map_err(customer_keys::unavailable)?;

@@ -14,7 +14,7 @@ use crate::domain::change::{ChangeDone, ChangeError};
 use crate::domain::offerings::{
     decode_lines, AccountStateName, OfferingField, OfferingLine, OfferingSet, OfferingsError,
 };
-use crate::domain::IsoDate;
+use crate::domain::{AuditAction, IsoDate};
 use crate::services::clock::iso;
 use crate::services::customer_keys::{self, CustomerKeys};
 use crate::services::outcome::{self, unavailable};
@@ -156,16 +156,16 @@ pub fn describe_set(set: &OfferingSet) -> String {
 /// What a recorded offerings or state change did, from its audit parameters.
 fn summary_of(who: &str, action: &str, params: &Value) -> String {
     let text = |key: &str| params.get(key).and_then(Value::as_str).unwrap_or_default();
-    match action {
-        "offerings.update" => match decode_lines(text("offerings"))
+    match AuditAction::parse(action) {
+        Some(UPDATE_OFFERINGS) => match decode_lines(text("offerings"))
             .ok()
             .and_then(|lines| OfferingSet::parse(&lines).ok())
         {
             Some(set) => format!("Set the offerings of {who} to {}.", describe_set(&set)),
             None => format!("Changed the offerings of {who}."),
         },
-        "state.update" => format!("Set the state of {who} to {}.", text("state")),
-        other => format!("SendGrid accepted the change ({other})."),
+        Some(UPDATE_STATE) => format!("Set the state of {who} to {}.", text("state")),
+        _ => format!("SendGrid accepted the change ({action})."),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Sending an offerings or state change through the audit log, now or when a scheduled job
 //! comes due. Both paths record the same action and parameters.
 
+use crate::domain::AuditAction;
 use sendgrid::{Client, Offering, OfferingKind as WireKind};
 use serde_json::Value;
 use sqlx::SqlitePool;
@@ -14,8 +15,8 @@ use crate::services::audit::snapshot::{offerings_state, read_state, ActionFamily
 use crate::services::audit::{run_mutation, AuditError, Mutation, MutationOutcome, Recorded};
 use crate::services::schedule::JobRow;
 
-pub const UPDATE_OFFERINGS: &str = "offerings.update";
-pub const UPDATE_STATE: &str = "state.update";
+pub const UPDATE_OFFERINGS: AuditAction = AuditAction::OfferingsUpdate;
+pub const UPDATE_STATE: AuditAction = AuditAction::StateUpdate;
 
 pub fn wire_offerings(lines: &[OfferingLine]) -> Vec<Offering> {
     lines
@@ -180,12 +181,13 @@ pub async fn run_job(pool: &SqlitePool, client: &Client, job: &JobRow) -> JobRun
     let Some(account_id) = text("account_id") else {
         return JobRun::failed("The scheduled change names no account; nothing was sent.");
     };
-    let family = match job.action.as_str() {
-        UPDATE_OFFERINGS => ActionFamily::Offerings,
-        UPDATE_STATE => ActionFamily::State,
-        other => {
+    let (action, family) = match job.audit_action() {
+        Some(UPDATE_OFFERINGS) => (UPDATE_OFFERINGS, ActionFamily::Offerings),
+        Some(UPDATE_STATE) => (UPDATE_STATE, ActionFamily::State),
+        _ => {
             return JobRun::failed(format!(
-                "Unknown scheduled action {other}; nothing was sent."
+                "Unknown scheduled action {}; nothing was sent.",
+                job.action
             ))
         }
     };
@@ -196,7 +198,7 @@ pub async fn run_job(pool: &SqlitePool, client: &Client, job: &JobRow) -> JobRun
     let mutation = Mutation {
         operator: job.created_by.clone(),
         customer: job.customer.clone(),
-        action: job.action.clone(),
+        action,
         params: payload.clone(),
         idempotency_key: key,
         before: read_state(client, family, &account_id, &account_id)

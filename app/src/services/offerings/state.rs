@@ -1,5 +1,6 @@
 //! Activating or deactivating an account (API.md §5.9), now or at the end of the billing cycle.
 
+use crate::services::auth::Manager;
 use sendgrid::Client;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
@@ -35,10 +36,11 @@ fn invalid(field: OfferingField, message: impl Into<String>) -> OfferingsError {
 pub async fn change_state(
     pool: &SqlitePool,
     client: &Client,
-    operator: &str,
+    by: &Manager,
     request: StateRequest,
     client_ip: Option<String>,
 ) -> Result<ChangeDone, OfferingsError> {
+    let operator = by.email();
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let target = WritableState::parse(&request.state).ok_or_else(|| {
         invalid(
@@ -86,7 +88,7 @@ pub async fn change_state(
             let mutation = Mutation {
                 operator: operator.to_string(),
                 customer: keys.key.clone(),
-                action: UPDATE_STATE.to_string(),
+                action: UPDATE_STATE,
                 params,
                 idempotency_key: key,
                 before: Some(account_state(current)),
@@ -104,7 +106,7 @@ pub async fn change_state(
             let job = NewJob {
                 due_at: start_of(due),
                 customer: keys.key.clone(),
-                action: UPDATE_STATE.to_string(),
+                action: UPDATE_STATE,
                 payload,
                 summary: format!("Set the state of {} to {}.", keys.key, target.as_str()),
                 idempotency_key: key.into_string(),

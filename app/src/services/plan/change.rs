@@ -1,5 +1,7 @@
 //! Submitting a plan change or cancelling a scheduled one, through the audit log.
 
+use crate::domain::AuditAction;
+use crate::services::auth::Manager;
 use sendgrid::{Client, IpPlacement, PlanChange, Timing};
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
@@ -7,8 +9,8 @@ use sqlx::SqlitePool;
 use super::{held, read, recorded_attempt};
 use crate::domain::change::ChangeDone;
 use crate::domain::plan::{
-    check, check_confirmation, done_summary, task_name, Placement, PlanAction, PlanError,
-    PlanField, PlanForm, PlanTiming, ScheduledBy, SchedulingMode, ValidPlanChange,
+    check, check_confirmation, done_summary, Placement, PlanAction, PlanError, PlanField, PlanForm,
+    PlanTiming, ScheduledBy, SchedulingMode, ValidPlanChange,
 };
 use crate::domain::IdempotencyKey;
 use crate::services::audit::snapshot::{read_state, ActionFamily};
@@ -86,10 +88,11 @@ pub(crate) fn to_upstream(user: &str, change: &ValidPlanChange) -> PlanChange {
 pub async fn change(
     pool: &SqlitePool,
     client: &Client,
-    operator: &str,
+    by: &Manager,
     request: ChangeRequest,
     client_ip: Option<String>,
 ) -> Result<ChangeDone, PlanError> {
+    let operator = by.email();
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let user = request.user.trim().to_string();
     if let Some(done) = held::replay(pool, &user, key.as_str()).await? {
@@ -101,10 +104,10 @@ pub async fn change(
         Err(errors) => {
             let action = PlanAction::parse(&request.form.action)
                 .zip(PlanTiming::parse(&request.form.timing))
-                .map(|(action, timing)| format!("plan.{}", task_name(action, timing)));
+                .map(|(action, timing)| AuditAction::Plan(action, timing));
             let first = match action {
                 Some(action) => {
-                    earlier(pool, &user, key.as_str(), &action, &params(&request.form)).await?
+                    earlier(pool, &user, key.as_str(), action, &params(&request.form)).await?
                 }
                 None => None,
             };
@@ -142,7 +145,7 @@ pub async fn change(
     let mutation = Mutation {
         operator: operator.to_string(),
         customer: user.clone(),
-        action: format!("plan.{}", task_name(valid.action, valid.timing)),
+        action: AuditAction::Plan(valid.action, valid.timing),
         params: params(&request.form),
         idempotency_key: key.clone(),
         before: Some(plan.before),
@@ -191,7 +194,7 @@ async fn earlier(
     pool: &SqlitePool,
     user: &str,
     key: &str,
-    action: &str,
+    action: AuditAction,
     params: &Value,
 ) -> Result<Option<Result<ChangeDone, PlanError>>, PlanError> {
     Ok(recorded_attempt(pool, user, key)
@@ -206,12 +209,13 @@ async fn earlier(
 pub async fn cancel_pending(
     pool: &SqlitePool,
     client: &Client,
-    operator: &str,
+    by: &Manager,
     user: &str,
     idempotency_key: &str,
     client_ip: Option<String>,
 ) -> Result<ChangeDone, PlanError> {
-    const ACTION: &str = "pending.delete";
+    let operator = by.email();
+    const ACTION: AuditAction = AuditAction::PendingDelete;
     let key = IdempotencyKey::from_form(idempotency_key)?;
     let user = user.trim();
     let plan = read(client, user).await?;
@@ -226,7 +230,7 @@ pub async fn cancel_pending(
     let mutation = Mutation {
         operator: operator.to_string(),
         customer: user.to_string(),
-        action: ACTION.to_string(),
+        action: ACTION,
         params: json!({}),
         idempotency_key: key,
         before: Some(plan.before),

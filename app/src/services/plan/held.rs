@@ -3,6 +3,7 @@
 //! with the reviewed form, and made as the immediate task when due, through the audit log, as
 //! the operator who scheduled it.
 
+use crate::domain::AuditAction;
 use sendgrid::Client;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
@@ -11,8 +12,8 @@ use super::change::{params, to_upstream};
 use super::read;
 use crate::domain::change::ChangeDone;
 use crate::domain::plan::{
-    check, task_name, PlanAction, PlanError, PlanField, PlanFieldError, PlanForm, PlanState,
-    PlanTiming, ValidPlanChange,
+    check, PlanAction, PlanError, PlanField, PlanFieldError, PlanForm, PlanState, PlanTiming,
+    ValidPlanChange,
 };
 use crate::domain::schedule::{next_day, ScheduledJob};
 use crate::domain::{IdempotencyKey, IsoDate};
@@ -24,8 +25,8 @@ use crate::services::outcome;
 use crate::services::schedule::{self, JobRow, NewJob};
 
 /// The audit action (and job action) of the immediate task a held change is made with.
-pub fn held_action(action: PlanAction) -> String {
-    format!("plan.{}", task_name(action, PlanTiming::Now))
+pub fn held_action(action: PlanAction) -> AuditAction {
+    AuditAction::Plan(action, PlanTiming::Now)
 }
 
 /// The day a held change is made: the billing process date `task=overview` reports, else
@@ -121,7 +122,7 @@ pub async fn replay(
         .await
         .map_err(outcome::unavailable)?;
     Ok(job
-        .filter(|job| job.customer == user && job.action.starts_with("plan."))
+        .filter(|job| job.customer == user && job.is_plan_change())
         .map(|job| done_of(&job)))
 }
 
@@ -130,7 +131,7 @@ pub async fn held_for(pool: &SqlitePool, user: &str) -> Vec<ScheduledJob> {
     match schedule::for_customer(pool, user).await {
         Ok(jobs) => jobs
             .iter()
-            .filter(|job| job.action.starts_with("plan."))
+            .filter(|job| job.is_plan_change())
             .map(JobRow::view)
             .collect(),
         Err(error) => {

@@ -103,19 +103,9 @@ pub async fn read_upstream(client: &Client, user: &str) -> Result<PlanRead, send
     })
 }
 
-/// The v2 username `key` names: as the directory spells it, or `key` itself when the directory
-/// has not seen it. A v3-only account has none.
+/// The v2 username `key` names (see `customer_keys::v2_username`).
 pub async fn username_for(pool: &sqlx::SqlitePool, key: &str) -> Result<String, PlanError> {
-    let key = key.trim();
-    if key.is_empty() {
-        // Sent on, a blank name is SendGrid's "missing parameter", which reads as an outage.
-        return Err(PlanError::NotFound("No customer was named.".to_string()));
-    }
-    match crate::services::directory::find(pool, key).await {
-        Ok(Some((row, _))) => row.username.ok_or_else(v3_only),
-        Ok(None) => Ok(key.to_string()),
-        Err(error) => Err(outcome::unavailable(error)),
-    }
+    crate::services::customer_keys::v2_username(pool, key, v3_only).await
 }
 
 /// What became of the form submitted under `key` for `user`, if it was submitted before: the

@@ -5,6 +5,7 @@
 mod store;
 mod worker;
 
+use crate::domain::AuditAction;
 use serde_json::json;
 use sqlx::SqlitePool;
 
@@ -37,7 +38,7 @@ pub async fn schedule(
     let (row, inserted) = store::insert(&mut tx, &job).await?;
     if inserted {
         let mut event = NewEvent::event(
-            "schedule.create",
+            AuditAction::ScheduleCreate,
             Some(&job.created_by),
             Outcome::Success,
             json!({
@@ -82,7 +83,7 @@ pub async fn cancel(
     }
     store::cancel(&mut tx, id).await?;
     let mut event = NewEvent::event(
-        "schedule.cancel",
+        AuditAction::ScheduleCancel,
         Some(operator),
         Outcome::Success,
         json!({

@@ -1,6 +1,7 @@
 //! The `scheduled_jobs` table (migration 30): changes held until due, claimed one at a time
 //! by the worker.
 
+use crate::domain::AuditAction;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
@@ -26,6 +27,18 @@ pub struct JobRow {
 }
 
 impl JobRow {
+    /// The change the job makes; `None` only for a row the console did not write.
+    pub fn audit_action(&self) -> Option<AuditAction> {
+        AuditAction::parse(&self.action)
+    }
+
+    /// A plan change the console holds because SendGrid no longer schedules it.
+    pub fn is_plan_change(&self) -> bool {
+        self.audit_action()
+            .and_then(AuditAction::plan_change)
+            .is_some()
+    }
+
     pub fn payload_json(&self) -> Value {
         serde_json::from_str(&self.payload).unwrap_or(Value::Null)
     }
@@ -54,7 +67,7 @@ pub struct NewJob {
     /// RFC 3339, UTC.
     pub due_at: String,
     pub customer: String,
-    pub action: String,
+    pub action: AuditAction,
     /// The audit parameters the run will record.
     pub payload: Value,
     pub summary: String,
@@ -80,7 +93,7 @@ pub async fn insert(
     )
     .bind(&job.due_at)
     .bind(&job.customer)
-    .bind(&job.action)
+    .bind(job.action.as_str())
     .bind(job.payload.to_string())
     .bind(&job.summary)
     .bind(&job.idempotency_key)

@@ -90,9 +90,7 @@ impl Worker {
             let run = match self.standing_of(&job).await {
                 Some(why) => refused(&self.pool, &job, &why).await,
                 // Plan changes the console holds because SendGrid no longer schedules them.
-                None if job.action.starts_with("plan.") => {
-                    plan::run_job(&self.pool, &self.client, &job).await
-                }
+                None if job.is_plan_change() => plan::run_job(&self.pool, &self.client, &job).await,
                 None => offerings::run_job(&self.pool, &self.client, &job).await,
             };
             tracing::info!(job = job.id, action = %job.action, status = run.status.as_str(), "scheduled change ran");
@@ -127,14 +125,21 @@ impl Worker {
 
 /// A due job its operator may no longer run: nothing is sent, and the refusal is recorded.
 async fn refused(pool: &SqlitePool, job: &store::JobRow, why: &str) -> JobRun {
-    let mut event = NewEvent::event(
-        &job.action,
-        Some(&job.created_by),
-        Outcome::Refused,
-        serde_json::json!({"scheduled_job": job.id, "reason": why}),
-    );
-    event.customer = Some(job.customer.clone());
-    let attempt_id = audit::append(pool, event).await.ok();
+    // Jobs are written by the console with its own actions; one it cannot name is recorded
+    // nowhere but the job itself.
+    let attempt_id = match job.audit_action() {
+        Some(action) => {
+            let mut event = NewEvent::event(
+                action,
+                Some(&job.created_by),
+                Outcome::Refused,
+                serde_json::json!({"scheduled_job": job.id, "reason": why}),
+            );
+            event.customer = Some(job.customer.clone());
+            audit::append(pool, event).await.ok()
+        }
+        None => None,
+    };
     tracing::warn!(job = job.id, reason = why, "scheduled change not run");
     JobRun {
         status: JobStatus::Failed,

@@ -27,7 +27,7 @@ pub fn event(customer: &str, action: &str, outcome: Outcome) -> NewEvent {
     NewEvent {
         customer: Some(customer.to_string()),
         operator: Some("ann@example.com".to_string()),
-        ..NewEvent::event(action, None, outcome, serde_json::json!({ "n": 1 }))
+        ..NewEvent::event(known(action), None, outcome, serde_json::json!({ "n": 1 }))
     }
 }
 
@@ -39,7 +39,7 @@ pub fn attempt(customer: &str, action: &str, before: serde_json::Value) -> NewEv
         params: serde_json::json!({ "credits": 500 }),
         idempotency_key: Some(format!("key-{customer}-{action}")),
         before_state: Some(before),
-        ..NewEvent::new(Kind::Attempt, action)
+        ..NewEvent::new(Kind::Attempt, known(action))
     }
 }
 
@@ -94,4 +94,9 @@ pub async fn sim_usernames(base_url: &str) -> Vec<String> {
         .iter()
         .filter_map(|c| c["username"].as_str().map(str::to_string))
         .collect()
+}
+
+/// The action a test names, as the console writes it.
+pub fn known(action: &str) -> app::domain::AuditAction {
+    app::domain::AuditAction::parse(action).expect("an action the console writes")
 }

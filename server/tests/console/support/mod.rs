@@ -72,11 +72,11 @@ impl TestConsole {
         let email = OperatorEmail::parse(email).unwrap();
         operators::create(
             &self.pool,
+            &app::services::auth::Admin::local("test"),
             &email,
             "",
             role,
-            PASSWORD,
-            false,
+            operators::FirstPassword::Chosen(PASSWORD),
             by_test("operator.add"),
         )
         .await
@@ -149,7 +149,7 @@ impl TestConsole {
 pub fn by_test(action: &str) -> app::services::audit::NewEvent {
     use app::services::audit::{NewEvent, Outcome};
     NewEvent::event(
-        action,
+        app::domain::AuditAction::parse(action).expect("an action the console writes"),
         Some("test"),
         Outcome::Success,
         serde_json::json!({}),

@@ -86,7 +86,7 @@ pub fn LimitsTab() -> impl IntoView {
                         </p>
                     }.into_any(),
                     Ok(view) => view! { <LimitsBody view change /> }.into_any(),
-                    Err(ChangeError::NotFound(message)) => view! {
+                    Err(ChangeError::NotFound(message) | ChangeError::Unsupported(message)) => view! {
                         <p class="empty-inline">{message}</p>
                     }.into_any(),
                     Err(error) => view! {

@@ -8,7 +8,6 @@ use crate::api::offerings::{OfferingsView, RefreshCatalog};
 use crate::components::LocalTime;
 use crate::domain::change::group_thousands;
 use crate::domain::offerings::{OfferingKind, OfferingLine};
-use crate::pages::account::clean;
 
 fn count(value: Option<i64>) -> String {
     value
@@ -56,7 +55,7 @@ pub fn CatalogTable(view: OfferingsView, refresh: ServerAction<RefreshCatalog>) 
             .value()
             .get()
             .and_then(Result::err)
-            .map(|e| view! { <p class="notice notice-error" role="alert">{clean(&e)}</p> })
+            .map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })
     };
     let rows = view
         .catalog
