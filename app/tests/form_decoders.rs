@@ -518,3 +518,108 @@ proptest! {
         }
     }
 }
+
+/// Credits as an operator types them: 1 to the ceiling, maybe padded.
+fn valid_credits() -> impl Strategy<Value = String> {
+    (1..=Credits::MAX, "[ ]{0,2}", "[ ]{0,2}").prop_map(|(n, a, b)| format!("{a}{n}{b}"))
+}
+
+/// Days from today on, in order, as the date inputs post them.
+const FUTURE: &[&str] = &[
+    "2026-11-23",
+    "2026-12-01",
+    "2027-01-31",
+    "2028-02-29",
+    "2099-01-01",
+];
+
+/// A limits form within every rule of its task (API.md §3, plus the console's dates).
+fn valid_limit_form() -> impl Strategy<Value = LimitForm> {
+    let fixed = (
+        prop::sample::select(&["total", "increment", "decrement", "none"][..]),
+        valid_credits(),
+    )
+        .prop_map(|(task, credits)| LimitForm {
+            task: task.to_string(),
+            credits,
+            ..LimitForm::default()
+        });
+    let recurring = (
+        valid_credits(),
+        prop::sample::select(&["daily", "weekly", "monthly"][..]),
+        prop::option::of(0..FUTURE.len()),
+        prop::option::of(0..FUTURE.len()),
+        prop::option::of(valid_credits()),
+    )
+        .prop_map(|(credits, period, start, end, initial)| {
+            // The end is on or after the start (or today, without one).
+            let end = end.map(|e| e.max(start.unwrap_or(0)));
+            LimitForm {
+                task: "recurring".to_string(),
+                credits,
+                period: period.to_string(),
+                start_date: start.map(|s| FUTURE[s].to_string()).unwrap_or_default(),
+                end_date: end.map(|e| FUTURE[e].to_string()).unwrap_or_default(),
+                initial_credits: initial.unwrap_or_default(),
+            }
+        });
+    prop_oneof![fixed, recurring]
+}
+
+/// An offerings form naming one package and distinct add-ons with whole quantities.
+fn valid_offerings_form() -> impl Strategy<Value = OfferingsForm> {
+    (
+        prop::sample::select(&["Email API Free", "Email API Essentials"][..]),
+        prop::sample::subsequence(
+            &["Dedicated IP", "Extra Teammates", "Extra Subusers"][..],
+            0..=3,
+        ),
+        prop::collection::vec(
+            prop_oneof![
+                Just(String::new()),
+                (1..1000u32).prop_map(|q| q.to_string())
+            ],
+            3,
+        ),
+    )
+        .prop_map(|(package, addons, quantities)| OfferingsForm {
+            package: package.to_string(),
+            quantities: addons
+                .iter()
+                .zip(quantities)
+                .map(|(addon, q)| (addon.to_string(), q))
+                .collect(),
+            addons: addons.iter().map(|a| a.to_string()).collect(),
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The other side of the refusals above: whatever keeps the rules is accepted, as typed.
+    #[test]
+    fn valid_limit_forms_are_accepted(form in valid_limit_form()) {
+        let change = limits::check(&form, today());
+        prop_assert!(change.is_ok(), "{:?} refused: {:?}", form, change);
+        let change = change.unwrap();
+        prop_assert_eq!(Some(change.task()), LimitTask::parse(&form.task));
+        match change {
+            ValidLimitChange::Remove => {}
+            ValidLimitChange::Total(c) | ValidLimitChange::Increment(c) | ValidLimitChange::Decrement(c) => {
+                credits_match(c, &form.credits)
+            }
+            ValidLimitChange::Recurring(rule) => credits_match(rule.credits, &form.credits),
+        }
+    }
+
+    #[test]
+    fn valid_offerings_forms_are_accepted(form in valid_offerings_form()) {
+        let lines = form.lines();
+        prop_assert!(lines.is_ok(), "{:?} refused: {:?}", form, lines);
+        let set = OfferingSet::parse(&lines.unwrap());
+        prop_assert!(set.is_ok(), "{:?} refused: {:?}", form, set);
+        let set = set.unwrap();
+        prop_assert_eq!(set.package(), form.package.as_str());
+        prop_assert_eq!(set.addons().len(), form.addons.len());
+    }
+}

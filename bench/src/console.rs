@@ -107,7 +107,7 @@ fn client(base: &str, cookie: Option<&str>) -> Result<reqwest::Client, BenchErro
 
 /// A client for the simulator's API, with retries off so every call is one request.
 pub fn upstream(base: &str, key: &str) -> Result<sendgrid::Client, BenchError> {
-    let key = sendgrid::Secret::new(key.to_string());
+    let key = sendgrid::Secret::from(key.to_string());
     let mut config = sendgrid::Config::new(base.to_string(), key.clone(), key);
     config.retry = sendgrid::RetryConfig::disabled();
     sendgrid::Client::new(config).map_err(|e| BenchError::Setup(e.to_string()))

@@ -24,7 +24,7 @@ use std::sync::Arc;
 pub use config::{Config, Format, LimitsEndpoint, RetryConfig, EU_BASE_URL, GLOBAL_BASE_URL};
 pub use error::{Error, Result};
 pub use rate_limit::{Family, RateLimitSeen};
-pub use secret::Secret;
+pub use secret::{ExposeSecret, Secret};
 pub use v2::{
     CustomerProfile, IpPlacement, IpQuery, Limit, LimitChange, LimitHolder, LimitPeriod, Overview,
     Package, PendingChange, PendingKind, PendingQuery, PlanChange, PlanTask, ProfileQuery,

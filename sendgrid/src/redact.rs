@@ -4,6 +4,7 @@
 //! A misbehaving proxy may echo the request (form body with `api_key`, or the Authorization
 //! header), so both the configured secrets and anything shaped like a credential are masked.
 
+use crate::ExposeSecret;
 use crate::Secret;
 
 /// Longest excerpt kept, in characters.
@@ -21,7 +22,7 @@ impl Redactor {
         Self {
             secrets: secrets
                 .iter()
-                .map(|s| s.expose().to_owned())
+                .map(|s| s.expose_secret().to_owned())
                 // Masking a one- or two-letter "secret" would shred the text and protect nothing.
                 .filter(|s| s.len() >= 4)
                 .collect(),
@@ -127,7 +128,7 @@ mod tests {
 
     #[test]
     fn masks_configured_secrets_and_credential_shapes() {
-        let key = Secret::new("SG.abcdef");
+        let key = Secret::from("SG.abcdef");
         let r = Redactor::new(&[&key]);
         let body = b"echo: api_user=apikey&api_key=SG.abcdef&task=overview Authorization: Bearer xyz123 {\"password\":\"hunter2\"}";
         let out = r.excerpt(body);
@@ -140,7 +141,7 @@ mod tests {
 
     #[test]
     fn secrets_alone_are_masked_in_wording() {
-        let key = Secret::new("SG.abcdef");
+        let key = Secret::from("SG.abcdef");
         let r = Redactor::new(&[&key]);
         assert_eq!(
             r.mask_secrets("password must be 8 characters; api_key=SG.abcdef"),

@@ -4,6 +4,7 @@
 //! The transport retries only on what it can judge without reading the body: connection
 //! failures, 429 and 5xx. Interpreting bodies is the job of the v2/v3 modules.
 
+use crate::ExposeSecret;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -174,7 +175,7 @@ impl Transport {
         if call.bearer {
             // v3 answers 406 without it (API.md §7).
             request = request
-                .bearer_auth(self.bearer.expose())
+                .bearer_auth(self.bearer.expose_secret())
                 .header(ACCEPT, "application/json");
         }
         for (name, value) in &call.headers {

@@ -425,7 +425,7 @@ pub enum ConfigError {
 }
 
 fn parse_secret(value: &str) -> Result<Secret, String> {
-    Ok(Secret::new(value.to_string()))
+    Ok(Secret::from(value.to_string()))
 }
 
 fn pick_secret(
@@ -440,7 +440,7 @@ fn pick_secret(
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(Some(Secret::new(text.trim().to_string())))
+    Ok(Some(Secret::from(text.trim().to_string())))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! started in-process (`embedded`). Past this point nothing knows which one it is.
 
 use crate::config::{ConfigError, UpstreamArgs};
+use sendgrid::ExposeSecret;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpstreamError {
@@ -26,11 +27,11 @@ pub struct Upstream {
 pub async fn start(args: &UpstreamArgs) -> Result<Upstream, UpstreamError> {
     let ((v2_base, v3_base), v2_key, v3_key, embedded) = if args.is_embedded() {
         // A fresh random key per start: the embedded world accepts nothing else.
-        let key = sendgrid::Secret::new(format!("sim-{:032x}", rand::random::<u128>()));
+        let key = sendgrid::Secret::from(format!("sim-{:032x}", rand::random::<u128>()));
         let running = simulator::spawn(simulator::Config {
             customers: args.simulator_customers,
             seed: args.simulator_seed,
-            api_key: key.expose().to_string(),
+            api_key: key.expose_secret().to_string(),
             ..simulator::Config::default()
         })
         .await

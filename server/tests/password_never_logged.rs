@@ -2,6 +2,10 @@
 //! Its own test binary: it installs the process-wide tracing subscriber.
 
 #[path = "console/support/mod.rs"]
+#[allow(
+    dead_code,
+    reason = "this binary uses a few of the console tests' helpers; the console binary uses all"
+)]
 mod support;
 
 use std::io::Write;

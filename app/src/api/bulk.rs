@@ -2,10 +2,6 @@
 //! chosen customer, start it, and cancel, retry the failed or resume a job. Progress itself
 //! streams from `GET /bulk/:id/events`.
 
-// `start_bulk` takes the form's fields one by one so a plain HTML form can post it; the
-// code the server macro generates for it repeats them, out of reach of an item-level allow.
-#![allow(clippy::too_many_arguments)]
-
 use leptos::prelude::*;
 
 use crate::domain::bulk::{BulkError, BulkForm, BulkReview, JobSummary, JobView};
@@ -57,49 +53,12 @@ pub async fn review_bulk(form: BulkForm) -> Result<BulkReview, BulkError> {
 /// Starts the reviewed bulk change and goes to its progress page.
 #[server(endpoint = "start_bulk")]
 pub async fn start_bulk(
-    by: String,
-    q: Option<String>,
-    package: Option<String>,
-    account_state: Option<String>,
-    count: Option<String>,
-    pasted: Option<String>,
-    op: String,
-    name: Option<String>,
-    quantity: Option<String>,
-    credits: Option<String>,
-    state: Option<String>,
-    plan_package: Option<String>,
-    timing: Option<String>,
-    ip_group: Option<String>,
-    concurrency: Option<String>,
+    #[server(flatten)] form: BulkForm,
     confirm: Option<String>,
     idempotency_key: String,
 ) -> Result<i64, BulkError> {
-    use crate::domain::bulk::{OperationForm, SelectionForm};
-
     let me = super::require_manager()?;
     let app = super::app_state()?;
-    let form = BulkForm {
-        selection: SelectionForm {
-            by,
-            q: q.unwrap_or_default(),
-            package: package.unwrap_or_default(),
-            account_state: account_state.unwrap_or_default(),
-            count: count.unwrap_or_default(),
-            pasted: pasted.unwrap_or_default(),
-        },
-        operation: OperationForm {
-            op,
-            name: name.unwrap_or_default(),
-            quantity: quantity.unwrap_or_default(),
-            credits: credits.unwrap_or_default(),
-            state: state.unwrap_or_default(),
-            plan_package: plan_package.unwrap_or_default(),
-            timing: timing.unwrap_or_default(),
-            ip_group: ip_group.unwrap_or_default(),
-        },
-        concurrency: concurrency.unwrap_or_default(),
-    };
     let started = crate::services::bulk::start(
         &app.pool,
         &app.bulk,

@@ -1,15 +1,11 @@
 //! Credit limits of a customer and its subusers (API.md §3): read one (`ReadCustomers`),
 //! change one (`ChangeAccounts`: managers and admins), through the audit log.
 
-// One argument per form field, so a form posted without JavaScript maps onto the function;
-// the browser-side function the `server` macro writes does not carry a lint attribute.
-#![allow(clippy::too_many_arguments)]
-
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::change::ChangeDone;
-use crate::domain::limits::{CurrentLimit, LimitError, RememberedRule};
+use crate::domain::limits::{CurrentLimit, LimitError, LimitForm, RememberedRule};
 use crate::domain::IsoDate;
 
 /// Everything the Limits tab shows for one (sub)user, and a fresh key for its form.
@@ -96,16 +92,10 @@ pub async fn get_limits(
 pub async fn set_credit_limit(
     user: String,
     target: Option<String>,
-    task: String,
-    credits: Option<String>,
-    period: Option<String>,
-    start_date: Option<String>,
-    end_date: Option<String>,
-    initial_credits: Option<String>,
+    #[server(flatten)] form: LimitForm,
     idempotency_key: String,
 ) -> Result<ChangeDone, LimitError> {
     use super::change::with_status;
-    use crate::domain::limits::LimitForm;
     use crate::services::limits::{change, LimitRequest};
 
     let me = super::require_manager()?;
@@ -114,14 +104,7 @@ pub async fn set_credit_limit(
     let request = LimitRequest {
         target: target.unwrap_or_else(|| username.clone()),
         username,
-        form: LimitForm {
-            task,
-            credits: credits.unwrap_or_default(),
-            period: period.unwrap_or_default(),
-            start_date: start_date.unwrap_or_default(),
-            end_date: end_date.unwrap_or_default(),
-            initial_credits: initial_credits.unwrap_or_default(),
-        },
+        form,
         idempotency_key,
     };
     change(

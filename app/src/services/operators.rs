@@ -193,19 +193,10 @@ pub async fn set_role(
     if by_themself(by, email) && role != Role::Admin {
         return Err(OperatorError::SelfDemotion);
     }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let changed = sqlx::query("UPDATE operators SET role = ? WHERE email = ?")
+    let update = sqlx::query("UPDATE operators SET role = ? WHERE email = ?")
         .bind(role.as_str())
-        .bind(email)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if changed == 0 {
-        return Err(OperatorError::NotFound(email.to_string()));
-    }
-    append_in(&mut tx, audit).await?;
-    tx.commit().await?;
-    Ok(())
+        .bind(email);
+    update_one(pool, email, update, audit).await
 }
 
 /// Disables the operator; their sessions stop working on their next request because every
@@ -220,14 +211,23 @@ pub async fn disable(
     if by_themself(by, email) {
         return Err(OperatorError::SelfDisable);
     }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let changed =
+    let update =
         sqlx::query("UPDATE operators SET disabled_at = COALESCE(disabled_at, ?) WHERE email = ?")
             .bind(Utc::now().to_rfc3339())
-            .bind(email)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            .bind(email);
+    update_one(pool, email, update, audit).await
+}
+
+/// Runs `update` (of the operator `email`) and appends its record in one transaction; no row
+/// changed is `NotFound`, and then nothing is recorded.
+async fn update_one<'q>(
+    pool: &SqlitePool,
+    email: &str,
+    update: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    audit: NewEvent,
+) -> Result<(), OperatorError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let changed = update.execute(&mut *tx).await?.rows_affected();
     if changed == 0 {
         return Err(OperatorError::NotFound(email.to_string()));
     }

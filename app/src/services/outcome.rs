@@ -3,12 +3,12 @@
 //! page reloaded after a submission, or reached by the redirect of a form posted without
 //! JavaScript, shows the outcome instead of the same form again).
 
-use crate::domain::AuditAction;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
 use crate::domain::change::{ChangeDone, ChangeError};
-use crate::services::audit::{AuditError, MutationOutcome, Recorded};
+use crate::domain::AuditAction;
+use crate::services::audit::{AuditError, MutationOutcome, Outcome, Recorded};
 
 /// The attempt recorded under a key, and how it ended.
 pub struct Earlier {
@@ -55,9 +55,9 @@ pub async fn earlier(
         },
         Some((outcome, message, result_params)) => {
             let message = message.unwrap_or_default();
-            match outcome.as_deref() {
-                Some("success") => MutationOutcome::Success,
-                Some("failure") | Some("refused") => MutationOutcome::Failure {
+            match outcome.as_deref().and_then(Outcome::parse) {
+                Some(Outcome::Success) => MutationOutcome::Success,
+                Some(Outcome::Failure | Outcome::Refused) => MutationOutcome::Failure {
                     message,
                     field: serde_json::from_str::<Value>(&result_params)
                         .ok()

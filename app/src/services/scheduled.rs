@@ -2,7 +2,6 @@
 //! (`reseller.pending task=list`, API.md §2.6) and the offerings and state changes the console
 //! holds (SendGrid cannot schedule those, API.md §5.7, §5.9).
 
-use crate::domain::AuditAction;
 use sendgrid::{Client, PendingKind, PendingQuery};
 use sqlx::SqlitePool;
 
@@ -10,6 +9,7 @@ use super::offerings::{UPDATE_OFFERINGS, UPDATE_STATE};
 use super::plan::pending_info;
 use super::schedule;
 use crate::domain::scheduled::{Holder, WaitingChange, WaitingFilter, WaitingKind};
+use crate::domain::AuditAction;
 use crate::domain::IsoDate;
 
 /// The list, and what could not be read.

@@ -3,14 +3,14 @@
 //! hands someone full control of it, so every try is in the audit log with SendGrid's answer,
 //! and a sign-in link the log could not record is never handed out.
 
-use crate::domain::AuditAction;
-use crate::services::auth::Manager;
 use sendgrid::Client;
 use serde_json::json;
 use sqlx::SqlitePool;
 
 use crate::domain::audit::Outcome;
+use crate::domain::AuditAction;
 use crate::services::audit::{append, NewEvent};
+use crate::services::auth::Manager;
 use crate::services::customer_keys;
 
 /// The audit action of a sign-in.

@@ -23,6 +23,7 @@ pub use manage::{parse_profiles, CustomerProfile, ProfileQuery};
 pub use packages::{parse_packages, Package};
 pub use pending::{parse_pending, PendingChange, PendingKind, PendingQuery};
 
+use crate::ExposeSecret;
 use reqwest::Method;
 use serde_json::Value;
 
@@ -43,7 +44,7 @@ impl Client {
     ) -> Result<T> {
         let mut form: Params = Vec::with_capacity(params.len() + 2);
         form.push(("api_user", self.config.api_user.clone()));
-        form.push(("api_key", self.config.api_key.expose().to_owned()));
+        form.push(("api_key", self.config.api_key.expose_secret().to_owned()));
         form.extend(params);
         let mut segments: Vec<String> = stem.split('/').map(str::to_owned).collect();
         if let Some(last) = segments.last_mut() {

@@ -1,3 +1,4 @@
+use sendgrid::ExposeSecret;
 use std::ffi::OsString;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -72,7 +73,7 @@ fn secrets_never_appear_in_debug_output() {
 fn v2_password_falls_back_to_the_v3_key() {
     let cli = parse(&["--sendgrid-api-key", "SG.key"]);
     let password = cli.serve.upstream.v2_password().unwrap().unwrap();
-    assert_eq!(password.expose(), "SG.key");
+    assert_eq!(password.expose_secret(), "SG.key");
 }
 
 #[test]
@@ -82,7 +83,12 @@ fn secrets_can_come_from_files() {
     std::fs::write(&path, "SG.from-file\n").unwrap();
     let cli = parse(&["--sendgrid-api-key-file", path.to_str().unwrap()]);
     assert_eq!(
-        cli.serve.upstream.v3_key().unwrap().unwrap().expose(),
+        cli.serve
+            .upstream
+            .v3_key()
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
         "SG.from-file"
     );
 }
@@ -280,11 +286,16 @@ fn every_documented_variable_is_read_and_its_flag_beats_it() {
     assert_eq!(serve.upstream.api_user, "env-user");
     // A value wins over a file, so neither file is read.
     assert_eq!(
-        serve.upstream.v2_password().unwrap().unwrap().expose(),
+        serve
+            .upstream
+            .v2_password()
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
         "env-v2-password"
     );
     assert_eq!(
-        serve.upstream.v3_key().unwrap().unwrap().expose(),
+        serve.upstream.v3_key().unwrap().unwrap().expose_secret(),
         "SG.env-v3-key"
     );
     assert_eq!(
@@ -344,11 +355,16 @@ fn every_documented_variable_is_read_and_its_flag_beats_it() {
     assert_eq!(serve.upstream.base, "https://api.sendgrid.com");
     assert_eq!(serve.upstream.api_user, "flag-user");
     assert_eq!(
-        serve.upstream.v2_password().unwrap().unwrap().expose(),
+        serve
+            .upstream
+            .v2_password()
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
         "flag-v2-password"
     );
     assert_eq!(
-        serve.upstream.v3_key().unwrap().unwrap().expose(),
+        serve.upstream.v3_key().unwrap().unwrap().expose_secret(),
         "SG.flag-v3-key"
     );
     assert_eq!(serve.upstream.connect_timeout(), Duration::from_secs(8));
@@ -382,11 +398,21 @@ fn secrets_can_come_from_files_named_by_variables() {
     ]);
     let cli = Cli::try_parse_from(args_of(&[])).expect("variables parse");
     assert_eq!(
-        cli.serve.upstream.v3_key().unwrap().unwrap().expose(),
+        cli.serve
+            .upstream
+            .v3_key()
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
         "SG.key-from-file"
     );
     assert_eq!(
-        cli.serve.upstream.v2_password().unwrap().unwrap().expose(),
+        cli.serve
+            .upstream
+            .v2_password()
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
         "password-from-file"
     );
     assert!(!format!("{cli:?}").contains("from-file"));

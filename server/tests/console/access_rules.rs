@@ -246,17 +246,17 @@ const DIRECTORY_QUERY: Args = &[
 ];
 
 const BULK_FORM: Args = &[
-    ("form[selection][by]", "paste"),
-    ("form[selection][q]", ""),
-    ("form[selection][package]", ""),
-    ("form[selection][account_state]", ""),
-    ("form[selection][count]", ""),
-    ("form[selection][pasted]", "{user}"),
-    ("form[operation][op]", "no_such_op"),
-    ("form[operation][name]", ""),
-    ("form[operation][quantity]", ""),
-    ("form[operation][credits]", ""),
-    ("form[operation][state]", ""),
+    ("form[by]", "paste"),
+    ("form[q]", ""),
+    ("form[package]", ""),
+    ("form[account_state]", ""),
+    ("form[count]", ""),
+    ("form[pasted]", "{user}"),
+    ("form[op]", "no_such_op"),
+    ("form[name]", ""),
+    ("form[quantity]", ""),
+    ("form[credits]", ""),
+    ("form[state]", ""),
     ("form[concurrency]", ""),
 ];
 

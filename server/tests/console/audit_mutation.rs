@@ -165,7 +165,7 @@ async fn a_timed_out_change_is_outcome_unknown() {
         .await
         .unwrap();
     let user = sim_usernames(&sim.base_url()).await.remove(0);
-    let key = sendgrid::Secret::new(simulator::Config::default().api_key);
+    let key = sendgrid::Secret::from(simulator::Config::default().api_key);
     let mut config = sendgrid::Config::new(sim.base_url(), key.clone(), key);
     config.timeout = std::time::Duration::from_millis(300);
     let client = sendgrid::Client::new(config).unwrap();

@@ -198,6 +198,7 @@ async fn two_hundred_customers_through_injected_503s_repeat_no_task_and_a_retry_
     succeeded.sort();
     succeeded.dedup();
     assert_eq!(succeeded.len(), 200, "no customer changed twice");
+    t.stop().await;
 }
 
 #[tokio::test]
@@ -213,17 +214,17 @@ async fn review_sends_nothing_and_removals_need_the_count_typed() {
             &t.manager,
             "review_bulk",
             &[
-                ("form[selection][by]", "paste"),
-                ("form[selection][q]", ""),
-                ("form[selection][package]", ""),
-                ("form[selection][account_state]", ""),
-                ("form[selection][count]", ""),
-                ("form[selection][pasted]", &format!("{pasted}, nobody-here")),
-                ("form[operation][op]", "limit_none"),
-                ("form[operation][name]", ""),
-                ("form[operation][quantity]", ""),
-                ("form[operation][credits]", ""),
-                ("form[operation][state]", ""),
+                ("form[by]", "paste"),
+                ("form[q]", ""),
+                ("form[package]", ""),
+                ("form[account_state]", ""),
+                ("form[count]", ""),
+                ("form[pasted]", &format!("{pasted}, nobody-here")),
+                ("form[op]", "limit_none"),
+                ("form[name]", ""),
+                ("form[quantity]", ""),
+                ("form[credits]", ""),
+                ("form[state]", ""),
                 ("form[concurrency]", ""),
             ],
         )
@@ -263,6 +264,7 @@ async fn review_sends_nothing_and_removals_need_the_count_typed() {
         status, 400,
         "hostile names are refused before anything is read"
     );
+    t.stop().await;
 }
 
 #[tokio::test]
@@ -314,7 +316,7 @@ async fn a_stop_mid_job_leaves_an_exact_record_and_resume_does_no_one_twice() {
         args.directory_sync_minutes = 0;
         args.database_url = database_url.clone();
         args.upstream.base = base.clone();
-        args.upstream.api_key = Some(sendgrid::Secret::new(
+        args.upstream.api_key = Some(sendgrid::Secret::from(
             crate::customers_support::SIM_KEY.to_string(),
         ));
     })
@@ -398,6 +400,7 @@ async fn a_stop_mid_job_leaves_an_exact_record_and_resume_does_no_one_twice() {
             .unwrap_or(0);
         assert_eq!(now, before[n] + 5, "{user}: incremented exactly once");
     }
+    console.stop().await;
     drop(sim);
 }
 
@@ -502,4 +505,5 @@ async fn a_bulk_change_stops_once_its_operator_is_disabled() {
         page.contains("Stopped by the console: "),
         "the page says so"
     );
+    t.stop().await;
 }

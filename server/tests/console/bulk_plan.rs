@@ -18,20 +18,20 @@ fn review_args<'a>(
     ip_group: &'a str,
 ) -> Vec<(&'a str, &'a str)> {
     vec![
-        ("form[selection][by]", "paste"),
-        ("form[selection][q]", ""),
-        ("form[selection][package]", ""),
-        ("form[selection][account_state]", ""),
-        ("form[selection][count]", ""),
-        ("form[selection][pasted]", pasted),
-        ("form[operation][op]", op),
-        ("form[operation][name]", ""),
-        ("form[operation][quantity]", ""),
-        ("form[operation][credits]", ""),
-        ("form[operation][state]", ""),
-        ("form[operation][plan_package]", package),
-        ("form[operation][timing]", timing),
-        ("form[operation][ip_group]", ip_group),
+        ("form[by]", "paste"),
+        ("form[q]", ""),
+        ("form[package]", ""),
+        ("form[account_state]", ""),
+        ("form[count]", ""),
+        ("form[pasted]", pasted),
+        ("form[op]", op),
+        ("form[name]", ""),
+        ("form[quantity]", ""),
+        ("form[credits]", ""),
+        ("form[state]", ""),
+        ("form[plan_package]", package),
+        ("form[timing]", timing),
+        ("form[ip_group]", ip_group),
         ("form[concurrency]", ""),
     ]
 }
@@ -212,6 +212,7 @@ async fn a_bulk_downgrade_checks_each_customer_by_the_plan_rules_and_records_eac
     );
     assert!(t.plan_calls(&free).await.is_empty());
     assert!(t.plan_calls(&basic).await.is_empty());
+    t.stop().await;
 }
 
 #[tokio::test]
@@ -247,6 +248,7 @@ async fn a_bulk_upgrade_to_a_package_with_its_own_ip_is_left_to_each_customers_p
     let text = body.to_string();
     assert!(text.contains("A close takes no package"), "{text}");
     assert!(text.contains("Choose when"), "{text}");
+    t.stop().await;
 }
 
 #[tokio::test]
@@ -320,4 +322,5 @@ async fn a_bulk_change_for_the_cycle_end_is_held_by_the_console_where_sendgrid_n
             .any(|(_, action, _)| action == "schedule.create"),
         "{rows:?}"
     );
+    t.stop().await;
 }

@@ -74,6 +74,7 @@ async fn admins_see_where_each_family_goes_and_what_sendgrid_answers() {
         let (status, body) = t.call(who, "check_connection", &[]).await;
         assert_eq!(status, 403, "admins only: {body}");
     }
+    t.stop().await;
 }
 
 /// Runs the command off the test's runtime thread, which serves the simulator meanwhile.

@@ -128,6 +128,7 @@ async fn each_task_changes_the_subusers_limit_and_is_audited() {
     assert_eq!(actions, expected);
     assert_eq!(rows[0].2["user"], sub.as_str());
     assert_eq!(rows[0].2["credits"], "5000");
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -170,6 +171,7 @@ async fn the_customers_own_limit_and_a_recurring_reset_after_the_clock_moves() {
     assert_eq!(view["target"], user.as_str());
     assert_eq!(view["limit"]["remaining"], 500);
     assert_eq!(view["limit"]["last_reset"], tomorrow.as_str());
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -240,6 +242,7 @@ async fn invalid_forms_are_refused_next_to_their_field_before_anything_is_sent()
     }
     assert_eq!(h.limit_changes(&sub).await, sent_before, "nothing was sent");
     assert_eq!(h.sim_limit(&user, &sub).await["credit_remain"], 100);
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -278,6 +281,7 @@ async fn sendgrid_refusals_land_on_their_field() {
         (last.0.as_str(), last.1.as_str()),
         ("result", "limits.increment")
     );
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -319,6 +323,7 @@ async fn a_repeated_form_changes_once_and_answers_the_first_result() {
     let other = LimitForm::new(&user, &sub, "decrement", "5", "k-twice");
     let (status, body) = t.call(&t.manager, "set_credit_limit", &other.args()).await;
     assert_eq!(status, 409, "{body}");
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -372,6 +377,7 @@ async fn typed_subusers_are_checked_first_and_remembered() {
     assert_eq!(status, 200, "{body}");
     let (_, view) = t.call(&t.support, "get_limits", &[("user", &user)]).await;
     assert_eq!(view["targets"], serde_json::json!([user, sub]));
+    h.stop().await;
 }
 
 /// No documented call names a subuser's customer (API.md §3), so the first change made to a
@@ -456,6 +462,7 @@ async fn a_subuser_is_changed_only_from_its_own_customers_page() {
         "{view}"
     );
     assert_eq!(view["targets"], serde_json::json!([other]));
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -524,6 +531,7 @@ async fn the_limits_tab_renders_without_javascript() {
         .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["Failed"]["field"], "Credits", "{body}");
+    h.stop().await;
 }
 
 /// Limits are v2 (API.md §3): a v3-only account cannot take one and says so the way the Plan

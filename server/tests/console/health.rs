@@ -27,7 +27,7 @@ async fn healthz_says_degraded_when_sendgrid_is_unreachable() {
     drop(closed);
     let console = TestConsole::start_with(|args| {
         args.upstream.base = url.clone();
-        args.upstream.api_key = Some(sendgrid::Secret::new("SG.test"));
+        args.upstream.api_key = Some(sendgrid::Secret::from("SG.test"));
     })
     .await;
     let body: serde_json::Value = reqwest::get(format!("{}/healthz", console.url()))

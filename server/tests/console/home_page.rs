@@ -151,4 +151,5 @@ async fn the_home_page_says_what_needs_each_role_and_what_is_fine() {
     assert_eq!(days.last().unwrap()["success"], 2, "{days:?}");
     let (status, _) = t.call(&t.support, "home_daily_changes", &[]).await;
     assert_eq!(status, 403);
+    t.stop().await;
 }

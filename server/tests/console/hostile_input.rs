@@ -522,4 +522,5 @@ async fn no_hostile_input_breaks_a_server_function_or_changes_anything() {
         matches!(verified, app::services::audit::Verification::Ok { .. }),
         "{verified:?}"
     );
+    h.stop().await;
 }

@@ -89,4 +89,5 @@ async fn a_key_is_bound_to_its_operator_and_change_and_must_be_one_the_console_g
     assert_eq!(again["replayed"], true);
     assert_eq!(again["attempt_id"], first["attempt_id"]);
     assert_eq!(h.limit_changes(&sub).await, 1, "changed once");
+    h.stop().await;
 }

@@ -346,4 +346,5 @@ async fn fifty_operators_for_a_minute_get_no_5xx_and_every_change_is_audited_onc
     let changed: i64 = attempts.iter().map(|(_, n)| n).sum();
     assert!(changed > 0, "changes were made under load");
     println!("{changed} changes attempted; {} requests", samples.len());
+    t.stop().await;
 }

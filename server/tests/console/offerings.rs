@@ -87,6 +87,7 @@ async fn the_catalog_is_cached_until_refreshed() {
     let (status, body) = t.call(&t.support, "refresh_catalog", &[]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(catalog_calls().await, 2);
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -190,6 +191,7 @@ async fn the_whole_set_is_sent_and_removing_an_add_on_keeps_the_rest() {
         .await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(invalid_fields(&body), ["Offerings"]);
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -226,6 +228,7 @@ async fn invalid_sets_are_refused_before_sendgrid_sees_them() {
         assert_eq!(invalid_fields(&body), [*field], "{set}: {body}");
     }
     assert_eq!(h.puts(&id, "offerings").await, 0, "no PUT reached SendGrid");
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -267,6 +270,7 @@ async fn the_review_step_renders_the_diff_with_removals_marked() {
         sent,
         "a review sends nothing"
     );
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -318,6 +322,7 @@ async fn state_changes_are_confirmed_and_audited() {
             ("result", ""),
         ]
     );
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -344,6 +349,7 @@ async fn v2_only_customers_get_an_explanation() {
         body["NotFound"].as_str().unwrap().contains("no v3 account"),
         "{body}"
     );
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -381,6 +387,7 @@ async fn a_sendgrid_outage_is_not_taken_for_a_missing_v3_account() {
     let (status, view) = t.call(&t.support, "get_offerings", &[("user", &id)]).await;
     assert_eq!(status, 200, "{view}");
     assert_eq!(view["account_id"], id.as_str());
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -437,6 +444,7 @@ async fn support_and_auditor_cannot_change_anything() {
             .await;
         assert_eq!(status, 200);
     }
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -481,6 +489,7 @@ async fn the_tab_renders_every_part_without_javascript() {
     // The form's key is spent once used: the page shows what it did.
     let html = page("?state=deactivated&key=k-held").await;
     assert!(html.contains("Scheduled for"), "the recorded outcome");
+    h.stop().await;
 }
 
 /// The PUT replaces the whole set (API.md §5.7): a change reviewed against what the account

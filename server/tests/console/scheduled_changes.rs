@@ -142,6 +142,7 @@ async fn an_offerings_change_for_the_end_of_the_cycle_runs_when_due() {
         ("manager@example.com", "k-later")
     );
     assert_eq!(rows[1].2["scheduled_for"], due_day.as_str());
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -182,6 +183,7 @@ async fn a_state_change_held_for_a_chosen_day_runs_by_itself() {
     let (_, view) = t.call(&t.support, "get_offerings", &[("user", &id)]).await;
     assert_eq!(view["jobs"][0]["status"], "Done", "{view}");
     assert!(view["jobs"][0]["attempt_id"].is_i64());
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -238,6 +240,7 @@ async fn cancelling_a_scheduled_change_stops_it() {
     .await
     .unwrap();
     assert_eq!(operator, "admin@example.com");
+    h.stop().await;
 }
 
 #[tokio::test]
@@ -299,6 +302,7 @@ async fn a_change_held_for_later_does_not_run_once_its_operator_is_disabled() {
         "filed under the job's customer"
     );
     assert!(refused.2.contains("has been disabled"), "{}", refused.2);
+    h.stop().await;
 }
 
 /// `/scheduled`'s list: SendGrid's scheduled plan changes and the console's held ones, across
@@ -408,6 +412,7 @@ async fn every_waiting_change_is_listed_across_customers() {
         let (status, body) = list("manager", kind, due_by.to_string()).await;
         assert_eq!(status, 400, "{kind} {due_by}: {body}");
     }
+    h.stop().await;
 }
 
 /// A held offerings change is made as the difference that was reviewed (API.md §5.7: the PUT
@@ -465,4 +470,5 @@ async fn a_held_offerings_change_keeps_what_the_account_gained_meanwhile() {
         attempt["sent"],
         format!("package:{PRO}:1,addon:{IP}:2,addon:{MC}:1")
     );
+    h.stop().await;
 }

@@ -128,7 +128,7 @@ impl Setup {
             args.directory_sync_minutes = 0;
             args.scheduled_jobs_poll_seconds = 3600;
             args.upstream.base = base;
-            args.upstream.api_key = Some(sendgrid::Secret::new(SIM_KEY.to_string()));
+            args.upstream.api_key = Some(sendgrid::Secret::from(SIM_KEY.to_string()));
             args.upstream.timeout_secs = 1;
         })
         .await;

@@ -19,10 +19,15 @@ pub use selection::{parse_pasted, Selection, SelectionForm, MAX_CUSTOMERS};
 
 use crate::domain::change::FieldError;
 
-/// The whole bulk form: who, what, how many at a time, and the typed confirmation.
+/// The whole bulk form: who, what, how many at a time. Its fields are the form's own names
+/// (`by`, `q`, `op`, `credits`...), so a plain HTML form posts it as it is; a field left out is
+/// empty, and the checks say what is missing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BulkForm {
+    #[serde(flatten)]
     pub selection: SelectionForm,
+    #[serde(flatten)]
     pub operation: OperationForm,
     pub concurrency: String,
 }

@@ -1,6 +1,5 @@
 //! The one operation a bulk change applies to every chosen customer, and the form it comes from.
 
-use crate::domain::AuditAction;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::change::{group_thousands, FieldError};
@@ -9,6 +8,7 @@ use crate::domain::offerings::{OfferingKind, OfferingLine, OfferingSet, Writable
 use crate::domain::plan::{
     PlanAction, PlanForm, PlanTiming, MAX_IP_GROUP_LEN, MAX_PLACEMENTS as MAX_IP_GROUPS,
 };
+use crate::domain::AuditAction;
 
 /// The largest credit amount a bulk limit change takes (the v2 API's credits are 32-bit).
 pub const MAX_CREDITS: u64 = 2_147_483_647;

@@ -11,6 +11,7 @@ pub const MAX_CUSTOMERS: usize = 1000;
 
 /// The selection part of the bulk form, as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SelectionForm {
     /// "filter" or "paste"; blank until the operator has chosen.
     pub by: String,

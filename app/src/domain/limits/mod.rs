@@ -210,6 +210,7 @@ impl LimitField {
 /// The limits form as typed: every value a string, as it arrives from a query string or a
 /// form post. [`check`] is the only way from here to a change SendGrid is asked to make.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LimitForm {
     pub task: String,
     pub credits: String,

@@ -4,7 +4,6 @@
 //! upstream again (zero2prod's idempotency, with Stripe's rule that a reused key with other
 //! parameters is an error).
 
-use crate::domain::AuditAction;
 use std::future::Future;
 use std::time::Instant;
 
@@ -15,6 +14,7 @@ use super::chain::{append, append_in};
 use super::redact::redact;
 use super::row::{NewEvent, StoredEvent};
 use crate::domain::audit::{Kind, Outcome};
+use crate::domain::AuditAction;
 use crate::domain::IdempotencyKey;
 
 /// One change an operator asked for.

@@ -3,7 +3,6 @@
 //! stopped mid-call, or the result could not be written) or a result saying "unknown" (the
 //! call timed out after it was sent).
 
-use crate::domain::AuditAction;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
@@ -12,6 +11,7 @@ use super::diff::{diff, flatten};
 use super::mutation::new_idempotency_key;
 use super::row::{NewEvent, StoredEvent};
 use crate::domain::audit::{Kind, ReconcileReport, UnresolvedAttempt};
+use crate::domain::AuditAction;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReconcileError {

@@ -2,13 +2,13 @@
 //! order. The HTTP handler (`POST /login`) only turns the form into a [`SignInAttempt`] and
 //! the answer into a redirect, so every rule about signing in is here.
 
-use crate::domain::AuditAction;
 use std::time::Duration;
 
 use serde_json::json;
 use tower_sessions::Session;
 
 use super::{one_time_password_expired, start_session};
+use crate::domain::AuditAction;
 use crate::services::audit::{self, NewEvent, Outcome};
 use crate::services::sign_in_email::SignInEmail;
 use crate::services::{operators, passwords, AppState};

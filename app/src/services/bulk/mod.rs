@@ -8,8 +8,6 @@ mod recover;
 mod runner;
 mod store;
 
-use crate::domain::AuditAction;
-use crate::services::auth::Manager;
 use futures::{stream, StreamExt};
 use serde_json::json;
 use sqlx::SqlitePool;
@@ -21,7 +19,9 @@ use crate::domain::bulk::{
 };
 use crate::domain::change::{ChangeError, FieldError};
 use crate::domain::directory::{CustomerRow, DirectoryQuery};
+use crate::domain::AuditAction;
 use crate::services::audit::{append_in, new_idempotency_key, NewEvent};
+use crate::services::auth::Manager;
 use crate::services::directory;
 
 pub use recover::recover;

@@ -8,7 +8,6 @@
 //! runner does repeat is a call SendGrid refused with 429 past the transport's wait (API.md
 //! §7: refused, so nothing was done), after the pause it shares with every worker of the job.
 
-use crate::domain::AuditAction;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -25,6 +24,7 @@ use super::store::{self, ItemRow, JobRow};
 use crate::domain::audit::Outcome;
 use crate::domain::bulk::{BulkOperation, ItemStatus, JobStatus};
 use crate::domain::plan::{PlanError, SchedulingMode};
+use crate::domain::AuditAction;
 use crate::domain::Permission;
 use crate::services::audit::snapshot::{offerings_state, read_state, ActionFamily};
 use crate::services::audit::{append, run_mutation, Mutation, MutationOutcome, NewEvent};

@@ -1,13 +1,13 @@
 //! An admin's corrections to the email matching: join a v2 customer with a v3 account, or
 //! keep a pair apart. Stored locally (nothing changes at SendGrid) and audited.
 
-use crate::domain::AuditAction;
-use crate::services::auth::Admin;
 use chrono::{SecondsFormat, Utc};
 use sqlx::SqlitePool;
 
 use super::{store, DirectoryError};
+use crate::domain::AuditAction;
 use crate::services::audit::{self, NewEvent, Outcome};
+use crate::services::auth::Admin;
 
 /// Joins `username` and `account_id`, replacing any link either had.
 #[tracing::instrument(skip(pool), fields(customer = %username))]
@@ -93,31 +93,41 @@ async fn known_username(
     tx: &mut sqlx::SqliteConnection,
     username: &str,
 ) -> Result<String, DirectoryError> {
-    sqlx::query_scalar("SELECT username FROM directory_v2 WHERE username = ? COLLATE NOCASE")
-        .bind(username.trim())
-        .fetch_optional(tx)
-        .await?
-        .ok_or_else(|| {
-            DirectoryError::NotFound(format!(
-                "No v2 customer {:?} in the directory.",
-                username.trim()
-            ))
-        })
+    known(
+        tx,
+        "SELECT username FROM directory_v2 WHERE username = ? COLLATE NOCASE",
+        username,
+        "v2 customer",
+    )
+    .await
 }
 
 async fn known_account(
     tx: &mut sqlx::SqliteConnection,
     account_id: &str,
 ) -> Result<String, DirectoryError> {
-    sqlx::query_scalar("SELECT account_id FROM directory_v3 WHERE account_id = ?")
-        .bind(account_id.trim())
+    known(
+        tx,
+        "SELECT account_id FROM directory_v3 WHERE account_id = ?",
+        account_id,
+        "v3 account",
+    )
+    .await
+}
+
+/// The name as the directory spells it, found by `query`; `what` names it in the refusal.
+async fn known(
+    tx: &mut sqlx::SqliteConnection,
+    query: &'static str,
+    name: &str,
+    what: &str,
+) -> Result<String, DirectoryError> {
+    sqlx::query_scalar(query)
+        .bind(name.trim())
         .fetch_optional(tx)
         .await?
         .ok_or_else(|| {
-            DirectoryError::NotFound(format!(
-                "No v3 account {:?} in the directory.",
-                account_id.trim()
-            ))
+            DirectoryError::NotFound(format!("No {what} {:?} in the directory.", name.trim()))
         })
 }
 

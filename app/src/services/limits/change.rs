@@ -1,7 +1,6 @@
 //! One limit change through the audit log: read the limit, check the form against it, send
 //! the task (attempt, call, result), then keep the console's own record in step.
 
-use crate::services::auth::Manager;
 use chrono::NaiveDate;
 use sendgrid::{Client, LimitChange, LimitHolder, LimitPeriod as WirePeriod, RecurringLimit};
 use serde_json::{json, Map, Value};
@@ -16,6 +15,7 @@ use crate::domain::limits::{
 use crate::domain::{IdempotencyKey, IsoDate};
 use crate::services::audit::snapshot::{limit_state, read_state, ActionFamily};
 use crate::services::audit::{run_mutation, Mutation};
+use crate::services::auth::Manager;
 use crate::services::clock::today;
 use crate::services::outcome::{earlier, from_recorded, replay_of, unavailable};
 

@@ -1,8 +1,6 @@
 //! Changing an account's offerings, now or at the end of the billing cycle, and cancelling a
 //! change held for later.
 
-use crate::domain::AuditAction;
-use crate::services::auth::Manager;
 use sendgrid::Client;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
@@ -15,9 +13,11 @@ use crate::domain::offerings::{
     OfferingField, OfferingSet, OfferingsError,
 };
 use crate::domain::schedule::{due_date, ChangeTiming};
+use crate::domain::AuditAction;
 use crate::domain::{IdempotencyKey, IsoDate};
 use crate::services::audit::snapshot::offerings_state;
 use crate::services::audit::Mutation;
+use crate::services::auth::Manager;
 use crate::services::clock::{iso, start_of, today};
 use crate::services::customer_keys::{self, CustomerKeys};
 use crate::services::outcome::{self, from_recorded, replay_of, unavailable};
@@ -54,6 +54,37 @@ pub(super) fn account_of(keys: &CustomerKeys) -> Result<String, OfferingsError> 
             "{} has no v3 account, so it has no offerings or account state to change.",
             keys.key
         ))
+    })
+}
+
+/// What a v3 change form is about: when it runs and on which account; or, when the form was
+/// submitted before and its change is held for later, that job's answer.
+pub(super) enum FormTarget {
+    Account(ChangeTiming, CustomerKeys, String),
+    Replayed(ChangeDone),
+}
+
+pub(super) async fn form_target(
+    pool: &SqlitePool,
+    client: &Client,
+    customer: &str,
+    timing: &str,
+    action: AuditAction,
+    key: &IdempotencyKey,
+) -> Result<FormTarget, OfferingsError> {
+    let timing = ChangeTiming::parse(timing).ok_or_else(|| {
+        invalid(
+            OfferingField::Timing,
+            "Choose now or the end of the billing cycle.",
+        )
+    })?;
+    let keys = customer_keys::resolve(pool, client, customer)
+        .await
+        .map_err(customer_keys::unavailable)?;
+    let account_id = account_of(&keys)?;
+    Ok(match job_replay(pool, &keys, action, key.as_str()).await? {
+        Some(done) => FormTarget::Replayed(done),
+        None => FormTarget::Account(timing, keys, account_id),
     })
 }
 
@@ -142,19 +173,19 @@ pub async fn update(
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let sent = decode_lines(&request.offerings).map_err(ChangeError::Invalid)?;
     let set = OfferingSet::parse(&sent).map_err(ChangeError::Invalid)?;
-    let timing = ChangeTiming::parse(&request.timing).ok_or_else(|| {
-        invalid(
-            OfferingField::Timing,
-            "Choose now or the end of the billing cycle.",
-        )
-    })?;
-    let keys = customer_keys::resolve(pool, client, &request.key)
-        .await
-        .map_err(customer_keys::unavailable)?;
-    let account_id = account_of(&keys)?;
-    if let Some(done) = job_replay(pool, &keys, UPDATE_OFFERINGS, key.as_str()).await? {
-        return Ok(done);
-    }
+    let (timing, keys, account_id) = match form_target(
+        pool,
+        client,
+        &request.key,
+        &request.timing,
+        UPDATE_OFFERINGS,
+        &key,
+    )
+    .await?
+    {
+        FormTarget::Replayed(done) => return Ok(done),
+        FormTarget::Account(timing, keys, account_id) => (timing, keys, account_id),
+    };
     let catalog = catalog::cached(pool, client)
         .await
         .map_err(|error| ChangeError::Unavailable(format!("{error}; nothing was sent.")))?;

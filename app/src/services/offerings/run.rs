@@ -1,7 +1,6 @@
 //! Sending an offerings or state change through the audit log, now or when a scheduled job
 //! comes due. Both paths record the same action and parameters.
 
-use crate::domain::AuditAction;
 use sendgrid::{Client, Offering, OfferingKind as WireKind};
 use serde_json::Value;
 use sqlx::SqlitePool;
@@ -10,6 +9,7 @@ use crate::domain::offerings::{
     apply_delta, decode_lines, OfferingKind, OfferingLine, OfferingSet, WritableState,
 };
 use crate::domain::schedule::JobStatus;
+use crate::domain::AuditAction;
 use crate::domain::IdempotencyKey;
 use crate::services::audit::snapshot::{offerings_state, read_state, ActionFamily};
 use crate::services::audit::{run_mutation, AuditError, Mutation, MutationOutcome, Recorded};

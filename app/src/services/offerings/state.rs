@@ -1,11 +1,10 @@
 //! Activating or deactivating an account (API.md §5.9), now or at the end of the billing cycle.
 
-use crate::services::auth::Manager;
 use sendgrid::Client;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
-use super::change::{account_of, due_for, hold, job_replay};
+use super::change::{due_for, form_target, hold, FormTarget};
 use super::run::{apply_state, UPDATE_STATE};
 use crate::domain::change::{ChangeDone, ChangeError, FieldError};
 use crate::domain::offerings::{OfferingField, OfferingsError, WritableState};
@@ -13,8 +12,8 @@ use crate::domain::schedule::ChangeTiming;
 use crate::domain::IdempotencyKey;
 use crate::services::audit::snapshot::account_state;
 use crate::services::audit::Mutation;
+use crate::services::auth::Manager;
 use crate::services::clock::start_of;
-use crate::services::customer_keys;
 use crate::services::outcome::{self, from_recorded, replay_of, unavailable};
 use crate::services::schedule::NewJob;
 
@@ -48,19 +47,19 @@ pub async fn change_state(
             "Only activated or deactivated can be set; SendGrid sets the others.",
         )
     })?;
-    let timing = ChangeTiming::parse(&request.timing).ok_or_else(|| {
-        invalid(
-            OfferingField::Timing,
-            "Choose now or the end of the billing cycle.",
-        )
-    })?;
-    let keys = customer_keys::resolve(pool, client, &request.key)
-        .await
-        .map_err(customer_keys::unavailable)?;
-    let account_id = account_of(&keys)?;
-    if let Some(done) = job_replay(pool, &keys, UPDATE_STATE, key.as_str()).await? {
-        return Ok(done);
-    }
+    let (timing, keys, account_id) = match form_target(
+        pool,
+        client,
+        &request.key,
+        &request.timing,
+        UPDATE_STATE,
+        &key,
+    )
+    .await?
+    {
+        FormTarget::Replayed(done) => return Ok(done),
+        FormTarget::Account(timing, keys, account_id) => (timing, keys, account_id),
+    };
     let params = json!({ "account_id": account_id, "state": target.as_str() });
     let summary = target.done(&keys.key);
     match timing {

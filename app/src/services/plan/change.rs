@@ -1,7 +1,5 @@
 //! Submitting a plan change or cancelling a scheduled one, through the audit log.
 
-use crate::domain::AuditAction;
-use crate::services::auth::Manager;
 use sendgrid::{Client, IpPlacement, PlanChange, Timing};
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
@@ -12,9 +10,11 @@ use crate::domain::plan::{
     check, check_confirmation, done_summary, Placement, PlanAction, PlanError, PlanField, PlanForm,
     PlanTiming, ScheduledBy, SchedulingMode, ValidPlanChange,
 };
+use crate::domain::AuditAction;
 use crate::domain::IdempotencyKey;
 use crate::services::audit::snapshot::{read_state, ActionFamily};
 use crate::services::audit::{run_mutation, Mutation, MutationOutcome, Recorded};
+use crate::services::auth::Manager;
 use crate::services::outcome;
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -3,7 +3,6 @@
 //! with the reviewed form, and made as the immediate task when due, through the audit log, as
 //! the operator who scheduled it.
 
-use crate::domain::AuditAction;
 use sendgrid::Client;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
@@ -16,6 +15,7 @@ use crate::domain::plan::{
     ValidPlanChange,
 };
 use crate::domain::schedule::{next_day, ScheduledJob};
+use crate::domain::AuditAction;
 use crate::domain::{IdempotencyKey, IsoDate};
 use crate::services::audit::snapshot::{read_state, ActionFamily};
 use crate::services::audit::{run_mutation, Mutation};

@@ -5,12 +5,12 @@
 mod store;
 mod worker;
 
-use crate::domain::AuditAction;
 use serde_json::json;
 use sqlx::SqlitePool;
 
 use crate::domain::audit::Outcome;
 use crate::domain::schedule::JobStatus;
+use crate::domain::AuditAction;
 use crate::services::audit::{append_in, NewEvent};
 
 pub use store::{by_key, for_customer, pending, timestamp, JobRow, NewJob};

@@ -1,12 +1,12 @@
 //! The `scheduled_jobs` table (migration 30): changes held until due, claimed one at a time
 //! by the worker.
 
-use crate::domain::AuditAction;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 use crate::domain::schedule::{JobStatus, ScheduledJob};
+use crate::domain::AuditAction;
 
 /// A job as stored.
 #[derive(Clone, Debug, FromRow)]

@@ -1,6 +1,5 @@
 //! Helpers for the audit log's tests: a fresh database, fast bulk appends, the real binary,
 //! and a SendGrid client for a simulator.
-#![allow(dead_code)]
 
 use std::process::{Command, Output};
 
@@ -64,7 +63,7 @@ pub fn console_cli(url: &str, args: &[&str]) -> Output {
 
 /// A client for a simulator started with its default key.
 pub fn sim_client(base_url: &str) -> sendgrid::Client {
-    let key = sendgrid::Secret::new(simulator::Config::default().api_key);
+    let key = sendgrid::Secret::from(simulator::Config::default().api_key);
     let mut config = sendgrid::Config::new(base_url.to_string(), key.clone(), key);
     config.retry = sendgrid::RetryConfig::disabled();
     sendgrid::Client::new(config).expect("client")

@@ -1,7 +1,6 @@
 //! Helpers for the directory and plan tests: a console on a simulator the test controls (its
 //! key is known, so accounts can be created), no background syncs, operators per role, the
 //! simulator's control plane, and server functions called over HTTP with JSON answers.
-#![allow(dead_code)]
 
 use std::time::{Duration, Instant};
 
@@ -23,6 +22,10 @@ pub struct Customers {
 }
 
 impl Customers {
+    pub async fn stop(self) {
+        self.console.stop().await;
+    }
+
     /// `customers` v2 customers (plus v3-only accounts); background syncs off, so each test
     /// decides when the directory is read.
     pub async fn start(customers: usize) -> Customers {
@@ -46,7 +49,7 @@ impl Customers {
         let console = TestConsole::start_with(|args| {
             args.directory_sync_minutes = 0;
             args.upstream.base = base;
-            args.upstream.api_key = Some(sendgrid::Secret::new(SIM_KEY.to_string()));
+            args.upstream.api_key = Some(sendgrid::Secret::from(SIM_KEY.to_string()));
             console(args);
         })
         .await;
@@ -75,7 +78,7 @@ impl Customers {
 
     /// A SendGrid client for the simulator, to set up upstream state directly.
     pub fn upstream(&self) -> sendgrid::Client {
-        let key = sendgrid::Secret::new(SIM_KEY.to_string());
+        let key = sendgrid::Secret::from(SIM_KEY.to_string());
         let mut config = sendgrid::Config::new(self.sim_url(), key.clone(), key);
         config.retry = sendgrid::RetryConfig::disabled();
         sendgrid::Client::new(config).expect("client")

@@ -1,15 +1,13 @@
 //! Helpers for the limits, offerings, state and scheduled-change tests: a console on a
 //! simulator the test controls (with an auditor too and a short scheduled-job poll), forms as
 //! the review steps post them, and the simulator's view of a limit or an account.
-#![allow(dead_code)]
 
 use std::time::{Duration, Instant};
 
 use app::domain::Role;
 use serde_json::{json, Value};
 
-use crate::customers_support::{Customers, SIM_KEY};
-use crate::support::TestConsole;
+use crate::customers_support::Customers;
 
 /// A console on its own simulator with admin, manager, support and auditor signed in, and
 /// the scheduled-change worker polling every `poll_seconds`.
@@ -19,44 +17,22 @@ pub struct Harness {
 }
 
 impl Harness {
+    pub async fn stop(self) {
+        self.t.stop().await;
+    }
+
     pub async fn start(customers: usize, poll_seconds: u64) -> Harness {
-        let sim = simulator::spawn(simulator::Config {
+        let t = Customers::start_with(
             customers,
-            api_key: SIM_KEY.to_string(),
-            ..simulator::Config::default()
-        })
-        .await
-        .expect("simulator starts");
-        let base = sim.base_url();
-        let console = TestConsole::start_with(|args| {
-            args.directory_sync_minutes = 0;
-            args.scheduled_jobs_poll_seconds = poll_seconds;
-            args.upstream.base = base;
-            args.upstream.api_key = Some(sendgrid::Secret::new(SIM_KEY.to_string()));
-        })
+            |_| {},
+            |args| args.scheduled_jobs_poll_seconds = poll_seconds,
+        )
         .await;
-        for (email, role) in [
-            ("admin@example.com", Role::Admin),
-            ("manager@example.com", Role::Manager),
-            ("support@example.com", Role::Support),
-            ("auditor@example.com", Role::Auditor),
-        ] {
-            console.add_operator(email, role).await;
-        }
-        let admin = console.signed_in("admin@example.com").await;
-        let manager = console.signed_in("manager@example.com").await;
-        let support = console.signed_in("support@example.com").await;
-        let auditor = console.signed_in("auditor@example.com").await;
-        Harness {
-            t: Customers {
-                console,
-                sim,
-                admin,
-                manager,
-                support,
-            },
-            auditor,
-        }
+        t.console
+            .add_operator("auditor@example.com", Role::Auditor)
+            .await;
+        let auditor = t.console.signed_in("auditor@example.com").await;
+        Harness { t, auditor }
     }
 
     /// A v2 customer with at least one subuser: `(customer, first subuser)`.

@@ -1,6 +1,5 @@
 //! `TestConsole`: the real router on a random port, a fresh SQLite file, and the embedded
 //! simulator on its own random port; plus signed-in HTTP clients per role.
-#![allow(dead_code)]
 
 use app::domain::{OperatorEmail, Role};
 use app::services::{db, operators};
@@ -12,8 +11,10 @@ use sqlx::SqlitePool;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// Must end with [`TestConsole::stop`] (or `stop_keeping_files`): a test that leaves the
+/// console's background work running fails (see `Drop`), as crates.io's `TestApp` does.
 pub struct TestConsole {
-    running: Running,
+    running: Option<Running>,
     pub pool: SqlitePool,
     pub dir: tempfile::TempDir,
 }
@@ -39,31 +40,46 @@ impl TestConsole {
         let database_url = args.database_url.clone();
         let running = startup::spawn(args).await.expect("console starts");
         let pool = db::open(&database_url).await.expect("test pool");
-        Self { running, pool, dir }
+        Self {
+            running: Some(running),
+            pool,
+            dir,
+        }
+    }
+
+    fn running(&self) -> &Running {
+        self.running
+            .as_ref()
+            .expect("the console runs until stopped")
     }
 
     pub fn url(&self) -> String {
-        self.running.url()
+        self.running().url()
     }
 
     /// The embedded simulator's base URL, for its `/_sim` control plane.
     pub fn simulator_url(&self) -> String {
-        self.running
+        self.running()
             .simulator
             .as_ref()
             .expect("embedded simulator")
             .base_url()
     }
 
-    pub async fn stop(self) {
-        self.running.stop().await.expect("clean shutdown");
+    /// Stops the console and waits for its background work to drain.
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("clean shutdown");
+        }
     }
 
     /// Stops the console and keeps its folder (the SQLite file), for a restart on the same data.
-    pub async fn stop_keeping_files(self) -> std::path::PathBuf {
-        let Self { running, pool, dir } = self;
-        pool.close().await;
-        running.stop().await.expect("clean shutdown");
+    pub async fn stop_keeping_files(mut self) -> std::path::PathBuf {
+        self.pool.close().await;
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("clean shutdown");
+        }
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("temp dir"));
         dir.keep()
     }
 
@@ -154,4 +170,14 @@ pub fn by_test(action: &str) -> app::services::audit::NewEvent {
         Outcome::Success,
         serde_json::json!({}),
     )
+}
+
+impl Drop for TestConsole {
+    /// A console dropped without `stop` leaves its workers (schedule, sync, bulk, checkpoints)
+    /// running into the next test; fail the test that did it. Not while a test already fails.
+    fn drop(&mut self) {
+        if self.running.is_some() && !std::thread::panicking() {
+            panic!("a test ended without stopping its console: call stop() at its end");
+        }
+    }
 }

@@ -1,7 +1,6 @@
 //! The real `reseller-console` binary as a child process, for tests that kill it (SIGKILL) and
 //! start it again on the same database: operators added with the CLI, sign-in, server
 //! functions over HTTP.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;

@@ -1,5 +1,4 @@
 //! A seeded simulator per test, a client aimed at it, and reads of its `/_sim/` state.
-#![allow(dead_code)]
 
 use std::time::Duration;
 
@@ -41,7 +40,7 @@ pub async fn start_with(rate_limit_per_minute: Option<u32>) -> Sim {
 
 /// A client configuration for this simulator with fast retries, adjusted by `tweak`.
 pub fn config(running: &Running, tweak: impl FnOnce(&mut Config)) -> Config {
-    let mut config = Config::new(running.base_url(), Secret::new(KEY), Secret::new(KEY));
+    let mut config = Config::new(running.base_url(), Secret::from(KEY), Secret::from(KEY));
     config.retry = RetryConfig {
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),

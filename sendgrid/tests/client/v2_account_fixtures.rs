@@ -1,10 +1,8 @@
 //! `reseller.account` answers as SendGrid shapes them (API.md §1.3, §2), JSON and XML, served
 //! over HTTP: each must become the expected value or error variant.
 
-mod common;
-
+use crate::common::{client, forms, values, xml_client, V2_KEY};
 use chrono::NaiveDate;
-use common::{client, forms, values, xml_client, V2_KEY};
 use sendgrid::{Error, IpPlacement, PlanChange, PlanTask, Timing};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,10 +1,8 @@
 //! The legacy list and limit answers (API.md §3, §4), JSON and XML, served over HTTP: each
 //! shape must become the expected value, and requests must carry the documented parameters.
 
-mod common;
-
+use crate::common::{client, forms, values, xml_client};
 use chrono::NaiveDate;
-use common::{client, forms, values, xml_client};
 use sendgrid::{
     IpQuery, LimitChange, LimitHolder, LimitPeriod, LimitsEndpoint, PendingKind, PendingQuery,
     ProfileQuery, RecurringLimit,
@@ -123,7 +121,7 @@ async fn limits_can_use_the_v1_url() {
         r#"{"message":"success"}"#,
     )
     .await;
-    let mut config = common::config(&server.uri());
+    let mut config = crate::common::config(&server.uri());
     config.limits_endpoint = LimitsEndpoint::V1DistributorManageSubuser;
     let client = sendgrid::Client::new(config).unwrap();
     client

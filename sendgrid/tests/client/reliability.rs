@@ -1,12 +1,10 @@
 //! Retries, timeouts and connection failures (DESIGN.md "Reliability"), counted at the server.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::{client, config, request_count, V2_KEY, V3_KEY};
 use chrono::{DateTime, Utc};
-use common::{client, config, request_count, V2_KEY, V3_KEY};
 use sendgrid::{
     Client, Error, IpPlacement, LimitChange, LimitHolder, NewAccount, Offering, PlanChange, Timing,
 };

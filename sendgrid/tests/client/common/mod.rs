@@ -1,5 +1,4 @@
 //! Shared test helpers: a client aimed at a local server, with fast retries.
-#![allow(dead_code)]
 
 use std::time::Duration;
 
@@ -11,7 +10,7 @@ pub const V3_KEY: &str = "SG.v3-secret-key";
 
 /// A config for `base_url` whose retries wait milliseconds, not seconds.
 pub fn config(base_url: &str) -> Config {
-    let mut config = Config::new(base_url, Secret::new(V2_KEY), Secret::new(V3_KEY));
+    let mut config = Config::new(base_url, Secret::from(V2_KEY), Secret::from(V3_KEY));
     config.retry = RetryConfig {
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),

@@ -1,9 +1,7 @@
 //! v3 Account Provisioning shapes (API.md §5) served over HTTP: requests as the spec says,
 //! answers and error bodies into the expected values and variants.
 
-mod common;
-
-use common::{client, request_count, V3_KEY};
+use crate::common::{client, request_count, V3_KEY};
 use sendgrid::{
     AccountProfile, AccountState, Error, NewAccount, Offering, OfferingKind, WritableState,
 };

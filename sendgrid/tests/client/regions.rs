@@ -1,8 +1,6 @@
 //! Each API family at its own base URL (API.md §7 "Regions": the EU host serves v3 only, the
 //! legacy APIs are documented only on the global host).
 
-mod common;
-
 use sendgrid::{Client, Config, Secret, EU_BASE_URL, GLOBAL_BASE_URL};
 use wiremock::MockServer;
 
@@ -19,7 +17,7 @@ async fn paths(server: &MockServer) -> Vec<String> {
 #[tokio::test]
 async fn each_family_goes_to_its_own_base_url() {
     let (legacy, v3) = (MockServer::start().await, MockServer::start().await);
-    let mut config = common::config(&legacy.uri());
+    let mut config = crate::common::config(&legacy.uri());
     config.v3_base_url = v3.uri();
     let client = Client::new(config).expect("valid config");
 
@@ -35,14 +33,14 @@ async fn each_family_goes_to_its_own_base_url() {
 
 #[test]
 fn the_eu_preset_moves_only_v3() {
-    let eu = Config::eu(Secret::new("SG.key"));
+    let eu = Config::eu(Secret::from("SG.key"));
     assert_eq!(eu.v2_base_url, GLOBAL_BASE_URL);
     assert_eq!(eu.v3_base_url, EU_BASE_URL);
 }
 
 #[test]
 fn an_unusable_base_url_is_named() {
-    let mut config = common::config("http://127.0.0.1:1");
+    let mut config = crate::common::config("http://127.0.0.1:1");
     config.v3_base_url = "not a url".into();
     let error = Client::new(config).expect_err("refused");
     assert!(

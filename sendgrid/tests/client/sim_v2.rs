@@ -1,15 +1,13 @@
 //! The legacy calls against the simulator: every operation, and each documented refusal.
 
-mod sim;
-
 use std::time::Duration;
 
+use crate::sim::{package, start, username};
 use chrono::{Days, Utc};
 use sendgrid::{
     Error, IpPlacement, IpQuery, LimitChange, LimitHolder, LimitPeriod, LimitsEndpoint,
     PendingKind, PendingQuery, PlanChange, ProfileQuery, RecurringLimit, Secret, Timing,
 };
-use sim::{package, start, username};
 
 fn upgrade(user: &str, package: &str, placement: IpPlacement) -> PlanChange {
     PlanChange::Upgrade {
@@ -417,7 +415,7 @@ async fn documented_limit_refusals() {
 #[tokio::test]
 async fn wrong_credentials_are_unauthorized() {
     let sim = start().await;
-    let wrong = sim.client_with(|c| c.api_key = Secret::new("not-the-key"));
+    let wrong = sim.client_with(|c| c.api_key = Secret::from("not-the-key"));
     let error = wrong.list_packages().await.unwrap_err();
     assert!(matches!(error, Error::Unauthorized { .. }), "{error:?}");
     assert!(!error.to_string().contains("not-the-key"));

@@ -1,12 +1,10 @@
 //! The Account Provisioning calls against the simulator: the account lifecycle, paging, and
 //! each documented refusal.
 
-mod sim;
-
+use crate::sim::{start, start_with};
 use sendgrid::{
     AccountProfile, AccountState, Error, NewAccount, Offering, OfferingKind, Secret, WritableState,
 };
-use sim::{start, start_with};
 
 fn field_of(error: &Error) -> Option<&str> {
     match error {
@@ -195,7 +193,7 @@ async fn documented_profile_refusals() {
 #[tokio::test]
 async fn wrong_bearer_key_is_unauthorized() {
     let sim = start().await;
-    let wrong = sim.client_with(|c| c.bearer_key = Secret::new("nope-nope"));
+    let wrong = sim.client_with(|c| c.bearer_key = Secret::from("nope-nope"));
     let error = wrong.list_offerings().await.unwrap_err();
     assert!(matches!(error, Error::Unauthorized { .. }), "{error:?}");
 }
