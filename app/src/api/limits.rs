@@ -71,7 +71,7 @@ pub async fn get_limits(
         None => None,
     };
     Ok(LimitsView {
-        username,
+        username: username.into_string(),
         targets: read.targets,
         target: read.target,
         target_error: read.target_error,
@@ -102,7 +102,7 @@ pub async fn set_credit_limit(
     let state = super::app_state()?;
     let username = username_of(&state, &user).await.map_err(with_status)?;
     let request = LimitRequest {
-        target: target.unwrap_or_else(|| username.clone()),
+        target: target.unwrap_or_else(|| username.to_string()),
         username,
         form,
         idempotency_key,
@@ -120,7 +120,10 @@ pub async fn set_credit_limit(
 
 /// The v2 username of the customer page `key` (see `customer_keys::v2_username`).
 #[cfg(feature = "ssr")]
-async fn username_of(state: &crate::services::AppState, key: &str) -> Result<String, LimitError> {
+async fn username_of(
+    state: &crate::services::AppState,
+    key: &str,
+) -> Result<crate::domain::Username, LimitError> {
     use crate::domain::change::ChangeError;
 
     crate::services::customer_keys::v2_username(&state.pool, key, || {

@@ -69,9 +69,9 @@ pub async fn get_offerings(
         .map(|c| (c.items, c.fetched_at))
         .unwrap_or_default();
     Ok(OfferingsView {
-        key: read.keys.key,
-        username: read.keys.username,
-        account_id: read.keys.account_id,
+        key: read.keys.key.into_string(),
+        username: read.keys.username.map(String::from),
+        account_id: read.keys.account_id.map(String::from),
         current: read.current,
         state: read.state,
         catalog,

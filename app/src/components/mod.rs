@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI. Components never import services.
 
 mod adopt;
+mod confirm_actions;
 mod confirm_first;
 mod customer_history;
 mod daily_chart;
@@ -16,6 +17,7 @@ mod theme_toggle;
 mod unresolved;
 
 pub use adopt::adopt_controls;
+pub use confirm_actions::ConfirmActions;
 pub use confirm_first::ConfirmFirst;
 pub use customer_history::CustomerHistory;
 pub use daily_chart::DailyChart;

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod change;
 pub mod connection;
 pub mod customer;
+pub mod customer_key;
 pub mod date;
 pub mod directory;
 pub mod home;
@@ -25,6 +26,7 @@ pub mod theme;
 
 pub use audit_action::{ActionFamily, AuditAction};
 pub use customer::{state_tone, CustomerSummary};
+pub use customer_key::{AccountId, CustomerKey, Username};
 pub use date::IsoDate;
 pub use idempotency::{IdempotencyKey, KeyError};
 pub use money::Cents;

@@ -6,13 +6,14 @@ use sqlx::SqlitePool;
 
 use super::{directory, outcome};
 use crate::domain::change::ChangeError;
+use crate::domain::{AccountId, CustomerKey, Username};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CustomerKeys {
     /// What the page's URL and the audit log name the customer by.
-    pub key: String,
-    pub username: Option<String>,
-    pub account_id: Option<String>,
+    pub key: CustomerKey,
+    pub username: Option<Username>,
+    pub account_id: Option<AccountId>,
 }
 
 /// Why a customer's upstream names could not be worked out.
@@ -45,9 +46,9 @@ pub async fn resolve(
         Err(error) => return Err(ResolveError::Upstream(error)),
     };
     Ok(CustomerKeys {
-        key: key.to_string(),
-        username: (!is_account).then(|| key.to_string()),
-        account_id: is_account.then(|| key.to_string()),
+        key: CustomerKey::new(key),
+        username: (!is_account).then(|| Username::new(key)),
+        account_id: is_account.then(|| AccountId::new(key)),
     })
 }
 
@@ -59,7 +60,7 @@ pub async fn v2_username<F>(
     pool: &SqlitePool,
     key: &str,
     v3_only: impl FnOnce() -> ChangeError<F>,
-) -> Result<String, ChangeError<F>> {
+) -> Result<Username, ChangeError<F>> {
     let key = key.trim();
     if key.is_empty() {
         // Sent on, a blank name is SendGrid's "missing parameter", which reads as an outage.
@@ -69,7 +70,7 @@ pub async fn v2_username<F>(
         .await
         .map_err(outcome::unavailable)?
     {
-        None => Ok(key.to_string()),
+        None => Ok(Username::new(key)),
         Some(keys) => keys.username.ok_or_else(v3_only),
     }
 }
@@ -93,8 +94,8 @@ pub async fn from_directory(
     Ok(directory::find(pool, key.trim())
         .await?
         .map(|(row, _)| CustomerKeys {
-            key: row.key,
-            username: row.username,
-            account_id: row.account_id,
+            key: CustomerKey::new(row.key),
+            username: row.username.map(Username::new),
+            account_id: row.account_id.map(AccountId::new),
         }))
 }

@@ -67,7 +67,7 @@ pub async fn open(
     let account_id = keys
         .account_id
         .clone()
-        .ok_or_else(|| SsoError::NoAccount(keys.key.clone()))?;
+        .ok_or_else(|| SsoError::NoAccount(keys.key.to_string()))?;
     let answer = client.sso(&account_id).await;
     let outcome = if answer.is_ok() {
         Outcome::Success
@@ -82,7 +82,7 @@ pub async fn open(
         json!({ "account_id": account_id }),
     )
     .with_client_ip(client_ip);
-    event.customer = Some(keys.key.clone());
+    event.customer = Some(keys.key.to_string());
     if let Err(error) = &answer {
         event.upstream_status = error.status().map(i64::from);
         event.upstream_message = Some(error.to_string());

@@ -12,6 +12,7 @@ use crate::domain::limits::{
     check, done_summary, LimitError, LimitField, LimitForm, LimitPeriod, LimitTask,
     ValidLimitChange,
 };
+use crate::domain::Username;
 use crate::domain::{IdempotencyKey, IsoDate};
 use crate::services::audit::snapshot::{limit_state, read_state, ActionFamily};
 use crate::services::audit::{run_mutation, Mutation};
@@ -22,7 +23,7 @@ use crate::services::outcome::{earlier, from_recorded, replay_of, unavailable};
 /// A submitted limits form.
 pub struct LimitRequest {
     /// The customer, whose history the change is recorded under.
-    pub username: String,
+    pub username: Username,
     /// The customer itself or one of its subusers.
     pub target: String,
     pub form: LimitForm,

@@ -13,6 +13,7 @@ use crate::domain::offerings::{
     OfferingField, OfferingSet, OfferingsError,
 };
 use crate::domain::schedule::{due_date, ChangeTiming};
+use crate::domain::AccountId;
 use crate::domain::AuditAction;
 use crate::domain::{IdempotencyKey, IsoDate};
 use crate::services::audit::snapshot::offerings_state;
@@ -48,7 +49,7 @@ fn invalid(field: OfferingField, message: impl Into<String>) -> OfferingsError {
 }
 
 /// The customer's v3 account id; v2-only customers have no offerings (API.md §5).
-pub(super) fn account_of(keys: &CustomerKeys) -> Result<String, OfferingsError> {
+pub(super) fn account_of(keys: &CustomerKeys) -> Result<AccountId, OfferingsError> {
     keys.account_id.clone().ok_or_else(|| {
         ChangeError::NotFound(format!(
             "{} has no v3 account, so it has no offerings or account state to change.",
@@ -60,7 +61,7 @@ pub(super) fn account_of(keys: &CustomerKeys) -> Result<String, OfferingsError> 
 /// What a v3 change form is about: when it runs and on which account; or, when the form was
 /// submitted before and its change is held for later, that job's answer.
 pub(super) enum FormTarget {
-    Account(ChangeTiming, CustomerKeys, String),
+    Account(ChangeTiming, CustomerKeys, AccountId),
     Replayed(ChangeDone),
 }
 
@@ -97,7 +98,7 @@ pub(super) async fn job_replay(
 ) -> Result<Option<ChangeDone>, OfferingsError> {
     match schedule::by_key(pool, key).await.map_err(unavailable)? {
         None => Ok(None),
-        Some(job) if job.customer == keys.key && job.action == action.as_str() => {
+        Some(job) if keys.key == job.customer.as_str() && job.action == action.as_str() => {
             Ok(Some(scheduled(&job, true)))
         }
         Some(_) => Err(ChangeError::Conflict(
@@ -250,7 +251,7 @@ pub async fn update(
         ChangeTiming::Now => {
             let mutation = Mutation {
                 operator: operator.to_string(),
-                customer: keys.key.clone(),
+                customer: keys.key.to_string(),
                 action: UPDATE_OFFERINGS,
                 params,
                 idempotency_key: key,
@@ -269,7 +270,7 @@ pub async fn update(
             payload["reviewed"] = Value::String(encode_lines(&held));
             let job = NewJob {
                 due_at: start_of(due),
-                customer: keys.key.clone(),
+                customer: keys.key.to_string(),
                 action: UPDATE_OFFERINGS,
                 payload,
                 summary,

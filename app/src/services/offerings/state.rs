@@ -86,7 +86,7 @@ pub async fn change_state(
             }
             let mutation = Mutation {
                 operator: operator.to_string(),
-                customer: keys.key.clone(),
+                customer: keys.key.to_string(),
                 action: UPDATE_STATE,
                 params,
                 idempotency_key: key,
@@ -104,7 +104,7 @@ pub async fn change_state(
             payload["scheduled_for"] = Value::String(due.to_string());
             let job = NewJob {
                 due_at: start_of(due),
-                customer: keys.key.clone(),
+                customer: keys.key.to_string(),
                 action: UPDATE_STATE,
                 payload,
                 summary: format!("Set the state of {} to {}.", keys.key, target.as_str()),

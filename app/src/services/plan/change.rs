@@ -12,6 +12,7 @@ use crate::domain::plan::{
 };
 use crate::domain::AuditAction;
 use crate::domain::IdempotencyKey;
+use crate::domain::Username;
 use crate::services::audit::snapshot::{read_state, ActionFamily};
 use crate::services::audit::{run_mutation, Mutation, MutationOutcome, Recorded};
 use crate::services::auth::Manager;
@@ -20,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A submitted plan form.
 pub struct ChangeRequest {
-    pub user: String,
+    pub user: Username,
     pub form: PlanForm,
     /// The username as typed to confirm a downgrade or close.
     pub confirm: String,

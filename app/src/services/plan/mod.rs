@@ -104,7 +104,10 @@ pub async fn read_upstream(client: &Client, user: &str) -> Result<PlanRead, send
 }
 
 /// The v2 username `key` names (see `customer_keys::v2_username`).
-pub async fn username_for(pool: &sqlx::SqlitePool, key: &str) -> Result<String, PlanError> {
+pub async fn username_for(
+    pool: &sqlx::SqlitePool,
+    key: &str,
+) -> Result<crate::domain::Username, PlanError> {
     crate::services::customer_keys::v2_username(pool, key, v3_only).await
 }
 

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::super::outcome::{history_href, tab_href};
 use super::form_pairs;
 use crate::api::limits::{LimitsView, SetCreditLimit};
+use crate::components::ConfirmActions;
 use crate::domain::change::ChangeError;
 use crate::domain::limits::{describe_change, LimitField, LimitForm, LimitTask, ValidLimitChange};
 
@@ -100,14 +101,7 @@ pub fn LimitReview(
                         <input type="hidden" name="task" value=task.as_str() />
                         {hidden}
                         <input type="hidden" name="idempotency_key" value=key />
-                        <div class="form-actions">
-                            <button type="submit"
-                                class=if task == LimitTask::Remove { "button button-danger" } else { "button" }
-                                disabled=move || pending.get()>
-                                {move || if pending.get() { "Sending…" } else { "Confirm change" }}
-                            </button>
-                            <a href=edit>"Change something"</a>
-                        </div>
+                        <ConfirmActions danger={task == LimitTask::Remove} pending back=edit />
                     </ActionForm>
                 }.into_any()
             }}

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::super::outcome::{history_href, invalid, tab_href, FieldMessage};
 use crate::api::offerings::{OfferingsView, UpdateOfferings};
+use crate::components::ConfirmActions;
 use crate::domain::change::ChangeError;
 use crate::domain::offerings::{
     encode_lines, needs_confirmation, DiffChange, DiffLine, OfferingField, OfferingSet,
@@ -148,13 +149,7 @@ pub fn OfferingsReview(
                                 <FieldMessage id="offerings-confirm-error".to_string() message=confirm_error />
                             </div>
                         })}
-                        <div class="form-actions">
-                            <button type="submit" class=if confirm_needed { "button button-danger" } else { "button" }
-                                disabled=move || pending.get()>
-                                {move || if pending.get() { "Sending…" } else { "Confirm change" }}
-                            </button>
-                            <a href=edit>"Change something"</a>
-                        </div>
+                        <ConfirmActions danger=confirm_needed pending back=edit />
                     </ActionForm>
                 }.into_any()
             }}

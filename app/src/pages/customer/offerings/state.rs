@@ -9,6 +9,7 @@ use leptos_router::components::Form;
 use super::super::outcome::{history_href, tab_href, ChangeOutcome, Ended};
 use super::timing::TimingFields;
 use crate::api::offerings::{ChangeAccountState, OfferingsView};
+use crate::components::ConfirmActions;
 use crate::domain::change::ChangeError;
 use crate::domain::offerings::{AccountStateName, OfferingField, WritableState, STATE_TABLE};
 use crate::domain::schedule::ChangeTiming;
@@ -183,14 +184,8 @@ fn ConfirmState(
                         <TimingFields id="state" end_of_cycle=view.end_of_cycle default_apply_on=view.default_apply_on
                             today=view.today timing=ChangeTiming::Now apply_on=String::new()
                             apply_on_error />
-                        <div class="form-actions">
-                            <button type="submit"
-                                class=if target == WritableState::Deactivated { "button button-danger" } else { "button" }
-                                disabled=move || pending.get()>
-                                {move || if pending.get() { "Sending…" } else { "Confirm change" }}
-                            </button>
-                            <a href=back>"Keep the current state"</a>
-                        </div>
+                        <ConfirmActions danger={target == WritableState::Deactivated} pending back
+                            back_label="Keep the current state" />
                     </ActionForm>
                 }.into_any()
             }}

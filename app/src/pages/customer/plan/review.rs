@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::super::outcome::history_href;
 use super::edit_href;
 use crate::api::plan::{ChangePlan, PlanView};
+use crate::components::ConfirmActions;
 use crate::domain::change::ChangeError;
 use crate::domain::plan::{
     describe, estimate_formula, warnings, Placement, PlanError, PlanField, PlanForm, PlanTiming,
@@ -155,13 +156,7 @@ pub fn ReviewStep(
                                 {move || confirm_error().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                             </div>
                         })}
-                        <div class="form-actions">
-                            <button type="submit" class=if destructive { "button button-danger" } else { "button" }
-                                disabled=move || pending.get()>
-                                {move || if pending.get() { "Sending…" } else { "Confirm change" }}
-                            </button>
-                            <a href=edit>"Change something"</a>
-                        </div>
+                        <ConfirmActions danger=destructive pending back=edit />
                     </ActionForm>
                 }.into_any()
             }}
