@@ -14,6 +14,7 @@ mod me;
 mod reconcile;
 mod status_badge;
 mod theme_toggle;
+mod typed_confirmation;
 mod unresolved;
 
 pub use adopt::adopt_controls;
@@ -30,4 +31,5 @@ pub use me::{Guarded, Me};
 pub use reconcile::{ReconcileButton, ReconcileResult};
 pub use status_badge::StatusBadge;
 pub use theme_toggle::ThemeToggle;
+pub use typed_confirmation::TypedConfirmation;
 pub use unresolved::UnresolvedPanel;

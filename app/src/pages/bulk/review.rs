@@ -7,9 +7,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::bulk_href;
 use crate::api::bulk::{review_bulk, StartBulk};
+use crate::components::TypedConfirmation;
 use crate::domain::bulk::{BulkField, BulkForm, BulkReview, PlanEffect};
 use crate::domain::change::group_thousands;
-use crate::pages::customer::outcome::{invalid, FieldMessage};
 
 #[component]
 pub fn BulkReviewStep(form: BulkForm) -> impl IntoView {
@@ -131,12 +131,9 @@ fn ReviewBody(review: BulkReview, form: BulkForm, edit: String) -> impl IntoView
             {hidden.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()}
             <input type="hidden" name="idempotency_key" value=review.key.clone() />
             {needs_confirmation.then(|| view! {
-                <div class="field">
-                    <label for="bulk-confirm">{format!("This takes something away from {total} customers. Type {total} to confirm.")}</label>
-                    <input id="bulk-confirm" name="confirm" type="text" inputmode="numeric" autocomplete="off"
-                        required=true aria-invalid=move || invalid(&confirm_error.get()) />
-                    {move || view! { <FieldMessage id="bulk-confirm-error".to_string() message=confirm_error.get() /> }}
-                </div>
+                <TypedConfirmation id="bulk-confirm" numeric=true
+                    label=format!("This takes something away from {total} customers. Type {total} to confirm.")
+                    error=confirm_error />
             })}
             {move || general_error().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
             <div class="form-actions">

@@ -5,9 +5,10 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::super::outcome::{history_href, invalid, tab_href, FieldMessage};
+use super::super::outcome::{history_href, tab_href};
 use crate::api::offerings::{OfferingsView, UpdateOfferings};
 use crate::components::ConfirmActions;
+use crate::components::TypedConfirmation;
 use crate::domain::change::ChangeError;
 use crate::domain::offerings::{
     encode_lines, needs_confirmation, DiffChange, DiffLine, OfferingField, OfferingSet,
@@ -138,16 +139,9 @@ pub fn OfferingsReview(
                         <input type="hidden" name="idempotency_key" value=key />
                         <input type="hidden" name="reviewed" value=reviewed />
                         {confirm_needed.then(|| view! {
-                            <div class="field">
-                                <label for="offerings-confirm">"Type the username or account ID to confirm"</label>
-                                <input id="offerings-confirm" name="confirm" type="text" required autocomplete="off"
-                                    spellcheck="false" aria-describedby="offerings-confirm-hint"
-                                    aria-invalid=invalid(&confirm_error) />
-                                <p class="hint" id="offerings-confirm-hint">
-                                    {confirm_hint}
-                                </p>
-                                <FieldMessage id="offerings-confirm-error".to_string() message=confirm_error />
-                            </div>
+                            <TypedConfirmation id="offerings-confirm"
+                                label="Type the username or account ID to confirm"
+                                hint=confirm_hint error=Signal::stored(confirm_error) />
                         })}
                         <ConfirmActions danger=confirm_needed pending back=edit />
                     </ActionForm>

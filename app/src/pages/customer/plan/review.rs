@@ -8,6 +8,7 @@ use super::super::outcome::history_href;
 use super::edit_href;
 use crate::api::plan::{ChangePlan, PlanView};
 use crate::components::ConfirmActions;
+use crate::components::TypedConfirmation;
 use crate::domain::change::ChangeError;
 use crate::domain::plan::{
     describe, estimate_formula, warnings, Placement, PlanError, PlanField, PlanForm, PlanTiming,
@@ -147,14 +148,9 @@ pub fn ReviewStep(
                         {ip_groups.into_iter().map(|group| view! { <input type="hidden" name="ip_group[]" value=group /> }).collect_view()}
                         <input type="hidden" name="idempotency_key" value=key />
                         {destructive.then(|| view! {
-                            <div class="field">
-                                <label for="plan-confirm">"Type the username to confirm"</label>
-                                <input id="plan-confirm" name="confirm" type="text" required autocomplete="off"
-                                    spellcheck="false" aria-describedby="plan-confirm-hint"
-                                    aria-invalid=move || confirm_error().map(|_| "true") />
-                                <p class="hint" id="plan-confirm-hint">{format!("This cannot be undone from here. Type {user} to confirm.")}</p>
-                                {move || confirm_error().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-                            </div>
+                            <TypedConfirmation id="plan-confirm" label="Type the username to confirm"
+                                hint=format!("This cannot be undone from here. Type {user} to confirm.")
+                                error=Signal::derive(confirm_error) />
                         })}
                         <ConfirmActions danger=destructive pending back=edit />
                     </ActionForm>
