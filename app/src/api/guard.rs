@@ -18,11 +18,6 @@ pub fn require_manager() -> Result<auth::Manager, ApiError> {
     refused_unless(auth::Manager::of(&current_operator()))
 }
 
-/// The capability to read the whole audit log.
-pub fn require_auditor() -> Result<auth::Auditor, ApiError> {
-    refused_unless(auth::Auditor::of(&current_operator()))
-}
-
 /// The capability to manage operators and the directory's links, which their services take.
 pub fn require_admin() -> Result<auth::Admin, ApiError> {
     refused_unless(auth::Admin::of(&current_operator()))

@@ -22,10 +22,7 @@ mod guard;
 #[cfg(feature = "ssr")]
 mod status;
 #[cfg(feature = "ssr")]
-pub use guard::{
-    app_state, client_ip, require, require_admin, require_auditor, require_manager,
-    require_signed_in,
-};
+pub use guard::{app_state, client_ip, require, require_admin, require_manager, require_signed_in};
 
 pub use error::ApiError;
 #[cfg(feature = "ssr")]

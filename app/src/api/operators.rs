@@ -38,7 +38,7 @@ pub async fn add_operator(
     let password = passwords::generate();
     let event = NewEvent::event(
         crate::domain::AuditAction::OperatorAdd,
-        Some(me.email()),
+        None,
         Outcome::Success,
         serde_json::json!({"email": email.as_str(), "role": role.as_str()}),
     )
@@ -69,7 +69,7 @@ pub async fn change_operator_role(email: String, role: String) -> Result<(), Api
     let role = parse_role(&role)?;
     let event = NewEvent::event(
         crate::domain::AuditAction::OperatorChangeRole,
-        Some(me.email()),
+        None,
         Outcome::Success,
         serde_json::json!({"email": email.trim(), "role": role.as_str()}),
     )
@@ -87,7 +87,7 @@ pub async fn disable_operator(email: String) -> Result<(), ApiError> {
     let state = super::app_state()?;
     let event = NewEvent::event(
         crate::domain::AuditAction::OperatorDisable,
-        Some(me.email()),
+        None,
         Outcome::Success,
         serde_json::json!({"email": email.trim()}),
     )
@@ -108,7 +108,7 @@ pub async fn reset_operator_password(email: String) -> Result<NewOperator, ApiEr
     let password = passwords::generate();
     let event = NewEvent::event(
         crate::domain::AuditAction::OperatorResetPassword,
-        Some(me.email()),
+        None,
         Outcome::Success,
         serde_json::json!({"email": email.trim()}),
     )
