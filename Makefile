@@ -16,7 +16,7 @@ run: build
 # nothing changed. The stamp lives in the site it vouches for. Tests are not inputs: the
 # release binary is built without them.
 BUILD_INPUTS := Cargo.toml Cargo.lock scripts/build-site.sh \
-	$(shell find app server sendgrid simulator tools style migrations -type f -not -path '*/tests/*')
+	$(shell find app server sendgrid simulator tools style migrations .sqlx -type f -not -path '*/tests/*')
 SITE_STAMP := target/site/.built
 
 build: bootstrap $(SITE_STAMP)
@@ -32,6 +32,7 @@ test: bootstrap-test lint unit build e2e
 
 lint:
 	cargo fmt --all --check
+	scripts/sqlx-prepare.sh --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 

@@ -45,6 +45,13 @@ if [ "${1:-build}" = "test" ] && [ ! -x /usr/bin/chromium ]; then
     || { as_root apt-get update && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 fi
 
+# `make lint` checks .sqlx/ against a schema sqlite3 makes from the migrations.
+if [ "${1:-build}" = "test" ] && ! command -v sqlite3 >/dev/null; then
+  say "installing sqlite3 from Debian (the check of .sqlx/)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y sqlite3 \
+    || { as_root apt-get update && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y sqlite3; }
+fi
+
 # The deployment test starts Debian's nginx with deploy/nginx-reseller-console.conf in front
 # of the console, over TLS with a certificate openssl makes for the run.
 if [ "${1:-build}" = "test" ] && { [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; }; then

@@ -31,7 +31,7 @@ impl Checkpoints {
     /// Writes a checkpoint unless the log has not grown since the last one.
     pub async fn write(&self) {
         let mut last = self.last.lock().await;
-        let events: Result<i64, _> = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
+        let events = sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM audit_events"#)
             .fetch_one(&self.pool)
             .await;
         if let (Ok(events), Some(before)) = (&events, *last) {

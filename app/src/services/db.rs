@@ -123,16 +123,17 @@ async fn connect(
     let ring = match KeyRing::load(&key_file)? {
         Some(ring) => Some(ring),
         None => {
-            let (last_id, signed_with): (i64, Option<String>) = sqlx::query_as(
-                "SELECT COALESCE(MAX(id), 0),
+            let log = sqlx::query!(
+                r#"SELECT COALESCE(MAX(id), 0) AS "last_id!: i64",
                         (SELECT key_id FROM audit_events WHERE key_id IS NOT NULL
-                         ORDER BY id DESC LIMIT 1)
-                 FROM audit_events",
+                         ORDER BY id DESC LIMIT 1) AS "signed_with?: String"
+                   FROM audit_events"#
             )
             .fetch_one(&mut first)
             .await
             .map_err(OpenError::Connect)?;
-            match (signed_with, access) {
+            let last_id = log.last_id;
+            match (log.signed_with, access) {
                 (Some(key_id), Access::Write) => {
                     return Err(KeyError::Missing {
                         path: key_file,
@@ -177,5 +178,8 @@ pub async fn migrate(pool: &SqlitePool) -> Result<(), OpenError> {
 
 /// A trivial query proving the database answers; used by `/healthz`.
 pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+    sqlx::query!("SELECT 1 AS one")
+        .fetch_one(pool)
+        .await
+        .map(|_| ())
 }

@@ -2,7 +2,7 @@
 //! transaction: an operator change is never committed without its record.
 
 use chrono::Utc;
-use sqlx::{FromRow, SqlitePool};
+use sqlx::SqlitePool;
 
 use crate::domain::{check_new_password, OperatorEmail, OperatorView, Permission, Role};
 
@@ -10,7 +10,7 @@ use super::audit::{append_in, NewEvent};
 use super::auth::Admin;
 use super::passwords;
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct OperatorRow {
     pub id: i64,
     pub email: String,
@@ -92,11 +92,23 @@ fn made_by(mut audit: NewEvent, by: &Admin) -> NewEvent {
     audit
 }
 
-const COLUMNS: &str = "id, email, display_name, role, password_hash, must_change_password, \
-     created_at, disabled_at, credentials_version, password_set_at";
+/// Reads [`OperatorRow`]s: the columns are named once, the rest of the statement follows
+/// `FROM operators`.
+macro_rules! select_operators {
+    ($rest:tt $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            OperatorRow,
+            r#"SELECT id AS "id!", email, display_name, role, password_hash,
+                 must_change_password AS "must_change_password: bool", created_at, disabled_at,
+                 credentials_version, password_set_at
+             FROM operators "# + $rest
+            $(, $arg)*
+        )
+    };
+}
 
 pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM operators")
+    sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM operators"#)
         .fetch_one(pool)
         .await
 }
@@ -138,17 +150,24 @@ pub async fn create(
         display_name.trim().to_string()
     };
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let inserted = sqlx::query_as::<_, OperatorRow>(&format!(
-        "INSERT INTO operators (email, display_name, role, password_hash, must_change_password, created_at, password_set_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING {COLUMNS}"
-    ))
-    .bind(email.as_str())
-    .bind(display_name)
-    .bind(role.as_str())
-    .bind(hash)
-    .bind(must_change_password)
-    .bind(Utc::now().to_rfc3339())
-    .bind(Utc::now().to_rfc3339())
+    let now = Utc::now().to_rfc3339();
+    let (email_text, role_text) = (email.as_str(), role.as_str());
+    let inserted = sqlx::query_as!(
+        OperatorRow,
+        r#"INSERT INTO operators (email, display_name, role, password_hash, must_change_password,
+             created_at, password_set_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING
+         RETURNING id AS "id!", email, display_name, role, password_hash,
+                 must_change_password AS "must_change_password: bool", created_at, disabled_at,
+                 credentials_version, password_set_at"#,
+        email_text,
+        display_name,
+        role_text,
+        hash,
+        must_change_password,
+        now,
+        now,
+    )
     .fetch_optional(&mut *tx)
     .await?;
     let created = inserted.ok_or_else(|| OperatorError::EmailTaken(email.as_str().to_string()))?;
@@ -161,25 +180,22 @@ pub async fn find_by_email(
     pool: &SqlitePool,
     email: &str,
 ) -> Result<Option<OperatorRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM operators WHERE email = ?"))
-        .bind(email.trim())
+    let email = email.trim();
+    select_operators!("WHERE email = ?", email)
         .fetch_optional(pool)
         .await
 }
 
 pub async fn find_by_id(pool: &SqlitePool, id: i64) -> Result<Option<OperatorRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM operators WHERE id = ?"))
-        .bind(id)
+    select_operators!("WHERE id = ?", id)
         .fetch_optional(pool)
         .await
 }
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<OperatorRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM operators ORDER BY disabled_at IS NOT NULL, email"
-    ))
-    .fetch_all(pool)
-    .await
+    select_operators!("ORDER BY disabled_at IS NOT NULL, email")
+        .fetch_all(pool)
+        .await
 }
 
 pub async fn set_role(
@@ -193,9 +209,8 @@ pub async fn set_role(
     if by_themself(by, email) && role != Role::Admin {
         return Err(OperatorError::SelfDemotion);
     }
-    let update = sqlx::query("UPDATE operators SET role = ? WHERE email = ?")
-        .bind(role.as_str())
-        .bind(email);
+    let role = role.as_str();
+    let update = sqlx::query!("UPDATE operators SET role = ? WHERE email = ?", role, email);
     update_one(pool, email, update, audit).await
 }
 
@@ -211,10 +226,12 @@ pub async fn disable(
     if by_themself(by, email) {
         return Err(OperatorError::SelfDisable);
     }
-    let update =
-        sqlx::query("UPDATE operators SET disabled_at = COALESCE(disabled_at, ?) WHERE email = ?")
-            .bind(Utc::now().to_rfc3339())
-            .bind(email);
+    let now = Utc::now().to_rfc3339();
+    let update = sqlx::query!(
+        "UPDATE operators SET disabled_at = COALESCE(disabled_at, ?) WHERE email = ?",
+        now,
+        email
+    );
     update_one(pool, email, update, audit).await
 }
 
@@ -249,15 +266,16 @@ pub async fn set_password(
     // Hashed before the write lock is taken: it takes a while, on purpose.
     let hash = passwords::hash(password);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let version = sqlx::query_scalar(
+    let now = Utc::now().to_rfc3339();
+    let version = sqlx::query_scalar!(
         "UPDATE operators SET password_hash = ?, must_change_password = ?, password_set_at = ?,
              credentials_version = credentials_version + 1
          WHERE id = ? RETURNING credentials_version",
+        hash,
+        must_change_password,
+        now,
+        id,
     )
-    .bind(hash)
-    .bind(must_change_password)
-    .bind(Utc::now().to_rfc3339())
-    .bind(id)
     .fetch_one(&mut *tx)
     .await?;
     append_in(&mut tx, audit).await?;
@@ -320,9 +338,11 @@ pub async fn standing(
 /// 0600 file beside the database, it does not expire like a one-time password handed to a
 /// person (it still allows nothing but choosing a new one).
 pub async fn mark_initial(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE operators SET password_set_at = NULL WHERE id = ?")
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|_| ())
+    sqlx::query!(
+        "UPDATE operators SET password_set_at = NULL WHERE id = ?",
+        id
+    )
+    .execute(pool)
+    .await
+    .map(|_| ())
 }

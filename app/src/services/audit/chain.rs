@@ -5,7 +5,9 @@
 //! so the chain cannot fork anyway.
 //!
 //! The pool's connections hold the key ring in a TEMP table (memory only, never in the
-//! database file), installed by `db` when each connection opens: see [`install_keys`].
+//! database file), installed by `db` when each connection opens: see [`install_keys`]. Those
+//! tables exist only on a live connection, so theirs are the statements not checked against
+//! the schema at build time.
 
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
@@ -13,7 +15,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use super::key::{mac_with, KeyRing};
 use super::redact::redact;
-use super::row::{NewEvent, StoredEvent};
+use super::row::{select_events, NewEvent, StoredEvent};
 
 /// `prev_hash` of the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -163,11 +165,10 @@ pub async fn append(pool: &SqlitePool, event: NewEvent) -> Result<i64, sqlx::Err
 /// `BEGIN IMMEDIATE` (it holds the write lock, so the tip read here stays the tip).
 pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i64, sqlx::Error> {
     let (key_id, secret) = signing_key(conn).await?;
-    let prev_hash: String =
-        sqlx::query_scalar("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?
-            .unwrap_or_else(|| GENESIS.to_string());
+    let prev_hash = sqlx::query_scalar!("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?
+        .unwrap_or_else(|| GENESIS.to_string());
 
     let mut row = StoredEvent {
         id: 0,
@@ -192,30 +193,30 @@ pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i
     };
     row.hash = keyed_hash(&secret, &key_id, &row);
 
-    sqlx::query_scalar(
-        "INSERT INTO audit_events (occurred_at, kind, attempt_id, operator, customer, action, params,
-            outcome, upstream_status, upstream_message, duration_ms, idempotency_key, before_state,
-            after_state, client_ip, prev_hash, hash, key_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    sqlx::query_scalar!(
+        r#"INSERT INTO audit_events (occurred_at, kind, attempt_id, operator, customer, action,
+            params, outcome, upstream_status, upstream_message, duration_ms, idempotency_key,
+            before_state, after_state, client_ip, prev_hash, hash, key_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        row.occurred_at,
+        row.kind,
+        row.attempt_id,
+        row.operator,
+        row.customer,
+        row.action,
+        row.params,
+        row.outcome,
+        row.upstream_status,
+        row.upstream_message,
+        row.duration_ms,
+        row.idempotency_key,
+        row.before_state,
+        row.after_state,
+        row.client_ip,
+        row.prev_hash,
+        row.hash,
+        row.key_id,
     )
-    .bind(&row.occurred_at)
-    .bind(&row.kind)
-    .bind(row.attempt_id)
-    .bind(&row.operator)
-    .bind(&row.customer)
-    .bind(&row.action)
-    .bind(&row.params)
-    .bind(&row.outcome)
-    .bind(row.upstream_status)
-    .bind(&row.upstream_message)
-    .bind(row.duration_ms)
-    .bind(&row.idempotency_key)
-    .bind(&row.before_state)
-    .bind(&row.after_state)
-    .bind(&row.client_ip)
-    .bind(&row.prev_hash)
-    .bind(&row.hash)
-    .bind(&row.key_id)
     .fetch_one(&mut *conn)
     .await
 }
@@ -263,8 +264,7 @@ pub async fn verify(pool: &SqlitePool) -> Result<Verification, sqlx::Error> {
             .into_iter()
             .collect();
     drop(conn);
-    let mut rows =
-        sqlx::query_as::<_, StoredEvent>("SELECT * FROM audit_events ORDER BY id").fetch(pool);
+    let mut rows = select_events!("ORDER BY e.id").fetch(pool);
     let mut expected_prev = GENESIS.to_string();
     let mut events = 0u64;
     while let Some(row) = rows.try_next().await? {

@@ -96,17 +96,17 @@ pub enum DigestError {
 pub async fn digest(pool: &SqlitePool) -> Result<Digest, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let (key_id, secret) = signing_key(&mut conn).await?;
-    let (events, last_id, last_hash): (i64, i64, Option<String>) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(MAX(id), 0),
-                (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1)
-         FROM audit_events",
+    let tip = sqlx::query!(
+        r#"SELECT COUNT(*) AS "events!: i64", COALESCE(MAX(id), 0) AS "last_id!: i64",
+                (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1) AS "last_hash?: String"
+         FROM audit_events"#
     )
     .fetch_one(&mut *conn)
     .await?;
     let mut digest = Digest {
-        events,
-        last_id,
-        last_hash: last_hash.unwrap_or_else(|| GENESIS.to_string()),
+        events: tip.events,
+        last_id: tip.last_id,
+        last_hash: tip.last_hash.unwrap_or_else(|| GENESIS.to_string()),
         at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
         key_id,
         mac: String::new(),
@@ -140,14 +140,15 @@ pub async fn check(pool: &SqlitePool, line: &str) -> Result<Result<Digest, Strin
     if digest.last_id == 0 {
         return Ok(Ok(digest));
     }
-    let tip: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_events WHERE id = ?")
-        .bind(digest.last_id)
+    let tip = sqlx::query_scalar!("SELECT hash FROM audit_events WHERE id = ?", digest.last_id)
         .fetch_optional(&mut *conn)
         .await?;
-    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE id <= ?")
-        .bind(digest.last_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let held = sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM audit_events WHERE id <= ?"#,
+        digest.last_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(match tip {
         None => Err(format!(
             "event #{} of the digest of {} is gone: the log was cut short",

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use sqlx::{QueryBuilder, SqlitePool};
 
 use super::query::{push_where, window, Filter};
-use super::row::StoredEvent;
+use super::row::{StoredEvent, EVENT_COLUMNS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -217,7 +217,7 @@ where
     if let Some(window) = window(pool, filter).await? {
         let mut after = None::<i64>;
         loop {
-            let mut query = QueryBuilder::new("SELECT e.* FROM audit_events e");
+            let mut query = QueryBuilder::new(EVENT_COLUMNS);
             push_where(&mut query, filter, window);
             if let Some(last) = after {
                 query.push(" AND e.id > ").push_bind(last);

@@ -6,7 +6,7 @@ use sqlx::SqlitePool;
 use super::diff::diff;
 use super::mutation::new_idempotency_key;
 use super::query::linked;
-use super::row::{change_status, StoredEvent};
+use super::row::{change_status, select_events, StoredEvent};
 use crate::domain::audit::{HistoryEntry, HistoryPage, Kind, Outcome};
 
 /// Entries per page of a customer's history.
@@ -18,14 +18,14 @@ pub async fn customer_history(
     customer: &str,
     before: Option<i64>,
 ) -> Result<HistoryPage, sqlx::Error> {
-    let mut rows: Vec<StoredEvent> = sqlx::query_as(
-        "SELECT * FROM audit_events
-         WHERE customer = ?1 AND kind IN ('attempt', 'event') AND (?2 IS NULL OR id < ?2)
-         ORDER BY id DESC LIMIT ?3",
+    let limit = HISTORY_PAGE + 1;
+    let mut rows = select_events!(
+        "WHERE e.customer = ?1 AND e.kind IN ('attempt', 'event') AND (?2 IS NULL OR e.id < ?2)
+         ORDER BY e.id DESC LIMIT ?3",
+        customer,
+        before,
+        limit,
     )
-    .bind(customer)
-    .bind(before)
-    .bind(HISTORY_PAGE + 1)
     .fetch_all(pool)
     .await?;
     let older = if rows.len() as i64 > HISTORY_PAGE {

@@ -12,7 +12,7 @@ use sqlx::SqlitePool;
 
 use super::chain::{append, append_in};
 use super::redact::redact;
-use super::row::{NewEvent, StoredEvent};
+use super::row::{select_events, NewEvent, StoredEvent};
 use crate::domain::audit::{Kind, Outcome};
 use crate::domain::AuditAction;
 use crate::domain::IdempotencyKey;
@@ -96,11 +96,9 @@ where
     let key = mutation.idempotency_key.as_str().to_string();
 
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let first: Option<StoredEvent> =
-        sqlx::query_as("SELECT * FROM audit_events WHERE idempotency_key = ?")
-            .bind(&key)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let first = select_events!("WHERE e.idempotency_key = ?", key)
+        .fetch_optional(&mut *tx)
+        .await?;
     if let Some(first) = first {
         tx.rollback().await?;
         return replay(pool, &mutation, &params, first).await;
@@ -185,11 +183,9 @@ async fn replay(
     if !same {
         return Err(AuditError::KeyReuse);
     }
-    let result: Option<StoredEvent> =
-        sqlx::query_as("SELECT * FROM audit_events WHERE attempt_id = ? AND kind = 'result'")
-            .bind(first.id)
-            .fetch_optional(pool)
-            .await?;
+    let result = select_events!("WHERE e.attempt_id = ? AND e.kind = 'result'", first.id)
+        .fetch_optional(pool)
+        .await?;
     let outcome = match result {
         None => MutationOutcome::Unknown {
             message: STILL_RUNNING.to_string(),

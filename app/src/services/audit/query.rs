@@ -5,7 +5,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
 
-use super::row::{status_of, StoredEvent};
+use super::row::{select_events, status_of, StoredEvent};
 use crate::domain::audit::{AuditPage, AuditRow, Kind, Outcome};
 use crate::domain::audit_filter::{AuditFilter, Cursor};
 
@@ -67,10 +67,11 @@ pub(super) async fn window(
 ) -> Result<Option<Window>, sqlx::Error> {
     let mut window = Window::default();
     if let Some(since) = &filter.since {
-        window.low = sqlx::query_scalar(
-            "SELECT id FROM audit_events WHERE occurred_at >= ? ORDER BY occurred_at, id LIMIT 1",
+        window.low = sqlx::query_scalar!(
+            r#"SELECT id AS "id!" FROM audit_events WHERE occurred_at >= ?
+               ORDER BY occurred_at, id LIMIT 1"#,
+            since
         )
-        .bind(since)
         .fetch_optional(pool)
         .await?;
         if window.low.is_none() {
@@ -78,10 +79,11 @@ pub(super) async fn window(
         }
     }
     if let Some(until) = &filter.until {
-        window.high = sqlx::query_scalar(
-            "SELECT id FROM audit_events WHERE occurred_at < ? ORDER BY occurred_at DESC, id DESC LIMIT 1",
+        window.high = sqlx::query_scalar!(
+            r#"SELECT id AS "id!" FROM audit_events WHERE occurred_at < ?
+               ORDER BY occurred_at DESC, id DESC LIMIT 1"#,
+            until
         )
-        .bind(until)
         .fetch_optional(pool)
         .await?;
         if window.high.is_none() {
@@ -422,8 +424,7 @@ async fn exists(
 
 /// One row by id.
 pub async fn event(pool: &SqlitePool, id: i64) -> Result<Option<StoredEvent>, sqlx::Error> {
-    sqlx::query_as("SELECT * FROM audit_events WHERE id = ?")
-        .bind(id)
+    select_events!("WHERE e.id = ?", id)
         .fetch_optional(pool)
         .await
 }
@@ -436,21 +437,23 @@ pub async fn linked(
     if attempt_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = QueryBuilder::new("SELECT * FROM audit_events WHERE attempt_id IN (");
-    let mut ids = query.separated(", ");
-    for id in attempt_ids {
-        ids.push_bind(*id);
-    }
-    query.push(") ORDER BY id");
-    query.build_query_as().fetch_all(pool).await
+    // One statement for any number of ids: the list travels as a JSON array.
+    let ids = serde_json::to_string(attempt_ids).expect("a list of integers serializes");
+    select_events!(
+        "WHERE e.attempt_id IN (SELECT value FROM json_each(?)) ORDER BY e.id",
+        ids
+    )
+    .fetch_all(pool)
+    .await
 }
 
 /// Whether attempt `id` is still waiting for a result or reconcile.
 pub async fn is_open(pool: &SqlitePool, id: i64) -> Result<bool, sqlx::Error> {
-    let open: Option<i64> =
-        sqlx::query_scalar("SELECT attempt_id FROM audit_open_attempts WHERE attempt_id = ?")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
+    let open = sqlx::query_scalar!(
+        "SELECT attempt_id FROM audit_open_attempts WHERE attempt_id = ?",
+        id
+    )
+    .fetch_optional(pool)
+    .await?;
     Ok(open.is_some())
 }

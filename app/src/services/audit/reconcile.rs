@@ -9,7 +9,7 @@ use sqlx::SqlitePool;
 use super::chain::append_in;
 use super::diff::{diff, flatten};
 use super::mutation::new_idempotency_key;
-use super::row::{NewEvent, StoredEvent};
+use super::row::{select_events, NewEvent, StoredEvent};
 use crate::domain::audit::{Kind, ReconcileReport, UnresolvedAttempt};
 use crate::domain::AuditAction;
 
@@ -48,12 +48,12 @@ pub async fn unresolved_attempts(
     pool: &SqlitePool,
     customer: Option<&str>,
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT e.* FROM audit_open_attempts o JOIN audit_events e ON e.id = o.attempt_id
+    select_events!(
+        "JOIN audit_open_attempts o ON o.attempt_id = e.id
          WHERE ?1 IS NULL OR e.customer = ?1
          ORDER BY e.id DESC",
+        customer
     )
-    .bind(customer)
     .fetch_all(pool)
     .await
 }
@@ -65,20 +65,21 @@ pub async fn unresolved_newest(
     customer: Option<&str>,
     limit: u32,
 ) -> Result<(Vec<StoredEvent>, usize), sqlx::Error> {
-    let rows = sqlx::query_as(
-        "SELECT e.* FROM audit_open_attempts o JOIN audit_events e ON e.id = o.attempt_id
+    let rows = select_events!(
+        "JOIN audit_open_attempts o ON o.attempt_id = e.id
          WHERE ?1 IS NULL OR e.customer = ?1
          ORDER BY e.id DESC LIMIT ?2",
+        customer,
+        limit,
     )
-    .bind(customer)
-    .bind(limit)
     .fetch_all(pool)
     .await?;
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_open_attempts o JOIN audit_events e ON e.id = o.attempt_id
-         WHERE ?1 IS NULL OR e.customer = ?1",
+    let total = sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64"
+           FROM audit_open_attempts o JOIN audit_events e ON e.id = o.attempt_id
+           WHERE ?1 IS NULL OR e.customer = ?1"#,
+        customer
     )
-    .bind(customer)
     .fetch_one(pool)
     .await?;
     Ok((rows, total.max(0) as usize))
@@ -215,8 +216,7 @@ async fn fetch(
     conn: &mut sqlx::SqliteConnection,
     id: i64,
 ) -> Result<Option<StoredEvent>, sqlx::Error> {
-    sqlx::query_as("SELECT * FROM audit_events WHERE id = ?")
-        .bind(id)
+    select_events!("WHERE e.id = ?", id)
         .fetch_optional(conn)
         .await
 }
@@ -230,11 +230,9 @@ async fn by_key(
     let Some(key) = key.filter(|k| !k.is_empty()) else {
         return Ok(None);
     };
-    let row: Option<StoredEvent> =
-        sqlx::query_as("SELECT * FROM audit_events WHERE idempotency_key = ?")
-            .bind(key)
-            .fetch_optional(conn)
-            .await?;
+    let row = select_events!("WHERE e.idempotency_key = ?", key)
+        .fetch_optional(conn)
+        .await?;
     match row {
         None => Ok(None),
         Some(row) if row.kind() == Some(Kind::Reconcile) && row.attempt_id == Some(attempt_id) => {
@@ -252,19 +250,19 @@ async fn check_open(
         .await?
         .filter(|row| row.kind() == Some(Kind::Attempt))
         .ok_or(ReconcileError::NotFound(attempt_id))?;
-    let open: Option<i64> =
-        sqlx::query_scalar("SELECT attempt_id FROM audit_open_attempts WHERE attempt_id = ?")
-            .bind(attempt_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let open = sqlx::query_scalar!(
+        "SELECT attempt_id FROM audit_open_attempts WHERE attempt_id = ?",
+        attempt_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     if open.is_some() {
         return Ok(attempt);
     }
-    let closer: Option<StoredEvent> = sqlx::query_as(
-        "SELECT * FROM audit_events WHERE attempt_id = ? AND kind IN ('result', 'reconcile')
-         ORDER BY id DESC LIMIT 1",
+    let closer = select_events!(
+        "WHERE e.attempt_id = ? AND e.kind IN ('result', 'reconcile') ORDER BY e.id DESC LIMIT 1",
+        attempt_id
     )
-    .bind(attempt_id)
     .fetch_optional(&mut *conn)
     .await?;
     let how = match closer {

@@ -68,6 +68,30 @@ impl NewEvent {
     }
 }
 
+/// Reads [`StoredEvent`]s, checked against the schema at build time: the columns are named
+/// here once, and the rest of the statement follows `FROM audit_events e`.
+macro_rules! select_events {
+    ($rest:tt $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            $crate::services::audit::StoredEvent,
+            r#"SELECT e.id AS "id!", e.occurred_at, e.kind, e.attempt_id, e.operator, e.customer,
+                 e.action, e.params, e.outcome, e.upstream_status, e.upstream_message,
+                 e.duration_ms, e.idempotency_key, e.before_state, e.after_state, e.client_ip,
+                 e.prev_hash, e.hash, e.key_id
+             FROM audit_events e "# + $rest
+            $(, $arg)*
+        )
+    };
+}
+
+pub(crate) use select_events;
+
+/// The same columns for the statements the audit filter builds at run time (export).
+pub const EVENT_COLUMNS: &str = "SELECT e.id, e.occurred_at, e.kind, e.attempt_id, e.operator,
+    e.customer, e.action, e.params, e.outcome, e.upstream_status, e.upstream_message,
+    e.duration_ms, e.idempotency_key, e.before_state, e.after_state, e.client_ip, e.prev_hash,
+    e.hash, e.key_id FROM audit_events e";
+
 /// A stored row, as read back for review, export and verification.
 #[derive(Clone, Debug, FromRow)]
 pub struct StoredEvent {

@@ -51,19 +51,32 @@ pub async fn daily_counts_until(
             ..DayCount::default()
         })
         .collect();
-    let query = match counted {
-        Counted::Events => {
-            "SELECT day, outcome, events FROM audit_daily_outcomes WHERE day >= ? AND day <= ?"
-        }
-        Counted::Changes => {
-            "SELECT day, outcome, changes FROM audit_daily_changes WHERE day >= ? AND day <= ?"
-        }
-    };
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(query)
-        .bind(first.format("%Y-%m-%d").to_string())
-        .bind(today.format("%Y-%m-%d").to_string())
+    let (from, to) = (
+        first.format("%Y-%m-%d").to_string(),
+        today.format("%Y-%m-%d").to_string(),
+    );
+    let rows: Vec<(String, String, i64)> = match counted {
+        Counted::Events => sqlx::query!(
+            "SELECT day, outcome, events FROM audit_daily_outcomes WHERE day >= ? AND day <= ?",
+            from,
+            to
+        )
         .fetch_all(pool)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|row| (row.day, row.outcome, row.events))
+        .collect(),
+        Counted::Changes => sqlx::query!(
+            "SELECT day, outcome, changes FROM audit_daily_changes WHERE day >= ? AND day <= ?",
+            from,
+            to
+        )
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|row| (row.day, row.outcome, row.changes))
+        .collect(),
+    };
     for (day, outcome, events) in rows {
         let (Some(slot), Some(outcome)) = (
             counts.iter_mut().find(|c| c.day == day),

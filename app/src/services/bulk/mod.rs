@@ -414,12 +414,12 @@ pub async fn view(pool: &SqlitePool, id: i64, can_change: bool) -> Result<JobVie
     // The stream picks up after the newest change the page was rendered with.
     let seq = all_items.iter().map(|i| i.seq).max().unwrap_or(0);
     // The runner records why it stopped a job by itself on the job's `bulk.cancelled` event.
-    let stopped_because: Option<String> = sqlx::query_scalar(
-        "SELECT json_extract(params, '$.stopped_because') FROM audit_events
-         WHERE action = 'bulk.cancelled' AND json_extract(params, '$.bulk_job') = ?
-         ORDER BY id DESC LIMIT 1",
+    let stopped_because = sqlx::query_scalar!(
+        r#"SELECT json_extract(params, '$.stopped_because') AS "why?: String" FROM audit_events
+           WHERE action = 'bulk.cancelled' AND json_extract(params, '$.bulk_job') = ?
+           ORDER BY id DESC LIMIT 1"#,
+        id
     )
-    .bind(id)
     .fetch_optional(pool)
     .await
     .map_err(database)?

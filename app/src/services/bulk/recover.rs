@@ -12,10 +12,10 @@ use crate::domain::bulk::{ItemStatus, JobStatus};
 pub async fn recover(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
     let jobs = store::active(pool).await?;
     for job in &jobs {
-        let running: Vec<ItemRow> = sqlx::query_as(
-            "SELECT * FROM bulk_items WHERE job_id = ? AND status = 'running' ORDER BY position",
+        let running = store::bulk_items!(
+            select "WHERE job_id = ? AND status = 'running' ORDER BY position",
+            job.id
         )
-        .bind(job.id)
         .fetch_all(pool)
         .await?;
         for item in running {
@@ -39,26 +39,30 @@ pub async fn recover(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
 
 /// The customer's try as the audit log recorded it: no attempt means nothing was sent.
 async fn settle(pool: &SqlitePool, item: &ItemRow) -> Result<(), sqlx::Error> {
-    let attempt: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM audit_events WHERE idempotency_key = ? AND kind = 'attempt'",
+    let key = item.key().into_string();
+    let attempt = sqlx::query_scalar!(
+        r#"SELECT id AS "id!" FROM audit_events WHERE idempotency_key = ? AND kind = 'attempt'"#,
+        key
     )
-    .bind(item.key().into_string())
     .fetch_optional(pool)
     .await?;
     let Some(attempt) = attempt else {
-        sqlx::query("UPDATE bulk_items SET status = 'pending', message = '' WHERE job_id = ? AND position = ?")
-            .bind(item.job_id)
-            .bind(item.position)
-            .execute(pool)
-            .await?;
+        sqlx::query!(
+            "UPDATE bulk_items SET status = 'pending', message = '' WHERE job_id = ? AND position = ?",
+            item.job_id,
+            item.position,
+        )
+        .execute(pool)
+        .await?;
         return Ok(());
     };
-    let result: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+    let result = sqlx::query!(
         "SELECT outcome, upstream_message FROM audit_events WHERE attempt_id = ? AND kind = 'result'",
+        attempt
     )
-    .bind(attempt)
     .fetch_optional(pool)
-    .await?;
+    .await?
+    .map(|row| (row.outcome, row.upstream_message));
     let (status, message) = match result {
         Some((outcome, message)) => match outcome.as_deref().and_then(Outcome::parse) {
             Some(Outcome::Success) => (

@@ -8,7 +8,7 @@ use crate::domain::bulk::{BulkOperation, Counts, ItemStatus, ItemView, JobStatus
 use crate::domain::IdempotencyKey;
 use crate::services::schedule::timestamp;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct JobRow {
     pub id: i64,
     pub created_by: String,
@@ -32,7 +32,7 @@ impl JobRow {
     }
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct ItemRow {
     pub job_id: i64,
     pub position: i64,
@@ -81,22 +81,54 @@ pub struct NewItem {
     pub skipped: Option<String>,
 }
 
+/// Reads [`JobRow`]s: the columns are named once, the rest of the statement is the argument.
+macro_rules! select_jobs {
+    ($rest:tt $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            JobRow,
+            r#"SELECT id AS "id!", created_by, created_at, operation, summary, concurrency, status,
+                 started_at, finished_before, finished_at
+             FROM bulk_jobs "# + $rest
+            $(, $arg)*
+        )
+    };
+}
+
+/// Reads [`ItemRow`]s, from a `SELECT` or a statement's `RETURNING`.
+macro_rules! bulk_items {
+    (select $rest:tt $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            ItemRow,
+            "SELECT job_id, position, customer, username, account_id, name, status, message, try,
+                 attempt_id, seq
+             FROM bulk_items " + $rest
+            $(, $arg)*
+        )
+    };
+    (returning $statement:tt $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            ItemRow,
+            $statement + " RETURNING job_id, position, customer, username, account_id, name,
+                 status, message, try, attempt_id, seq"
+            $(, $arg)*
+        )
+    };
+}
+
+pub(crate) use bulk_items;
+
 pub fn now() -> String {
     timestamp(Utc::now())
 }
 
 pub async fn by_key(conn: &mut SqliteConnection, key: &str) -> Result<Option<JobRow>, sqlx::Error> {
-    sqlx::query_as("SELECT * FROM bulk_jobs WHERE idempotency_key = ?")
-        .bind(key)
+    select_jobs!("WHERE idempotency_key = ?", key)
         .fetch_optional(conn)
         .await
 }
 
 pub async fn job(pool: &SqlitePool, id: i64) -> Result<Option<JobRow>, sqlx::Error> {
-    sqlx::query_as("SELECT * FROM bulk_jobs WHERE id = ?")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
+    select_jobs!("WHERE id = ?", id).fetch_optional(pool).await
 }
 
 /// Inserts the job and its customers in the caller's transaction.
@@ -111,18 +143,20 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     let now = now();
     let operation_json = serde_json::to_string(operation).unwrap_or_default();
-    let id: i64 = sqlx::query_scalar(
+    let summary = operation.summary();
+    let concurrency = i64::from(concurrency);
+    let id = sqlx::query_scalar!(
         "INSERT INTO bulk_jobs (created_by, created_at, operation, summary, concurrency, status,
              started_at, idempotency_key)
          VALUES (?, ?, ?, ?, ?, 'running', ?, ?) RETURNING id",
+        created_by,
+        now,
+        operation_json,
+        summary,
+        concurrency,
+        now,
+        key,
     )
-    .bind(created_by)
-    .bind(&now)
-    .bind(operation_json)
-    .bind(operation.summary())
-    .bind(i64::from(concurrency))
-    .bind(&now)
-    .bind(key)
     .fetch_one(&mut *conn)
     .await?;
     for (position, item) in items.iter().enumerate() {
@@ -130,20 +164,21 @@ pub async fn insert(
             Some(reason) => ("skipped", reason.as_str()),
             None => ("pending", ""),
         };
-        sqlx::query(
+        let position = position as i64 + 1;
+        sqlx::query!(
             "INSERT INTO bulk_items (job_id, position, customer, username, account_id, name, status,
                  message, seq)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            id,
+            position,
+            item.customer,
+            item.username,
+            item.account_id,
+            item.name,
+            status,
+            message,
+            position,
         )
-        .bind(id)
-        .bind(position as i64 + 1)
-        .bind(&item.customer)
-        .bind(&item.username)
-        .bind(&item.account_id)
-        .bind(&item.name)
-        .bind(status)
-        .bind(message)
-        .bind(position as i64 + 1)
         .execute(&mut *conn)
         .await?;
     }
@@ -152,15 +187,14 @@ pub async fn insert(
 
 /// Marks the next customer not started as running; `None` when there is none.
 pub async fn claim_next(pool: &SqlitePool, job_id: i64) -> Result<Option<ItemRow>, sqlx::Error> {
-    sqlx::query_as(
-        "UPDATE bulk_items SET status = 'running',
+    bulk_items!(
+        returning "UPDATE bulk_items SET status = 'running',
              seq = (SELECT MAX(seq) + 1 FROM bulk_items WHERE job_id = ?1)
          WHERE job_id = ?1 AND position =
              (SELECT position FROM bulk_items WHERE job_id = ?1 AND status = 'pending'
-              ORDER BY position LIMIT 1)
-         RETURNING *",
+              ORDER BY position LIMIT 1)",
+        job_id
     )
-    .bind(job_id)
     .fetch_optional(pool)
     .await
 }
@@ -173,16 +207,17 @@ pub async fn finish_item(
     message: &str,
     attempt_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let status = status.as_str();
+    sqlx::query!(
         "UPDATE bulk_items SET status = ?3, message = ?4, attempt_id = COALESCE(?5, attempt_id),
              seq = (SELECT MAX(seq) + 1 FROM bulk_items WHERE job_id = ?1)
          WHERE job_id = ?1 AND position = ?2",
+        item.job_id,
+        item.position,
+        status,
+        message,
+        attempt_id,
     )
-    .bind(item.job_id)
-    .bind(item.position)
-    .bind(status.as_str())
-    .bind(message)
-    .bind(attempt_id)
     .execute(pool)
     .await?;
     Ok(())
@@ -190,13 +225,13 @@ pub async fn finish_item(
 
 /// A running customer goes back to "not started" under a new try (a rate limit's wait).
 pub async fn next_try(pool: &SqlitePool, item: &ItemRow) -> Result<ItemRow, sqlx::Error> {
-    sqlx::query_as(
-        "UPDATE bulk_items SET try = try + 1, message = '',
+    bulk_items!(
+        returning "UPDATE bulk_items SET try = try + 1, message = '',
              seq = (SELECT MAX(seq) + 1 FROM bulk_items WHERE job_id = ?1)
-         WHERE job_id = ?1 AND position = ?2 RETURNING *",
+         WHERE job_id = ?1 AND position = ?2",
+        item.job_id,
+        item.position,
     )
-    .bind(item.job_id)
-    .bind(item.position)
     .fetch_one(pool)
     .await
 }
@@ -207,12 +242,13 @@ pub async fn set_status(
     status: JobStatus,
 ) -> Result<(), sqlx::Error> {
     let finished = (!status.is_active() && status != JobStatus::Interrupted).then(now);
-    sqlx::query(
+    let status = status.as_str();
+    sqlx::query!(
         "UPDATE bulk_jobs SET status = ?, finished_at = COALESCE(?, finished_at) WHERE id = ?",
+        status,
+        finished,
+        id,
     )
-    .bind(status.as_str())
-    .bind(finished)
-    .bind(id)
     .execute(conn)
     .await?;
     Ok(())
@@ -227,41 +263,44 @@ pub async fn restart(
 ) -> Result<u64, sqlx::Error> {
     let mut requeued = 0;
     for status in from {
-        requeued += sqlx::query(
+        let status = status.as_str();
+        requeued += sqlx::query!(
             "UPDATE bulk_items SET status = 'pending', message = '',
                  try = try + CASE WHEN status = 'failed' THEN 1 ELSE 0 END,
                  seq = (SELECT MAX(seq) + 1 FROM bulk_items WHERE job_id = ?1)
              WHERE job_id = ?1 AND status = ?2",
+            id,
+            status,
         )
-        .bind(id)
-        .bind(status.as_str())
         .execute(&mut *conn)
         .await?
         .rows_affected();
     }
-    sqlx::query(
+    let started_at = now();
+    sqlx::query!(
         "UPDATE bulk_jobs SET status = 'running', started_at = ?2, finished_at = NULL,
              finished_before = (SELECT COUNT(*) FROM bulk_items
                                 WHERE job_id = ?1 AND status NOT IN ('pending', 'running'))
          WHERE id = ?1",
+        id,
+        started_at,
     )
-    .bind(id)
-    .bind(now())
     .execute(&mut *conn)
     .await?;
     Ok(requeued)
 }
 
 pub async fn counts(pool: &SqlitePool, id: i64) -> Result<Counts, sqlx::Error> {
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT status, COUNT(*) FROM bulk_items WHERE job_id = ? GROUP BY status")
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
+    let rows = sqlx::query!(
+        r#"SELECT status, COUNT(*) AS "n!: i64" FROM bulk_items WHERE job_id = ? GROUP BY status"#,
+        id
+    )
+    .fetch_all(pool)
+    .await?;
     let mut counts = Counts::default();
-    for (status, n) in rows {
-        if let Some(status) = ItemStatus::parse(&status) {
-            counts.add(status, n as u32);
+    for row in rows {
+        if let Some(status) = ItemStatus::parse(&row.status) {
+            counts.add(status, row.n as u32);
         }
     }
     Ok(counts)
@@ -272,18 +311,21 @@ pub async fn counts_of_recent(
     pool: &SqlitePool,
     limit: i64,
 ) -> Result<std::collections::HashMap<i64, Counts>, sqlx::Error> {
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT job_id, status, COUNT(*) FROM bulk_items
+    let rows = sqlx::query!(
+        r#"SELECT job_id, status, COUNT(*) AS "n!: i64" FROM bulk_items
          WHERE job_id IN (SELECT id FROM bulk_jobs ORDER BY id DESC LIMIT ?)
-         GROUP BY job_id, status",
+         GROUP BY job_id, status"#,
+        limit
     )
-    .bind(limit)
     .fetch_all(pool)
     .await?;
     let mut counts: std::collections::HashMap<i64, Counts> = std::collections::HashMap::new();
-    for (job, status, n) in rows {
-        if let Some(status) = ItemStatus::parse(&status) {
-            counts.entry(job).or_default().add(status, n as u32);
+    for row in rows {
+        if let Some(status) = ItemStatus::parse(&row.status) {
+            counts
+                .entry(row.job_id)
+                .or_default()
+                .add(status, row.n as u32);
         }
     }
     Ok(counts)
@@ -295,30 +337,26 @@ pub async fn items_since(
     id: i64,
     seq: i64,
 ) -> Result<Vec<ItemRow>, sqlx::Error> {
-    sqlx::query_as("SELECT * FROM bulk_items WHERE job_id = ? AND seq > ? ORDER BY seq")
-        .bind(id)
-        .bind(seq)
+    bulk_items!(select "WHERE job_id = ? AND seq > ? ORDER BY seq", id, seq)
         .fetch_all(pool)
         .await
 }
 
 pub async fn items(pool: &SqlitePool, id: i64) -> Result<Vec<ItemRow>, sqlx::Error> {
-    sqlx::query_as("SELECT * FROM bulk_items WHERE job_id = ? ORDER BY position")
-        .bind(id)
+    bulk_items!(select "WHERE job_id = ? ORDER BY position", id)
         .fetch_all(pool)
         .await
 }
 
 pub async fn recent(pool: &SqlitePool, limit: i64) -> Result<Vec<JobRow>, sqlx::Error> {
-    sqlx::query_as("SELECT * FROM bulk_jobs ORDER BY id DESC LIMIT ?")
-        .bind(limit)
+    select_jobs!("ORDER BY id DESC LIMIT ?", limit)
         .fetch_all(pool)
         .await
 }
 
 /// Jobs a stopped console left running or cancelling.
 pub async fn active(pool: &SqlitePool) -> Result<Vec<JobRow>, sqlx::Error> {
-    sqlx::query_as("SELECT * FROM bulk_jobs WHERE status IN ('running', 'cancelling') ORDER BY id")
+    select_jobs!("WHERE status IN ('running', 'cancelling') ORDER BY id")
         .fetch_all(pool)
         .await
 }

@@ -22,15 +22,13 @@ pub async fn link(
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let username = known_username(&mut tx, username).await?;
     let account_id = known_account(&mut tx, account_id).await?;
-    sqlx::query(
+    sqlx::query!(
         "DELETE FROM customer_links
-         WHERE (decision = 'link' AND (username = ? OR account_id = ?))
-            OR (username = ? AND account_id = ?)",
+         WHERE (decision = 'link' AND (username = ?1 OR account_id = ?2))
+            OR (username = ?1 AND account_id = ?2)",
+        username,
+        account_id,
     )
-    .bind(&username)
-    .bind(&account_id)
-    .bind(&username)
-    .bind(&account_id)
     .execute(&mut *tx)
     .await?;
     decide(&mut tx, &username, &account_id, "link", operator).await?;
@@ -58,23 +56,26 @@ pub async fn unlink(
 ) -> Result<(), DirectoryError> {
     let operator = by.email();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let joined: Option<String> = sqlx::query_scalar(
+    let joined = sqlx::query_scalar!(
         "SELECT username FROM customers WHERE username = ? COLLATE NOCASE AND account_id = ?",
+        username,
+        account_id,
     )
-    .bind(username)
-    .bind(account_id)
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    .flatten();
     let Some(username) = joined else {
         return Err(DirectoryError::Conflict(format!(
             "{username} and {account_id} are not linked in the directory."
         )));
     };
-    sqlx::query("DELETE FROM customer_links WHERE username = ? AND account_id = ?")
-        .bind(&username)
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "DELETE FROM customer_links WHERE username = ? AND account_id = ?",
+        username,
+        account_id,
+    )
+    .execute(&mut *tx)
+    .await?;
     decide(&mut tx, &username, account_id, "separate", operator).await?;
     store::rebuild(&mut tx).await?;
     let event = event(
@@ -93,42 +94,33 @@ async fn known_username(
     tx: &mut sqlx::SqliteConnection,
     username: &str,
 ) -> Result<String, DirectoryError> {
-    known(
-        tx,
+    let username = username.trim();
+    let found = sqlx::query_scalar!(
         "SELECT username FROM directory_v2 WHERE username = ? COLLATE NOCASE",
-        username,
-        "v2 customer",
+        username
     )
-    .await
+    .fetch_optional(tx)
+    .await?;
+    known(found, username, "v2 customer")
 }
 
 async fn known_account(
     tx: &mut sqlx::SqliteConnection,
     account_id: &str,
 ) -> Result<String, DirectoryError> {
-    known(
-        tx,
+    let account_id = account_id.trim();
+    let found = sqlx::query_scalar!(
         "SELECT account_id FROM directory_v3 WHERE account_id = ?",
-        account_id,
-        "v3 account",
+        account_id
     )
-    .await
+    .fetch_optional(tx)
+    .await?;
+    known(found, account_id, "v3 account")
 }
 
-/// The name as the directory spells it, found by `query`; `what` names it in the refusal.
-async fn known(
-    tx: &mut sqlx::SqliteConnection,
-    query: &'static str,
-    name: &str,
-    what: &str,
-) -> Result<String, DirectoryError> {
-    sqlx::query_scalar(query)
-        .bind(name.trim())
-        .fetch_optional(tx)
-        .await?
-        .ok_or_else(|| {
-            DirectoryError::NotFound(format!("No {what} {:?} in the directory.", name.trim()))
-        })
+/// The name as the directory spells it, if it was `found`; `what` names it in the refusal.
+fn known(found: Option<String>, name: &str, what: &str) -> Result<String, DirectoryError> {
+    found.ok_or_else(|| DirectoryError::NotFound(format!("No {what} {name:?} in the directory.")))
 }
 
 async fn decide(
@@ -138,15 +130,16 @@ async fn decide(
     decision: &str,
     operator: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let decided_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    sqlx::query!(
         "INSERT INTO customer_links (username, account_id, decision, operator, decided_at)
          VALUES (?, ?, ?, ?, ?)",
+        username,
+        account_id,
+        decision,
+        operator,
+        decided_at,
     )
-    .bind(username)
-    .bind(account_id)
-    .bind(decision)
-    .bind(operator)
-    .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true))
     .execute(tx)
     .await?;
     Ok(())

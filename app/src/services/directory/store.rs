@@ -14,53 +14,32 @@ pub struct Sources {
 }
 
 pub async fn load_sources(conn: &mut sqlx::SqliteConnection) -> Result<Sources, sqlx::Error> {
-    let v2 = sqlx::query_as::<_, (String, String, String, String, i64, Option<String>)>(
-        "SELECT username, email, name, company, active, package FROM directory_v2 ORDER BY username",
+    let v2 = sqlx::query_as!(
+        V2Entry,
+        r#"SELECT username, email, name, company, active AS "active: bool", package
+           FROM directory_v2 ORDER BY username"#
     )
     .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|(username, email, name, company, active, package)| V2Entry {
-        username,
-        email,
-        name,
-        company,
-        active: active != 0,
-        package,
-    })
-    .collect();
-    let v3 = sqlx::query_as::<_, (String, String, String, Option<String>, Option<String>)>(
+    .await?;
+    let v3 = sqlx::query_as!(
+        V3Entry,
         "SELECT account_id, email, created_at, state, package FROM directory_v3
-         ORDER BY created_at, account_id",
+         ORDER BY created_at, account_id"
     )
     .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|(account_id, email, created_at, state, package)| V3Entry {
-        account_id,
-        email,
-        created_at,
-        state,
-        package,
-    })
-    .collect();
+    .await?;
     let decisions = load_decisions(conn).await?;
     Ok(Sources { v2, v3, decisions })
 }
 
 async fn load_decisions(conn: &mut sqlx::SqliteConnection) -> Result<Vec<Decision>, sqlx::Error> {
-    Ok(sqlx::query_as::<_, (String, String, String)>(
-        "SELECT username, account_id, decision FROM customer_links ORDER BY username, account_id",
+    sqlx::query_as!(
+        Decision,
+        r#"SELECT username, account_id, decision = 'link' AS "link!: bool"
+           FROM customer_links ORDER BY username, account_id"#
     )
     .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|(username, account_id, decision)| Decision {
-        username,
-        account_id,
-        link: decision == "link",
-    })
-    .collect())
+    .await
 }
 
 /// Replaces both source tables with what a sync read, then rebuilds the directory.
@@ -70,38 +49,38 @@ pub async fn replace_sources(
     v3: &[V3Entry],
     synced_at: &str,
 ) -> Result<usize, sqlx::Error> {
-    sqlx::query("DELETE FROM directory_v2")
+    sqlx::query!("DELETE FROM directory_v2")
         .execute(&mut **tx)
         .await?;
-    sqlx::query("DELETE FROM directory_v3")
+    sqlx::query!("DELETE FROM directory_v3")
         .execute(&mut **tx)
         .await?;
     for c in v2 {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO directory_v2 (username, email, name, company, active, package, synced_at)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
+            c.username,
+            c.email,
+            c.name,
+            c.company,
+            c.active,
+            c.package,
+            synced_at,
         )
-        .bind(&c.username)
-        .bind(&c.email)
-        .bind(&c.name)
-        .bind(&c.company)
-        .bind(i64::from(c.active))
-        .bind(&c.package)
-        .bind(synced_at)
         .execute(&mut **tx)
         .await?;
     }
     for a in v3 {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO directory_v3 (account_id, email, created_at, state, package, synced_at)
              VALUES (?, ?, ?, ?, ?, ?)",
+            a.account_id,
+            a.email,
+            a.created_at,
+            a.state,
+            a.package,
+            synced_at,
         )
-        .bind(&a.account_id)
-        .bind(&a.email)
-        .bind(&a.created_at)
-        .bind(&a.state)
-        .bind(&a.package)
-        .bind(synced_at)
         .execute(&mut **tx)
         .await?;
     }
@@ -113,15 +92,16 @@ pub async fn replace_sources(
 pub async fn rebuild(tx: &mut Transaction<'_, Sqlite>) -> Result<usize, sqlx::Error> {
     let sources = load_sources(tx).await?;
     let merged = merge(&sources.v2, &sources.v3, &sources.decisions);
-    let synced: std::collections::HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
-        "SELECT username, synced_at FROM directory_v2
-         UNION ALL SELECT account_id, synced_at FROM directory_v3",
+    let synced: std::collections::HashMap<String, String> = sqlx::query!(
+        r#"SELECT username AS "key!", synced_at AS "synced_at!" FROM directory_v2
+           UNION ALL SELECT account_id, synced_at FROM directory_v3"#
     )
     .fetch_all(&mut **tx)
     .await?
     .into_iter()
+    .map(|row| (row.key, row.synced_at))
     .collect();
-    sqlx::query("DELETE FROM customers")
+    sqlx::query!("DELETE FROM customers")
         .execute(&mut **tx)
         .await?;
     for entry in &merged {
@@ -132,7 +112,7 @@ pub async fn rebuild(tx: &mut Transaction<'_, Sqlite>) -> Result<usize, sqlx::Er
         insert_customer(tx, entry, synced_at).await?;
     }
     // External-content FTS5 table: 'rebuild' re-reads `customers` in full (fast at 10,000).
-    sqlx::query("INSERT INTO customers_search (customers_search) VALUES ('rebuild')")
+    sqlx::query!("INSERT INTO customers_search (customers_search) VALUES ('rebuild')")
         .execute(&mut **tx)
         .await?;
     Ok(merged.len())
@@ -143,31 +123,34 @@ async fn insert_customer(
     entry: &Merged,
     synced_at: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let linkage = entry.linkage.as_str();
+    sqlx::query!(
         "INSERT INTO customers (key, username, account_id, linkage, name, company, email, package,
             state, synced_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        entry.key,
+        entry.username,
+        entry.account_id,
+        linkage,
+        entry.name,
+        entry.company,
+        entry.email,
+        entry.package,
+        entry.state,
+        synced_at,
     )
-    .bind(&entry.key)
-    .bind(&entry.username)
-    .bind(&entry.account_id)
-    .bind(entry.linkage.as_str())
-    .bind(&entry.name)
-    .bind(&entry.company)
-    .bind(&entry.email)
-    .bind(&entry.package)
-    .bind(&entry.state)
-    .bind(synced_at)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 pub async fn record_start(pool: &SqlitePool, at: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE directory_sync SET last_started_at = ? WHERE id = 1")
-        .bind(at)
-        .execute(pool)
-        .await?;
+    sqlx::query!(
+        "UPDATE directory_sync SET last_started_at = ? WHERE id = 1",
+        at
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -178,48 +161,51 @@ pub async fn record_success(
     accounts: u32,
     notes: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE directory_sync SET last_success_at = ?, last_notes = ?, pages = ?, accounts = ?
          WHERE id = 1",
+        at,
+        notes,
+        pages,
+        accounts,
     )
-    .bind(at)
-    .bind(notes)
-    .bind(i64::from(pages))
-    .bind(i64::from(accounts))
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 pub async fn record_failure(pool: &SqlitePool, at: &str, message: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE directory_sync SET last_failure_at = ?, last_failure = ? WHERE id = 1")
-        .bind(at)
-        .bind(message)
-        .execute(pool)
-        .await?;
+    sqlx::query!(
+        "UPDATE directory_sync SET last_failure_at = ?, last_failure = ? WHERE id = 1",
+        at,
+        message,
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
 /// The stored part of the status; the caller adds the running sync's progress.
 pub async fn status(pool: &SqlitePool) -> Result<SyncStatus, sqlx::Error> {
-    let (last_success_at, last_failure_at, last_failure, last_notes) = sqlx::query_as::<
-        _,
-        (
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        ),
-    >(
+    let row = sqlx::query!(
         "SELECT last_success_at, last_failure_at, last_failure, last_notes
-             FROM directory_sync WHERE id = 1",
+         FROM directory_sync WHERE id = 1"
     )
     .fetch_optional(pool)
-    .await?
-    .unwrap_or_default();
-    let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+    .await?;
+    let customers = sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM customers"#)
         .fetch_one(pool)
         .await?;
+    let (last_success_at, last_failure_at, last_failure, last_notes) = row
+        .map(|row| {
+            (
+                row.last_success_at,
+                row.last_failure_at,
+                row.last_failure,
+                row.last_notes,
+            )
+        })
+        .unwrap_or_default();
     Ok(SyncStatus {
         last_success_at,
         last_failure_at,

@@ -9,10 +9,10 @@ use crate::domain::IsoDate;
 
 /// The subusers the console knows to be `customer`'s, by name.
 pub async fn own_subusers(pool: &SqlitePool, customer: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "SELECT username FROM subuser_owners WHERE customer = ? ORDER BY username COLLATE NOCASE",
+        customer
     )
-    .bind(customer)
     .fetch_all(pool)
     .await
 }
@@ -44,20 +44,21 @@ pub async fn ownership(
     if name == customer {
         return Ok(Ownership::Customer);
     }
-    let owner: Option<String> =
-        sqlx::query_scalar("SELECT customer FROM subuser_owners WHERE username = ?")
-            .bind(name)
-            .fetch_optional(pool)
-            .await?;
+    let owner = sqlx::query_scalar!(
+        "SELECT customer FROM subuser_owners WHERE username = ?",
+        name
+    )
+    .fetch_optional(pool)
+    .await?;
     match owner {
         Some(owner) if owner == customer => return Ok(Ownership::Own),
         Some(owner) => return Ok(Ownership::Elsewhere(Elsewhere::SubuserOf(owner))),
         None => {}
     }
-    let a_customer: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM customers WHERE username = ? COLLATE NOCASE)",
+    let a_customer = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM customers WHERE username = ? COLLATE NOCASE) AS "found!: bool""#,
+        name
     )
-    .bind(name)
     .fetch_one(pool)
     .await?;
     Ok(if a_customer {
@@ -75,58 +76,49 @@ pub async fn claim_subuser(
     subuser: &str,
     operator: &str,
 ) -> Result<String, sqlx::Error> {
-    sqlx::query(
+    let learnt_at = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    sqlx::query!(
         "INSERT INTO subuser_owners (username, customer, learnt_at, learnt_by) VALUES (?, ?, ?, ?)
          ON CONFLICT (username) DO NOTHING",
+        subuser,
+        customer,
+        learnt_at,
+        operator,
     )
-    .bind(subuser)
-    .bind(customer)
-    .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
-    .bind(operator)
     .execute(pool)
     .await?;
-    sqlx::query_scalar("SELECT customer FROM subuser_owners WHERE username = ?")
-        .bind(subuser)
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar!(
+        "SELECT customer FROM subuser_owners WHERE username = ?",
+        subuser
+    )
+    .fetch_one(pool)
+    .await
 }
-
-type RuleRow = (
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    String,
-    String,
-);
 
 /// The recurring rule the console last set on `user`, if any.
 pub async fn rule(pool: &SqlitePool, user: &str) -> Result<Option<RememberedRule>, sqlx::Error> {
-    let row: Option<RuleRow> = sqlx::query_as(
+    let row = sqlx::query!(
         "SELECT credits, period, start_date, end_date, initial_credits, set_by, set_on
          FROM limit_rules WHERE username = ?",
+        user
     )
-    .bind(user)
     .fetch_optional(pool)
     .await?;
-    Ok(
-        row.and_then(|(credits, period, start, end, initial, set_by, set_on)| {
-            let positive = |n: i64| Credits::parse(&n.to_string()).ok();
-            let date = |text: Option<String>| text.and_then(|t| IsoDate::parse(&t).ok());
-            Some(RememberedRule {
-                rule: RecurringRule {
-                    credits: positive(credits)?,
-                    period: LimitPeriod::parse(&period)?,
-                    start: date(start),
-                    end: date(end),
-                    initial: initial.and_then(positive),
-                },
-                set_on: IsoDate::parse(&set_on).ok()?,
-                set_by,
-            })
-        }),
-    )
+    Ok(row.and_then(|row| {
+        let positive = |n: i64| Credits::parse(&n.to_string()).ok();
+        let date = |text: Option<String>| text.and_then(|t| IsoDate::parse(&t).ok());
+        Some(RememberedRule {
+            rule: RecurringRule {
+                credits: positive(row.credits)?,
+                period: LimitPeriod::parse(&row.period)?,
+                start: date(row.start_date),
+                end: date(row.end_date),
+                initial: row.initial_credits.and_then(positive),
+            },
+            set_on: IsoDate::parse(&row.set_on).ok()?,
+            set_by: row.set_by,
+        })
+    }))
 }
 
 /// Records the rule just set on `user`, replacing an earlier one.
@@ -138,7 +130,13 @@ pub async fn save_rule(
     set_by: &str,
     set_on: IsoDate,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let credits = i64::from(rule.credits.get());
+    let period = rule.period.as_str();
+    let start = rule.start.map(|d| d.to_string());
+    let end = rule.end.map(|d| d.to_string());
+    let initial = rule.initial.map(|c| i64::from(c.get()));
+    let set_on = set_on.to_string();
+    sqlx::query!(
         "INSERT INTO limit_rules
             (username, customer, credits, period, start_date, end_date, initial_credits, set_by, set_on)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -147,16 +145,16 @@ pub async fn save_rule(
             start_date = excluded.start_date, end_date = excluded.end_date,
             initial_credits = excluded.initial_credits, set_by = excluded.set_by,
             set_on = excluded.set_on",
+        user,
+        customer,
+        credits,
+        period,
+        start,
+        end,
+        initial,
+        set_by,
+        set_on,
     )
-    .bind(user)
-    .bind(customer)
-    .bind(i64::from(rule.credits.get()))
-    .bind(rule.period.as_str())
-    .bind(rule.start.map(|d| d.to_string()))
-    .bind(rule.end.map(|d| d.to_string()))
-    .bind(rule.initial.map(|c| i64::from(c.get())))
-    .bind(set_by)
-    .bind(set_on.to_string())
     .execute(pool)
     .await
     .map(drop)
@@ -164,8 +162,7 @@ pub async fn save_rule(
 
 /// Forgets the rule of `user` (its limit was removed).
 pub async fn forget_rule(pool: &SqlitePool, user: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM limit_rules WHERE username = ?")
-        .bind(user)
+    sqlx::query!("DELETE FROM limit_rules WHERE username = ?", user)
         .execute(pool)
         .await
         .map(drop)

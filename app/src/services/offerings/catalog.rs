@@ -50,26 +50,28 @@ pub async fn refresh(
     let items: Vec<CatalogItem> = entries.iter().map(item).collect();
     let fetched_at = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
     let json = serde_json::to_string(&items).unwrap_or_else(|_| "[]".to_string());
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO offerings_catalog (id, entries, fetched_at) VALUES (1, ?, ?)
          ON CONFLICT (id) DO UPDATE SET entries = excluded.entries, fetched_at = excluded.fetched_at",
+        json,
+        fetched_at,
     )
-    .bind(&json)
-    .bind(&fetched_at)
     .execute(pool)
     .await?;
     Ok(Catalog { items, fetched_at })
 }
 
 async fn stored(pool: &SqlitePool) -> Result<Option<Catalog>, sqlx::Error> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT entries, fetched_at FROM offerings_catalog WHERE id = 1")
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.and_then(|(entries, fetched_at)| {
-        serde_json::from_str(&entries)
+    let row = sqlx::query!("SELECT entries, fetched_at FROM offerings_catalog WHERE id = 1")
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.and_then(|row| {
+        serde_json::from_str(&row.entries)
             .ok()
-            .map(|items| Catalog { items, fetched_at })
+            .map(|items| Catalog {
+                items,
+                fetched_at: row.fetched_at,
+            })
     }))
 }
 

@@ -202,11 +202,12 @@ pub async fn known_ip_groups(
     pool: &sqlx::SqlitePool,
     pending: Option<&PendingInfo>,
 ) -> Vec<String> {
-    let mut groups: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT name.value FROM audit_events AS e, json_each(e.params, '$.ip_group') AS name
-         WHERE e.kind = 'attempt' AND e.action LIKE 'plan.%'
-           AND json_type(e.params, '$.ip_group') = 'array'
-         ORDER BY name.value LIMIT 50",
+    let mut groups: Vec<String> = sqlx::query_scalar!(
+        r#"SELECT DISTINCT CAST(name.value AS TEXT) AS "group!: String"
+           FROM audit_events AS e, json_each(e.params, '$.ip_group') AS name
+           WHERE e.kind = 'attempt' AND e.action LIKE 'plan.%'
+             AND json_type(e.params, '$.ip_group') = 'array'
+           ORDER BY 1 LIMIT 50"#
     )
     .fetch_all(pool)
     .await

@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::domain::schedule::{JobStatus, ScheduledJob};
 use crate::domain::AuditAction;
 
 /// A job as stored.
-#[derive(Clone, Debug, FromRow)]
+#[derive(Clone, Debug)]
 pub struct JobRow {
     pub id: i64,
     pub due_at: String,
@@ -75,6 +75,19 @@ pub struct NewJob {
     pub created_by: String,
 }
 
+/// Reads [`JobRow`]s: the columns are named once, the rest of the statement is the argument.
+macro_rules! select_jobs {
+    ($rest:tt $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            JobRow,
+            r#"SELECT id AS "id!", due_at, customer, action, payload, summary, idempotency_key, created_by,
+                 created_at, status, result, attempt_id, finished_at
+             FROM scheduled_jobs "# + $rest
+            $(, $arg)*
+        )
+    };
+}
+
 pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -85,41 +98,42 @@ pub async fn insert(
     conn: &mut SqliteConnection,
     job: &NewJob,
 ) -> Result<(JobRow, bool), sqlx::Error> {
-    let inserted = sqlx::query(
+    let action = job.action.as_str();
+    let payload = job.payload.to_string();
+    let created_at = timestamp(Utc::now());
+    let inserted = sqlx::query!(
         "INSERT INTO scheduled_jobs
             (due_at, customer, action, payload, summary, idempotency_key, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (idempotency_key) DO NOTHING",
+        job.due_at,
+        job.customer,
+        action,
+        payload,
+        job.summary,
+        job.idempotency_key,
+        job.created_by,
+        created_at,
     )
-    .bind(&job.due_at)
-    .bind(&job.customer)
-    .bind(job.action.as_str())
-    .bind(job.payload.to_string())
-    .bind(&job.summary)
-    .bind(&job.idempotency_key)
-    .bind(&job.created_by)
-    .bind(timestamp(Utc::now()))
     .execute(&mut *conn)
     .await?
     .rows_affected()
         == 1;
-    let row = sqlx::query_as("SELECT * FROM scheduled_jobs WHERE idempotency_key = ?")
-        .bind(&job.idempotency_key)
+    let row = select_jobs!("WHERE idempotency_key = ?", job.idempotency_key)
         .fetch_one(&mut *conn)
         .await?;
     Ok((row, inserted))
 }
 
 pub async fn by_key(pool: &SqlitePool, key: &str) -> Result<Option<JobRow>, sqlx::Error> {
-    sqlx::query_as("SELECT * FROM scheduled_jobs WHERE idempotency_key = ?")
-        .bind(key.trim())
+    let key = key.trim();
+    select_jobs!("WHERE idempotency_key = ?", key)
         .fetch_optional(pool)
         .await
 }
 
 pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<JobRow>, sqlx::Error> {
-    sqlx::query_as("SELECT * FROM scheduled_jobs WHERE id = ?")
-        .bind(id)
+    select_jobs!("WHERE id = ?", id)
         .fetch_optional(&mut *conn)
         .await
 }
@@ -127,35 +141,34 @@ pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<JobRow
 /// The customer's jobs: pending and running first (soonest due first), then the latest
 /// finished ones.
 pub async fn for_customer(pool: &SqlitePool, customer: &str) -> Result<Vec<JobRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT * FROM scheduled_jobs WHERE customer = ?
+    select_jobs!(
+        "WHERE customer = ?
          ORDER BY status IN ('pending', 'running') DESC,
                   CASE WHEN status IN ('pending', 'running') THEN due_at END ASC,
                   id DESC
          LIMIT 20",
+        customer
     )
-    .bind(customer)
     .fetch_all(pool)
     .await
 }
 
 /// Every job still waiting, soonest due first (the reseller-wide list, `/scheduled`).
 pub async fn pending(pool: &SqlitePool) -> Result<Vec<JobRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT * FROM scheduled_jobs WHERE status = 'pending' ORDER BY due_at, id LIMIT 1000",
-    )
-    .fetch_all(pool)
-    .await
+    select_jobs!("WHERE status = 'pending' ORDER BY due_at, id LIMIT 1000")
+        .fetch_all(pool)
+        .await
 }
 
 /// Marks a pending job cancelled; false when it is no longer pending.
 pub async fn cancel(conn: &mut SqliteConnection, id: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query(
+    let finished_at = timestamp(Utc::now());
+    sqlx::query!(
         "UPDATE scheduled_jobs SET status = 'cancelled', finished_at = ?
          WHERE id = ? AND status = 'pending'",
+        finished_at,
+        id,
     )
-    .bind(timestamp(Utc::now()))
-    .bind(id)
     .execute(&mut *conn)
     .await
     .map(|done| done.rows_affected() == 1)
@@ -166,14 +179,17 @@ pub async fn claim_due(
     pool: &SqlitePool,
     now: DateTime<Utc>,
 ) -> Result<Option<JobRow>, sqlx::Error> {
-    sqlx::query_as(
-        "UPDATE scheduled_jobs SET status = 'running'
+    let now = timestamp(now);
+    sqlx::query_as!(
+        JobRow,
+        r#"UPDATE scheduled_jobs SET status = 'running'
          WHERE id = (SELECT id FROM scheduled_jobs WHERE status = 'pending' AND due_at <= ?
                      ORDER BY due_at, id LIMIT 1)
            AND status = 'pending'
-         RETURNING *",
+         RETURNING id AS "id!", due_at, customer, action, payload, summary, idempotency_key, created_by,
+                 created_at, status, result, attempt_id, finished_at"#,
+        now
     )
-    .bind(timestamp(now))
     .fetch_optional(pool)
     .await
 }
@@ -185,15 +201,17 @@ pub async fn finish(
     result: &str,
     attempt_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let status = status.as_str();
+    let finished_at = timestamp(Utc::now());
+    sqlx::query!(
         "UPDATE scheduled_jobs SET status = ?, result = ?, attempt_id = ?, finished_at = ?
          WHERE id = ?",
+        status,
+        result,
+        attempt_id,
+        finished_at,
+        id,
     )
-    .bind(status.as_str())
-    .bind(result)
-    .bind(attempt_id)
-    .bind(timestamp(Utc::now()))
-    .bind(id)
     .execute(pool)
     .await
     .map(drop)
@@ -201,10 +219,11 @@ pub async fn finish(
 
 /// When the next pending job is due, if any.
 pub async fn next_due(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    let next: Option<String> =
-        sqlx::query_scalar("SELECT MIN(due_at) FROM scheduled_jobs WHERE status = 'pending'")
-            .fetch_one(pool)
-            .await?;
+    let next = sqlx::query_scalar!(
+        r#"SELECT MIN(due_at) AS "due_at?: String" FROM scheduled_jobs WHERE status = 'pending'"#
+    )
+    .fetch_one(pool)
+    .await?;
     Ok(next
         .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
         .map(|at| at.with_timezone(&Utc)))
@@ -213,7 +232,7 @@ pub async fn next_due(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>, sqlx::
 /// Jobs left running by a stopped console go back to pending. Running one again is safe: it
 /// reuses its idempotency key, so an attempt already recorded is answered from the log.
 pub async fn requeue_interrupted(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
-    sqlx::query("UPDATE scheduled_jobs SET status = 'pending' WHERE status = 'running'")
+    sqlx::query!("UPDATE scheduled_jobs SET status = 'pending' WHERE status = 'running'")
         .execute(pool)
         .await
         .map(|done| done.rows_affected())
