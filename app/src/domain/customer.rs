@@ -1,22 +1,14 @@
 use serde::{Deserialize, Serialize};
 
-use super::directory::Linkage;
+use super::directory::CustomerRow;
 use super::plan::{BillingCycle, PendingInfo};
 
 /// The header of a customer's page: who they are (from the directory) and, read live, their
 /// package, state, billing period and any scheduled change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerSummary {
-    /// What the URL names: the v2 username, or the v3 account id of a v3-only account.
-    pub key: String,
-    pub username: Option<String>,
-    pub account_id: Option<String>,
-    pub name: String,
-    pub company: String,
-    pub email: String,
-    pub package: Option<String>,
-    pub state: Option<String>,
-    pub linkage: Linkage,
+    /// The directory's entry; its package and state are replaced by what SendGrid says now.
+    pub customer: CustomerRow,
     pub cycle: Option<BillingCycle>,
     pub pending: Option<PendingInfo>,
     /// When the directory last saw this customer; `None` when found only upstream.

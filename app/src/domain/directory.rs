@@ -166,8 +166,18 @@ impl Linkage {
     }
 }
 
+/// How the `customers` table stores it (a CHECK constraint admits only these four).
+impl TryFrom<String> for Linkage {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Linkage, String> {
+        Linkage::parse(&value).ok_or_else(|| format!("{value:?} is not a directory linkage"))
+    }
+}
+
 /// One customer of the directory.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CustomerRow {
     /// What `/customers/:user` takes: the v2 username, or the v3 account id when there is none.
     pub key: String,
@@ -178,6 +188,7 @@ pub struct CustomerRow {
     pub email: String,
     pub package: Option<String>,
     pub state: Option<String>,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub linkage: Linkage,
 }
 

@@ -33,15 +33,7 @@ pub async fn summary(
         None => (profile_row(client, key).await?, None),
     };
     let mut summary = CustomerSummary {
-        key: row.key.clone(),
-        username: row.username.clone(),
-        account_id: row.account_id.clone(),
-        name: row.name.clone(),
-        company: row.company.clone(),
-        email: row.email.clone(),
-        package: row.package.clone(),
-        state: row.state.clone(),
-        linkage: row.linkage,
+        customer: row.clone(),
         cycle: None,
         pending: None,
         synced_at,
@@ -57,7 +49,7 @@ pub async fn summary(
         match overview {
             Ok(overview) => {
                 summary.cycle = cycle_of(&overview);
-                summary.package = Some(overview.package);
+                summary.customer.package = Some(overview.package);
             }
             Err(error) => problems.push(format!("plan: {error}")),
         }
@@ -70,7 +62,7 @@ pub async fn summary(
     }
     if let Some(id) = &row.account_id {
         match client.get_account_state(id).await {
-            Ok(state) => summary.state = Some(directory::state_name(state).to_string()),
+            Ok(state) => summary.customer.state = Some(directory::state_name(state).to_string()),
             Err(error) => problems.push(format!("account state: {error}")),
         }
     }

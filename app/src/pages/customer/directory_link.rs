@@ -18,7 +18,7 @@ pub fn DirectoryLink(summary: CustomerSummary) -> impl IntoView {
     let context = CustomerContext::get();
     let link = ServerAction::<LinkCustomers>::new();
     let unlink = ServerAction::<UnlinkCustomers>::new();
-    let key = summary.key.clone();
+    let key = summary.customer.key.clone();
     let navigate = use_navigate();
     // A v3-only account linked to a username is listed under the username from then on.
     Effect::new(move |_| {
@@ -60,7 +60,7 @@ fn link_form(
     unlink: ServerAction<UnlinkCustomers>,
     busy: impl Fn() -> bool + Send + Sync + Copy + 'static,
 ) -> AnyView {
-    match (summary.username.clone(), summary.account_id.clone()) {
+    match (summary.customer.username.clone(), summary.customer.account_id.clone()) {
         (Some(username), Some(account_id)) => view! {
             <ConfirmFirst opener="Unlink…".to_string()
                 message=format!("Unlink {username} from v3 account {account_id}? The directory lists them as two customers until they are linked again; nothing changes at SendGrid.")>

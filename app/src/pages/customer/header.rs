@@ -14,11 +14,11 @@ use crate::domain::{state_tone, CustomerSummary, Permission};
 pub fn CustomerHeader(summary: CustomerSummary) -> impl IntoView {
     let name = display_name(&summary);
     let dash = || "—".to_string();
-    let state = summary.state.clone().map(|state| {
+    let state = summary.customer.state.clone().map(|state| {
         let class = format!("badge {}", state_tone(&state));
         view! { <span class=class data-testid="customer-state">{state}</span> }
     });
-    let linkage = match summary.linkage {
+    let linkage = match summary.customer.linkage {
         Linkage::V2Only => Some("v2 only"),
         Linkage::V3Only => Some("v3 only"),
         Linkage::Manual => Some("linked by hand"),
@@ -46,11 +46,11 @@ pub fn CustomerHeader(summary: CustomerSummary) -> impl IntoView {
                 {linkage.map(|text| view! { <span class="badge badge-warn">{text}</span> })}
             </div>
             <dl class="facts">
-                <div><dt>"Company"</dt><dd>{if summary.company.is_empty() { dash() } else { summary.company.clone() }}</dd></div>
-                <div><dt>"Username"</dt><dd>{summary.username.clone().unwrap_or_else(dash)}</dd></div>
-                <div><dt>"Email"</dt><dd>{if summary.email.is_empty() { dash() } else { summary.email.clone() }}</dd></div>
-                <div><dt>"Account ID"</dt><dd>{summary.account_id.clone().unwrap_or_else(dash)}</dd></div>
-                <div><dt>"Package"</dt><dd data-testid="customer-package">{summary.package.clone().unwrap_or_else(dash)}</dd></div>
+                <div><dt>"Company"</dt><dd>{if summary.customer.company.is_empty() { dash() } else { summary.customer.company.clone() }}</dd></div>
+                <div><dt>"Username"</dt><dd>{summary.customer.username.clone().unwrap_or_else(dash)}</dd></div>
+                <div><dt>"Email"</dt><dd>{if summary.customer.email.is_empty() { dash() } else { summary.customer.email.clone() }}</dd></div>
+                <div><dt>"Account ID"</dt><dd>{summary.customer.account_id.clone().unwrap_or_else(dash)}</dd></div>
+                <div><dt>"Package"</dt><dd data-testid="customer-package">{summary.customer.package.clone().unwrap_or_else(dash)}</dd></div>
                 <div><dt>"Billing period"</dt><dd>{period}</dd></div>
                 <div><dt>"Pending change"</dt><dd data-testid="customer-pending">{pending}</dd></div>
             </dl>
@@ -69,8 +69,8 @@ pub fn CustomerHeader(summary: CustomerSummary) -> impl IntoView {
 fn OpenInSendGrid(summary: CustomerSummary) -> impl IntoView {
     let me = Me::get();
     let query = use_query_map();
-    let history = format!("/customers/{}/history", encode_component(&summary.key));
-    let key = summary.key.clone();
+    let history = format!("/customers/{}/history", encode_component(&summary.customer.key));
+    let key = summary.customer.key.clone();
     let problem = move || {
         let text = match query.read().get("sendgrid")?.as_str() {
             "refused" => "SendGrid did not open the account; its answer is recorded in History.",
@@ -81,7 +81,7 @@ fn OpenInSendGrid(summary: CustomerSummary) -> impl IntoView {
         };
         Some(text)
     };
-    let allowed = move || me.allows(Permission::ChangeAccounts) && summary.account_id.is_some();
+    let allowed = move || me.allows(Permission::ChangeAccounts) && summary.customer.account_id.is_some();
     view! {
         {move || problem().map(|text| view! {
             <div class="notice notice-error" role="alert" data-testid="sendgrid-problem">

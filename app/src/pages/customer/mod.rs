@@ -139,9 +139,5 @@ fn Tabs(key: String) -> impl IntoView {
 
 /// The customer the header was loaded for, for tabs that need more than the key.
 pub fn display_name(summary: &CustomerSummary) -> String {
-    [&summary.name, &summary.email, &summary.key]
-        .into_iter()
-        .find(|text| !text.trim().is_empty())
-        .cloned()
-        .unwrap_or_default()
+    summary.customer.display_name().to_string()
 }

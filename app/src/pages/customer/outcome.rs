@@ -37,6 +37,18 @@ pub fn invalid(message: &Option<String>) -> Option<&'static str> {
     message.is_some().then_some("true")
 }
 
+/// A review's refusal that belongs to no field; an unknown outcome links to History, where it
+/// is reconciled.
+#[component]
+pub fn ReviewNotice(message: String, unknown: bool, history: String) -> impl IntoView {
+    view! {
+        <div class=if unknown { "notice notice-warn" } else { "notice notice-error" } role="alert">
+            <p>{message}</p>
+            {unknown.then(|| view! { <p><a href=history>"Reconcile in History"</a></p> })}
+        </div>
+    }
+}
+
 /// How a change ended, as the audit log (or the job table) recorded it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ended {

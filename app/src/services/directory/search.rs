@@ -20,34 +20,8 @@ pub fn match_expression(typed: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-type Row = (
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
+/// The columns of a [`CustomerRow`], for the statements the search form builds.
 const COLUMNS: &str = "key, username, account_id, linkage, name, company, email, package, state";
-
-fn to_row(row: Row) -> CustomerRow {
-    let (key, username, account_id, linkage, name, company, email, package, state) = row;
-    CustomerRow {
-        key,
-        username,
-        account_id,
-        linkage: Linkage::parse(&linkage).unwrap_or(Linkage::V2Only),
-        name,
-        company,
-        email,
-        package,
-        state,
-    }
-}
 
 /// Appends the WHERE clause shared by the page and its count.
 fn push_filters<'a>(builder: &mut QueryBuilder<'a, Sqlite>, query: &'a DirectoryQuery) {
@@ -105,12 +79,9 @@ pub async fn search(
     select.push(" OFFSET ");
     select.push_bind(i64::from(page - 1) * i64::from(PAGE_SIZE));
     let rows = select
-        .build_query_as::<Row>()
+        .build_query_as::<CustomerRow>()
         .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(to_row)
-        .collect();
+        .await?;
 
     Ok(DirectoryPage {
         rows,
@@ -135,12 +106,9 @@ pub async fn all_matching(
     select.push(" ORDER BY sort_name COLLATE NOCASE, id LIMIT ");
     select.push_bind(i64::from(limit));
     let rows = select
-        .build_query_as::<Row>()
+        .build_query_as::<CustomerRow>()
         .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(to_row)
-        .collect();
+        .await?;
     Ok((rows, total.max(0) as u64))
 }
 
@@ -175,31 +143,36 @@ pub async fn find(
     pool: &SqlitePool,
     key: &str,
 ) -> Result<Option<(CustomerRow, String)>, sqlx::Error> {
-    let found = sqlx::query_as::<
-        _,
-        (
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-        ),
-    >(&format!(
-        "SELECT {COLUMNS}, synced_at FROM customers
-             WHERE key = ?1 OR username = ?1 COLLATE NOCASE OR account_id = ?1
-             ORDER BY key = ?1 DESC LIMIT 1"
-    ))
-    .bind(key)
+    let found = sqlx::query!(
+        "SELECT key, username, account_id, linkage, name, company, email, package, state,
+             synced_at
+         FROM customers
+         WHERE key = ?1 OR username = ?1 COLLATE NOCASE OR account_id = ?1
+         ORDER BY key = ?1 DESC LIMIT 1",
+        key
+    )
     .fetch_optional(pool)
     .await?;
-    Ok(found.map(|(a, b, c, d, e, f, g, h, i, synced_at)| {
-        (to_row((a, b, c, d, e, f, g, h, i)), synced_at)
-    }))
+    found
+        .map(|row| {
+            let linkage = Linkage::try_from(row.linkage).map_err(|why| sqlx::Error::ColumnDecode {
+                index: "linkage".to_string(),
+                source: why.into(),
+            })?;
+            let customer = CustomerRow {
+                key: row.key,
+                username: row.username,
+                account_id: row.account_id,
+                linkage,
+                name: row.name,
+                company: row.company,
+                email: row.email,
+                package: row.package,
+                state: row.state,
+            };
+            Ok((customer, row.synced_at))
+        })
+        .transpose()
 }
 
 #[cfg(test)]

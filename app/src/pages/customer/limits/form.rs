@@ -62,34 +62,20 @@ pub fn ChangeLimitForm(
     let period = LimitPeriod::parse(&initial.period);
     let today = view.today.to_string();
 
-    let text_field = move |field: LimitField,
-                           id: &'static str,
-                           label: &'static str,
-                           value: String,
-                           hint: String,
-                           message: Option<String>| {
+    // A credits count or a date: the same field with its hint and error, another input.
+    let field = move |field: LimitField,
+                      id: &'static str,
+                      label: &'static str,
+                      value: String,
+                      hint: String,
+                      message: Option<String>| {
+        let date = matches!(field, LimitField::StartDate | LimitField::EndDate);
         view! {
             <div class="field" class:is-hidden=move || hidden(field)>
                 <label for=id>{label}</label>
-                <input id=id name=field.as_str() type="text" inputmode="numeric" autocomplete="off"
-                    value=value aria-invalid=invalid(&message)
-                    aria-describedby=described(id, &message) />
-                <p class="hint" id=format!("{id}-hint")>{hint}</p>
-                <FieldMessage id=format!("{id}-error") message />
-            </div>
-        }
-    };
-    let date_field = move |field: LimitField,
-                           id: &'static str,
-                           label: &'static str,
-                           value: String,
-                           hint: String,
-                           message: Option<String>| {
-        view! {
-            <div class="field" class:is-hidden=move || hidden(field)>
-                <label for=id>{label}</label>
-                <input id=id name=field.as_str() type="date" min=today.clone()
-                    value=value aria-invalid=invalid(&message)
+                <input id=id name=field.as_str() type=if date { "date" } else { "text" }
+                    inputmode=(!date).then_some("numeric") min=date.then(|| today.clone())
+                    autocomplete="off" value=value aria-invalid=invalid(&message)
                     aria-describedby=described(id, &message) />
                 <p class="hint" id=format!("{id}-hint")>{hint}</p>
                 <FieldMessage id=format!("{id}-error") message />
@@ -117,7 +103,7 @@ pub fn ChangeLimitForm(
                     </select>
                     <FieldMessage id="limit-task-error".to_string() message=task_error.clone() />
                 </div>
-                {text_field(LimitField::Credits, "limit-credits", "Credits", initial.credits.clone(),
+                {field(LimitField::Credits, "limit-credits", "Credits", initial.credits.clone(),
                     format!("A whole number above 0. {}", used_by(LimitField::Credits)), credits_error)}
                 <div class="field" class:is-hidden=move || hidden(LimitField::Period)>
                     <label for="limit-period">"Period"</label>
@@ -132,11 +118,11 @@ pub fn ChangeLimitForm(
                     </p>
                     <FieldMessage id="limit-period-error".to_string() message=period_error.clone() />
                 </div>
-                {date_field(LimitField::StartDate, "limit-start", "Start date", initial.start_date.clone(),
+                {field(LimitField::StartDate, "limit-start", "Start date", initial.start_date.clone(),
                     format!("Optional: the first reset, today or later. {}", used_by(LimitField::StartDate)), start_error)}
-                {date_field(LimitField::EndDate, "limit-end", "End date", initial.end_date.clone(),
+                {field(LimitField::EndDate, "limit-end", "End date", initial.end_date.clone(),
                     format!("Optional: resets stop after this day; what is left can still be used. {}", used_by(LimitField::EndDate)), end_error)}
-                {text_field(LimitField::InitialCredits, "limit-initial", "Initial credits", initial.initial_credits.clone(),
+                {field(LimitField::InitialCredits, "limit-initial", "Initial credits", initial.initial_credits.clone(),
                     format!("Optional: the balance to start with, for a subuser who already used part; SendGrid uses the credits above when empty. {}", used_by(LimitField::InitialCredits)), initial_error)}
             </div>
             <button type="submit" class="button">"Review change"</button>

@@ -30,7 +30,7 @@ fn v3_only(context: CustomerContext) -> bool {
         .get()
         .and_then(Result::ok)
         .flatten()
-        .is_some_and(|summary| summary.linkage == Linkage::V3Only)
+        .is_some_and(|summary| summary.customer.linkage == Linkage::V3Only)
 }
 
 #[component]

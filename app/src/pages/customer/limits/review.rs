@@ -4,11 +4,10 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::super::outcome::{history_href, tab_href};
+use super::super::outcome::{history_href, tab_href, ReviewNotice};
 use super::form_pairs;
 use crate::api::limits::{LimitsView, SetCreditLimit};
 use crate::components::ConfirmActions;
-use crate::domain::change::ChangeError;
 use crate::domain::limits::{describe_change, LimitField, LimitForm, LimitTask, ValidLimitChange};
 
 #[component]
@@ -77,14 +76,8 @@ pub fn LimitReview(
                 }).collect_view()}
             </dl>
             {move || message_for(LimitField::Subuser).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-            {move || error().and_then(|e| e.general_message().map(|m| (e, m))).map(|(e, message)| {
-                let unknown = matches!(e, ChangeError::Unknown { .. });
-                view! {
-                    <div class=if unknown { "notice notice-warn" } else { "notice notice-error" } role="alert">
-                        <p>{message}</p>
-                        {unknown.then(|| view! { <p><a href=history.clone()>"Reconcile in History"</a></p> })}
-                    </div>
-                }
+            {move || error().and_then(|e| e.general_message().map(|m| (e.is_unknown(), m))).map(|(unknown, message)| {
+                view! { <ReviewNotice message unknown history=history.clone() /> }
             })}
             {move || {
                 let (user, target, key, edit) = (user.clone(), target.clone(), key.clone(), edit.clone());

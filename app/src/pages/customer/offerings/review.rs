@@ -5,11 +5,10 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::super::outcome::{history_href, tab_href};
+use super::super::outcome::{history_href, tab_href, ReviewNotice};
 use crate::api::offerings::{OfferingsView, UpdateOfferings};
 use crate::components::ConfirmActions;
 use crate::components::TypedConfirmation;
-use crate::domain::change::ChangeError;
 use crate::domain::offerings::{
     encode_lines, needs_confirmation, DiffChange, DiffLine, OfferingField, OfferingSet,
     OfferingsForm,
@@ -107,14 +106,8 @@ pub fn OfferingsReview(
                 .or_else(|| message_for(OfferingField::Package))
                 .or_else(|| message_for(OfferingField::ApplyOn))
                 .map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-            {move || error().and_then(|e| e.general_message().map(|m| (e, m))).map(|(e, message)| {
-                let unknown = matches!(e, ChangeError::Unknown { .. });
-                view! {
-                    <div class=if unknown { "notice notice-warn" } else { "notice notice-error" } role="alert">
-                        <p>{message}</p>
-                        {unknown.then(|| view! { <p><a href=history.clone()>"Reconcile in History"</a></p> })}
-                    </div>
-                }
+            {move || error().and_then(|e| e.general_message().map(|m| (e.is_unknown(), m))).map(|(unknown, message)| {
+                view! { <ReviewNotice message unknown history=history.clone() /> }
             })}
             {move || {
                 let (user, encoded, apply_on, key, edit, reviewed) = (

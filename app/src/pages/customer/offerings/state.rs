@@ -6,11 +6,10 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
-use super::super::outcome::{history_href, tab_href, ChangeOutcome, Ended};
+use super::super::outcome::{history_href, tab_href, ChangeOutcome, Ended, ReviewNotice};
 use super::timing::TimingFields;
 use crate::api::offerings::{ChangeAccountState, OfferingsView};
 use crate::components::ConfirmActions;
-use crate::domain::change::ChangeError;
 use crate::domain::offerings::{AccountStateName, OfferingField, WritableState, STATE_TABLE};
 use crate::domain::schedule::ChangeTiming;
 use crate::domain::state_tone;
@@ -161,14 +160,8 @@ fn ConfirmState(
             <h4 id="state-review-title">"Confirm the state change"</h4>
             <p class="review-statement" data-testid="state-review-statement">{statement}</p>
             {move || error().map(|e| {
-                let unknown = matches!(e, ChangeError::Unknown { .. });
                 let message = e.general_message().unwrap_or_else(|| e.to_string());
-                view! {
-                    <div class=if unknown { "notice notice-warn" } else { "notice notice-error" } role="alert">
-                        <p>{message}</p>
-                        {unknown.then(|| view! { <p><a href=history.clone()>"Reconcile in History"</a></p> })}
-                    </div>
-                }
+                view! { <ReviewNotice message unknown=e.is_unknown() history=history.clone() /> }
             })}
             {move || {
                 let (who, key, back) = (who.clone(), key.clone(), back.clone());

@@ -4,12 +4,11 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::super::outcome::history_href;
+use super::super::outcome::{history_href, ReviewNotice};
 use super::edit_href;
 use crate::api::plan::{ChangePlan, PlanView};
 use crate::components::ConfirmActions;
 use crate::components::TypedConfirmation;
-use crate::domain::change::ChangeError;
 use crate::domain::plan::{
     describe, estimate_formula, warnings, Placement, PlanError, PlanField, PlanForm, PlanTiming,
     ValidPlanChange,
@@ -120,16 +119,8 @@ pub fn ReviewStep(
                     </div>
                 }).collect_view()}
             </dl>
-            {move || error().and_then(|e| e.general_message().map(|m| (e, m))).map(|(e, message)| {
-                let unknown = matches!(e, ChangeError::Unknown { .. });
-                view! {
-                    <div class=if unknown { "notice notice-warn" } else { "notice notice-error" } role="alert">
-                        <p>{message}</p>
-                        {unknown.then(|| view! {
-                            <p><a href=history.clone()>"Reconcile in History"</a></p>
-                        })}
-                    </div>
-                }
+            {move || error().and_then(|e| e.general_message().map(|m| (e.is_unknown(), m))).map(|(unknown, message)| {
+                view! { <ReviewNotice message unknown history=history.clone() /> }
             })}
             {move || {
                 let (user, key, edit) = (user.clone(), key.clone(), edit.clone());
