@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use chrono::{Days, Utc};
 use futures::TryStreamExt;
-use sqlx::{QueryBuilder, Sqlite};
 
 use super::World;
 use crate::load::sequential;
@@ -112,7 +111,7 @@ pub async fn measure(world: &World, report: &mut Report) -> Result<(), BenchErro
                 &format!("audit query p{p:.0}: {}", filter.label),
                 console.ms(p),
                 "ms",
-                "the same SQL through sqlx directly",
+                "the console's query code on the same file directly",
                 direct.ms(p),
             );
         }
@@ -120,124 +119,26 @@ pub async fn measure(world: &World, report: &mut Report) -> Result<(), BenchErro
     export(world, report).await
 }
 
-const LISTED: &str = "SELECT e.id, e.occurred_at, e.kind, e.attempt_id, e.operator, e.customer,
-    e.action, e.outcome, e.upstream_status, e.duration_ms, o.attempt_id IS NOT NULL AS open
-    FROM audit_events e LEFT JOIN audit_open_attempts o ON o.attempt_id = e.id";
-
-type Listed = (
-    i64,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    bool,
-);
-
-/// The console's first page for `filter`: the time window's ids, then the page query.
+/// The console's first page for `filter`, through the console's own query code.
 async fn direct_page(world: &World, filter: &Filter) -> Result<(), BenchError> {
-    let pool = &world.direct;
-    let until = filter.to.as_ref().map(|d| format!("{d}T24"));
-    let mut low: Option<i64> = None;
-    let mut high: Option<i64> = None;
-    if let Some(since) = &filter.from {
-        low = sqlx::query_scalar(
-            "SELECT id FROM audit_events WHERE occurred_at >= ? ORDER BY occurred_at, id LIMIT 1",
-        )
-        .bind(since)
-        .fetch_optional(pool)
-        .await?;
-    }
-    if let Some(until) = &until {
-        high = sqlx::query_scalar(
-            "SELECT id FROM audit_events WHERE occurred_at < ? ORDER BY occurred_at DESC, id DESC LIMIT 1",
-        )
-        .bind(until)
-        .fetch_optional(pool)
-        .await?;
-    }
-    // "unknown" is read as the console reads it (services/audit/query.rs): the recorded
-    // unknowns and the open attempts, each walked in id order up to the page, then merged.
-    let timed = filter.from.is_some() || until.is_some();
-    let parts: Vec<Option<&str>> = match filter.outcome {
-        Some("unknown") => vec![Some("recorded"), Some("open")],
-        _ => vec![None],
-    };
-    let mut rows: Vec<Listed> = Vec::new();
-    for part in parts {
-        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(LISTED);
-        query.push(" WHERE 1 = 1");
-        let mut led = false;
-        for (column, value) in [
-            ("e.customer", &filter.customer),
-            ("e.operator", &filter.operator),
-            ("e.action", &filter.action),
-        ] {
-            if let Some(value) = value {
-                let prefix = if led { "+" } else { "" };
-                query
-                    .push(format!(" AND {prefix}{column} = "))
-                    .push_bind(value.clone());
-                led = true;
-            }
-        }
-        let prefix = if led { "+" } else { "" };
-        match (part, filter.outcome) {
-            (Some("recorded"), _) => {
-                query.push(format!(" AND {prefix}e.outcome = 'unknown'"));
-            }
-            (Some(_), _) if led => {
-                query.push(
-                    " AND EXISTS (SELECT 1 FROM audit_open_attempts x WHERE x.attempt_id = e.id)",
-                );
-            }
-            (Some(_), _) => {
-                query.push(" AND e.id IN (SELECT attempt_id FROM audit_open_attempts WHERE 1 = 1");
-                if let Some(low) = low {
-                    query.push(" AND attempt_id >= ").push_bind(low);
-                }
-                if let Some(high) = high {
-                    query.push(" AND attempt_id <= ").push_bind(high);
-                }
-                query.push(" ORDER BY attempt_id DESC");
-                if !timed {
-                    query.push(" LIMIT 51");
-                }
-                query.push(")");
-            }
-            (None, Some(outcome)) => {
-                query
-                    .push(format!(" AND {prefix}e.outcome = "))
-                    .push_bind(outcome);
-            }
-            (None, None) => {}
-        }
-        if let Some(low) = low {
-            query.push(" AND e.id >= ").push_bind(low);
-        }
-        if let Some(high) = high {
-            query.push(" AND e.id <= ").push_bind(high);
-        }
-        if let Some(since) = &filter.from {
-            query
-                .push(" AND +e.occurred_at >= ")
-                .push_bind(since.clone());
-        }
-        if let Some(until) = &until {
-            query
-                .push(" AND +e.occurred_at < ")
-                .push_bind(until.clone());
-        }
-        query.push(" ORDER BY e.id DESC LIMIT 51");
-        rows.extend(query.build_query_as::<Listed>().fetch_all(pool).await?);
-    }
-    rows.sort_by_key(|row| std::cmp::Reverse(row.0));
-    rows.truncate(51);
-    std::hint::black_box(rows);
+    use app::domain::audit_filter::{AuditFilter, Cursor};
+    use app::services::audit::query::{self, PAGE_SIZE};
+    let pairs = filter.pairs();
+    let parsed = AuditFilter::parse(|name| {
+        pairs
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.clone())
+    })
+    .map_err(BenchError::Setup)?;
+    let page = query::page(
+        &world.direct,
+        &query::Filter::from_audit(&parsed),
+        Cursor::Latest,
+        PAGE_SIZE,
+    )
+    .await?;
+    std::hint::black_box(page);
     Ok(())
 }
 

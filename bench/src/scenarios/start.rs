@@ -41,6 +41,7 @@ pub async fn world(paths: Paths, scale: Scale, report: &mut Report) -> Result<Wo
     for (email, role) in [(ADMIN, "admin"), (MANAGER, "manager")] {
         add_operator(&paths, &url, email, role)?;
     }
+    verify_log(&paths, &url)?;
 
     let port = free_port()?;
     let env = vec![
@@ -136,9 +137,15 @@ async fn simulator(paths: &Paths, customers: usize) -> Result<Proc, BenchError> 
     Ok(sim)
 }
 
-/// Migrates the file as the console would and writes the audit log into it.
+/// Migrates the file as the console would and writes the audit log into it, signed with a
+/// new key in the key file the console will find beside the database.
 async fn seed_database(url: &str, usernames: Vec<String>, events: usize) -> Result<(), BenchError> {
-    let mut conn = SqliteConnectOptions::from_str(url)?
+    use app::services::audit::key::{default_path, KeyRing};
+    let options = SqliteConnectOptions::from_str(url)?;
+    let ring = KeyRing::new(0);
+    ring.create(&default_path(options.get_filename()))
+        .map_err(|e| BenchError::Setup(format!("audit key: {e}")))?;
+    let mut conn = options
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         // Bench data: a power cut here costs a re-run, not an audit record.
@@ -149,9 +156,27 @@ async fn seed_database(url: &str, usernames: Vec<String>, events: usize) -> Resu
         .run(&mut conn)
         .await
         .map_err(|e| BenchError::Setup(format!("migrations: {e}")))?;
-    seed::audit_log(&mut conn, usernames, events, 365).await?;
+    seed::audit_log(&mut conn, ring.current().clone(), usernames, events, 365).await?;
     sqlx::query("ANALYZE").execute(&mut conn).await?;
     conn.close().await?;
+    Ok(())
+}
+
+/// The seeded log, and the operators' events the console appended to it, pass the console's
+/// own verification: the figures are of a log the console accepts.
+fn verify_log(paths: &Paths, url: &str) -> Result<(), BenchError> {
+    let output = Command::new(&paths.binary)
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .output()?;
+    if !output.status.success() {
+        return Err(BenchError::Setup(format!(
+            "the seeded audit log does not verify: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
     Ok(())
 }
 

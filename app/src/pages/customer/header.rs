@@ -69,7 +69,10 @@ pub fn CustomerHeader(summary: CustomerSummary) -> impl IntoView {
 fn OpenInSendGrid(summary: CustomerSummary) -> impl IntoView {
     let me = Me::get();
     let query = use_query_map();
-    let history = format!("/customers/{}/history", encode_component(&summary.customer.key));
+    let history = format!(
+        "/customers/{}/history",
+        encode_component(&summary.customer.key)
+    );
     let key = summary.customer.key.clone();
     let problem = move || {
         let text = match query.read().get("sendgrid")?.as_str() {
@@ -81,7 +84,8 @@ fn OpenInSendGrid(summary: CustomerSummary) -> impl IntoView {
         };
         Some(text)
     };
-    let allowed = move || me.allows(Permission::ChangeAccounts) && summary.customer.account_id.is_some();
+    let allowed =
+        move || me.allows(Permission::ChangeAccounts) && summary.customer.account_id.is_some();
     view! {
         {move || problem().map(|text| view! {
             <div class="notice notice-error" role="alert" data-testid="sendgrid-problem">

@@ -69,6 +69,14 @@ fn unkeyed_hash(row: &StoredEvent) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// Signs `row`, whose `prev_hash` is already the hash of the row before it, with the key
+/// `key_id`: sets its `key_id` and `hash`. What every append does; public so that a log can
+/// be seeded in bulk (the benchmark) exactly as the console writes it.
+pub fn seal(row: &mut StoredEvent, key_id: &str, secret: &[u8]) {
+    row.key_id = Some(key_id.to_string());
+    row.hash = keyed_hash(secret, key_id, row);
+}
+
 fn keyed_hash(secret: &[u8], key_id: &str, row: &StoredEvent) -> String {
     let canonical = serde_json::to_vec(&canonical(row)).expect("canonical rows serialize");
     mac_with(
@@ -189,9 +197,9 @@ pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i
         client_ip: event.client_ip,
         hash: String::new(),
         prev_hash,
-        key_id: Some(key_id.clone()),
+        key_id: None,
     };
-    row.hash = keyed_hash(&secret, &key_id, &row);
+    seal(&mut row, &key_id, &secret);
 
     sqlx::query_scalar!(
         r#"INSERT INTO audit_events (occurred_at, kind, attempt_id, operator, customer, action,

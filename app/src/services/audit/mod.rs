@@ -21,7 +21,7 @@ pub mod snapshot;
 pub mod stats;
 
 pub use crate::domain::audit::{Kind, Outcome};
-pub use chain::{append, append_in, install_keys, record, verify, Verification, GENESIS};
+pub use chain::{append, append_in, install_keys, record, seal, verify, Verification, GENESIS};
 pub use diff::{diff, flatten};
 pub use mutation::{
     new_idempotency_key, run_mutation, AuditError, Mutation, MutationOutcome, Recorded,

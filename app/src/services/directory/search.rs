@@ -155,10 +155,11 @@ pub async fn find(
     .await?;
     found
         .map(|row| {
-            let linkage = Linkage::try_from(row.linkage).map_err(|why| sqlx::Error::ColumnDecode {
-                index: "linkage".to_string(),
-                source: why.into(),
-            })?;
+            let linkage =
+                Linkage::try_from(row.linkage).map_err(|why| sqlx::Error::ColumnDecode {
+                    index: "linkage".to_string(),
+                    source: why.into(),
+                })?;
             let customer = CustomerRow {
                 key: row.key,
                 username: row.username,
