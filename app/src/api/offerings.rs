@@ -124,7 +124,7 @@ pub async fn update_offerings(
     let me = super::require_manager()?;
     let state = super::app_state()?;
     let request = OfferingsRequest {
-        key: user,
+        key: crate::domain::CustomerKey::new(user),
         offerings,
         timing: timing.unwrap_or_default(),
         apply_on: apply_on.unwrap_or_default(),
@@ -158,7 +158,7 @@ pub async fn change_account_state(
     let me = super::require_manager()?;
     let app = super::app_state()?;
     let request = StateRequest {
-        key: user,
+        key: crate::domain::CustomerKey::new(user),
         state,
         timing: timing.unwrap_or_default(),
         apply_on: apply_on.unwrap_or_default(),

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::data_table::{headings, Column, DataTable};
 use super::local_time::LocalTime;
 use super::reconcile::{ReconcileButton, ReconcileResult};
 use super::Me;
@@ -70,19 +71,14 @@ fn UnresolvedTable(
     can_reconcile: bool,
 ) -> impl IntoView {
     view! {
-        <div class="table-wrap">
-            <table>
-                <caption class="visually-hidden">"Changes with unknown outcome"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Sent"</th>
-                        <th scope="col">"Operator"</th>
-                        <th scope="col">"Customer"</th>
-                        <th scope="col">"Action"</th>
-                        <th scope="col"><span class="visually-hidden">"Reconcile"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable caption="Changes with unknown outcome"
+            head=headings(&[
+                Column::new("Sent"),
+                Column::new("Operator"),
+                Column::new("Customer"),
+                Column::new("Action"),
+                Column::new("Reconcile").unseen(),
+            ])>
                     {rows.into_iter().map(|row| view! {
                         <tr data-attempt=row.id.to_string()>
                             <td><LocalTime utc=row.occurred_at /></td>
@@ -98,8 +94,6 @@ fn UnresolvedTable(
                             </td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
 }

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use crate::api::operators::{
     list_operators, AddOperator, ChangeOperatorRole, DisableOperator, ResetOperatorPassword,
 };
-use crate::components::{ConfirmFirst, Guarded, Me};
+use crate::components::{headings, Column, ConfirmFirst, DataTable, Guarded, Me};
 use crate::domain::{OperatorView, Permission, Role};
 
 /// Admins: who can sign in, with what role; add, change role, disable.
@@ -80,13 +80,14 @@ fn OperatorTable(
         .and_then(|loaded| loaded.ok().flatten())
         .map(|op| op.email);
     view! {
-        <div class="table-wrap">
-            <table>
-                <caption class="visually-hidden">"Operators"</caption>
-                <thead>
-                    <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Actions"</th></tr>
-                </thead>
-                <tbody>
+        <DataTable caption="Operators"
+            head=headings(&[
+                Column::new("Name"),
+                Column::new("Email"),
+                Column::new("Role"),
+                Column::new("Status"),
+                Column::new("Actions"),
+            ])>
                     {list.into_iter().map(|op| {
                         let email = op.email.clone();
                         let disable_email = op.email.clone();
@@ -148,9 +149,7 @@ fn OperatorTable(
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
 }
 

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::offerings::CancelScheduledChange;
 use crate::api::plan::CancelPendingChange;
 use crate::api::scheduled::{list_waiting_changes, WaitingView};
-use crate::components::{ConfirmFirst, Guarded};
+use crate::components::{headings, Column, ConfirmFirst, DataTable, Guarded};
 use crate::domain::encode_component;
 use crate::domain::scheduled::{Holder, WaitingChange, WaitingKind};
 use crate::domain::Permission;
@@ -156,16 +156,17 @@ fn WaitingTable(
         .collect_view();
     view! {
         {note}
-        <div class="table-wrap">
-            <table class="audit-table">
-                <caption class="visually-hidden">"Changes waiting for a later day, soonest first"</caption>
-                <thead>
-                    <tr><th scope="col">"Customer"</th><th scope="col">"Kind"</th><th scope="col">"Change"</th>
-                        <th scope="col">"Due"</th><th scope="col">"Held by"</th><th scope="col"><span class="visually-hidden">"Cancel"</span></th></tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable caption="Changes waiting for a later day, soonest first" class="audit-table"
+            head=headings(&[
+                Column::new("Customer"),
+                Column::new("Kind"),
+                Column::new("Change"),
+                Column::new("Due"),
+                Column::new("Held by"),
+                Column::new("Cancel").unseen(),
+            ])>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::{LocalTime, StatusBadge};
+use crate::components::{headings, Column, DataTable, EmptyState, LocalTime, Pager, StatusBadge};
 use crate::domain::audit::{duration_display, AuditPage, AuditRow, Kind};
 
 /// The events of one page, newest first, each linking to its detail; then the pager.
@@ -14,11 +14,13 @@ pub fn AuditTable(page: AuditPage, filter_query: String, filtered: bool) -> impl
         }
     };
     if page.rows.is_empty() {
+        let title = if filtered {
+            "No events match these filters"
+        } else {
+            "The audit log is empty"
+        };
         return view! {
-            <section class="empty-state" aria-labelledby="audit-empty-title">
-                <h2 id="audit-empty-title">
-                    {if filtered { "No events match these filters" } else { "The audit log is empty" }}
-                </h2>
+            <EmptyState id="audit-empty-title" title>
                 <p>
                     {if filtered {
                         "Widen the dates or clear a filter."
@@ -27,38 +29,28 @@ pub fn AuditTable(page: AuditPage, filter_query: String, filtered: bool) -> impl
                     }}
                 </p>
                 {filtered.then(|| view! { <p><a class="button button-secondary" href="/audit">"Clear filters"</a></p> })}
-            </section>
+            </EmptyState>
         }
         .into_any();
     }
     let newer = page.newer.map(|id| link("after", id));
     let older = page.older.map(|id| link("before", id));
-    let at_newest = page.newer.is_none();
+    let newest = page.newer.is_some().then(|| "/audit".to_string());
+    let head = headings(&[
+        Column::new("Event"),
+        Column::new("Time"),
+        Column::new("Operator"),
+        Column::new("Customer"),
+        Column::new("Action"),
+        Column::new("Outcome"),
+        Column::new("Duration").numeric(),
+    ]);
     view! {
-        <div class="table-wrap">
-            <table class="audit-table">
-                <caption class="visually-hidden">"Audit events, newest first"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Event"</th>
-                        <th scope="col">"Time"</th>
-                        <th scope="col">"Operator"</th>
-                        <th scope="col">"Customer"</th>
-                        <th scope="col">"Action"</th>
-                        <th scope="col">"Outcome"</th>
-                        <th scope="col" class="num">"Duration"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {page.rows.into_iter().map(|row| view! { <Row row /> }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        <nav class="pager" aria-label="Audit log pages">
-            {(!at_newest).then(|| view! { <a href="/audit">"Newest"</a> })}
-            {newer.map(|href| view! { <a href=href rel="prev">"Newer"</a> })}
-            {older.map(|href| view! { <a href=href rel="next">"Older"</a> })}
-        </nav>
+        <DataTable caption="Audit events, newest first" class="audit-table" head>
+            {page.rows.into_iter().map(|row| view! { <Row row /> }).collect_view()}
+        </DataTable>
+        <Pager label="Audit log pages" previous=newer next=older previous_text="Newer" next_text="Older"
+            first=newest first_text="Newest" />
     }
     .into_any()
 }

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::bulk::{get_bulk_job, CancelBulk, RerunBulk};
-use crate::components::Guarded;
+use crate::components::{headings, Column, DataTable, Guarded};
 use crate::domain::bulk::{
     describe_seconds, BulkError, ItemStatus, ItemView, JobStatus, JobView, Progress,
 };
@@ -275,13 +275,14 @@ fn ItemTable(items: RwSignal<Vec<ItemView>>) -> impl IntoView {
                     }
                 }).collect_view()}
             </nav>
-            <div class="table-wrap">
-                <table class="bulk-items">
-                    <thead><tr>
-                        <th scope="col">"#"</th><th scope="col">"Customer"</th><th scope="col">"Outcome"</th>
-                        <th scope="col">"Details"</th><th scope="col">"Audit"</th>
-                    </tr></thead>
-                    <tbody>
+            <DataTable caption="The job's customers, in the order they were chosen" class="bulk-items"
+                head=headings(&[
+                    Column::new("#"),
+                    Column::new("Customer"),
+                    Column::new("Outcome"),
+                    Column::new("Details"),
+                    Column::new("Audit"),
+                ])>
                         <For each=shown key=|item| (item.position, item.seq) let:item>
                             <tr data-status=item.status.as_str()>
                                 <td>{item.position}</td>
@@ -291,9 +292,7 @@ fn ItemTable(items: RwSignal<Vec<ItemView>>) -> impl IntoView {
                                 <td>{item.attempt_id.map(|a| view! { <a href=format!("/audit/{a}")>{format!("#{a}")}</a> })}</td>
                             </tr>
                         </For>
-                    </tbody>
-                </table>
-            </div>
+            </DataTable>
             {move || shown().is_empty().then(|| view! { <p class="empty-inline">"No customer with this outcome."</p> })}
         </section>
     }

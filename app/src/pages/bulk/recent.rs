@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::bulk::list_bulk_jobs;
+use crate::components::{headings, Column, DataTable};
 use crate::domain::bulk::JobSummary;
 use crate::domain::directory::format_utc;
 
@@ -27,14 +28,16 @@ pub fn RecentJobs() -> impl IntoView {
 
 #[component]
 fn JobTable(list: Vec<JobSummary>) -> impl IntoView {
+    let head = headings(&[
+        Column::new("#"),
+        Column::new("Change"),
+        Column::new("Started by"),
+        Column::new("Started"),
+        Column::new("Status"),
+        Column::new("Progress"),
+    ]);
     view! {
-        <div class="table-wrap">
-            <table>
-                <thead><tr>
-                    <th scope="col">"#"</th><th scope="col">"Change"</th><th scope="col">"Started by"</th>
-                    <th scope="col">"Started"</th><th scope="col">"Status"</th><th scope="col">"Progress"</th>
-                </tr></thead>
-                <tbody>
+        <DataTable caption="Recent bulk changes, newest first" head>
                     {list.into_iter().map(|job| view! {
                         <tr>
                             <td><a href=format!("/bulk/{}", job.id)>{format!("#{}", job.id)}</a></td>
@@ -48,8 +51,6 @@ fn JobTable(list: Vec<JobSummary>) -> impl IntoView {
                             )}</td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
 }

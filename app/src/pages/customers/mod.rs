@@ -9,13 +9,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::customers::{directory_status, get_directory_facets, search_customers};
-use crate::components::{DirectoryMemory, Guarded};
+use crate::components::{DirectoryMemory, EmptyState, Guarded, Pager};
 use crate::domain::directory::{DirectoryPage, DirectoryQuery, SyncStatus, PAGE_SIZE};
 use crate::domain::Permission;
 
 use search::SearchForm;
 use sync::SyncPanel;
-use table::{CustomerTable, Pager};
+use table::CustomerTable;
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
@@ -80,8 +80,13 @@ fn Directory() -> impl IntoView {
 #[component]
 fn Results(page: DirectoryPage, status: SyncStatus, query: DirectoryQuery) -> impl IntoView {
     if page.total > 0 {
-        let pager = (page.pages > 1)
-            .then(|| view! { <Pager page=page.page pages=page.pages query=query.clone() /> });
+        let pager = (page.pages > 1).then(|| {
+            let (at, pages) = (page.page, page.pages);
+            let previous = (at > 1).then(|| query.at_page(at - 1).href());
+            let next = (at < pages).then(|| query.at_page(at + 1).href());
+            let position = Some(format!("Page {at} of {pages}"));
+            view! { <Pager label="Pages" previous next position /> }
+        });
         return view! {
             <p class="result-count" role="status">{count_text(&page, &query)}</p>
             <CustomerTable rows=page.rows query />
@@ -92,11 +97,10 @@ fn Results(page: DirectoryPage, status: SyncStatus, query: DirectoryQuery) -> im
     let filtered = !query.q.is_empty() || !query.package.is_empty() || !query.state.is_empty();
     if filtered {
         return view! {
-            <section class="empty-state" aria-labelledby="no-match-title">
-                <h2 id="no-match-title">"No customers match"</h2>
+            <EmptyState id="no-match-title" title="No customers match">
                 <p>{describe_filters(&query)}</p>
                 <p><a class="button button-secondary" href="/customers">"Clear search and filters"</a></p>
-            </section>
+            </EmptyState>
         }
         .into_any();
     }
@@ -108,10 +112,9 @@ fn Results(page: DirectoryPage, status: SyncStatus, query: DirectoryQuery) -> im
         "SendGrid reported no customers at the last sync."
     };
     view! {
-        <section class="empty-state" aria-labelledby="empty-title">
-            <h2 id="empty-title">"The directory is empty"</h2>
+        <EmptyState id="empty-title" title="The directory is empty">
             <p>{message}</p>
-        </section>
+        </EmptyState>
     }
     .into_any()
 }

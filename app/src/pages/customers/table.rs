@@ -1,14 +1,16 @@
-//! The directory table (sortable by column links) and the pager. Linking and unlinking a
+//! The directory table, sortable by column links. Linking and unlinking a
 //! customer's v2 and v3 halves is on the customer's page (admins), so a row stays one line.
 
 use leptos::prelude::*;
+
+use crate::components::DataTable;
 
 use crate::domain::directory::{CustomerRow, DirectoryQuery, Linkage, SortColumn};
 use crate::domain::{encode_component, state_tone};
 
 #[component]
 pub fn CustomerTable(rows: Vec<CustomerRow>, query: DirectoryQuery) -> impl IntoView {
-    let headers = SortColumn::ALL
+    let head = SortColumn::ALL
         .into_iter()
         .map(|column| {
             let sorted = query.sort == column;
@@ -32,22 +34,13 @@ pub fn CustomerTable(rows: Vec<CustomerRow>, query: DirectoryQuery) -> impl Into
                 </th>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
 
     view! {
-        <div class="table-wrap">
-            <table class="directory">
-                <caption class="visually-hidden">"Customers"</caption>
-                <thead>
-                    <tr>
-                        {headers}
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|row| view! { <Row row /> }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable caption="Customers" class="directory" head>
+            {rows.into_iter().map(|row| view! { <Row row /> }).collect_view()}
+        </DataTable>
     }
 }
 
@@ -87,23 +80,4 @@ fn Row(row: CustomerRow) -> impl IntoView {
 fn Clipped(text: String) -> impl IntoView {
     let title = text.clone();
     view! { <span class="clip" title=title>{text}</span> }
-}
-
-#[component]
-pub fn Pager(page: u32, pages: u32, query: DirectoryQuery) -> impl IntoView {
-    let previous = (page > 1).then(|| query.at_page(page - 1).href());
-    let next = (page < pages).then(|| query.at_page(page + 1).href());
-    view! {
-        <nav class="pager" aria-label="Pages">
-            {match previous {
-                Some(href) => view! { <a rel="prev" href=href>"Previous"</a> }.into_any(),
-                None => view! { <span class="pager-off" aria-hidden="true">"Previous"</span> }.into_any(),
-            }}
-            <span class="pager-where">{format!("Page {page} of {pages}")}</span>
-            {match next {
-                Some(href) => view! { <a rel="next" href=href>"Next"</a> }.into_any(),
-                None => view! { <span class="pager-off" aria-hidden="true">"Next"</span> }.into_any(),
-            }}
-        </nav>
-    }
 }

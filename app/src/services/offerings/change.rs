@@ -13,8 +13,8 @@ use crate::domain::offerings::{
     OfferingField, OfferingSet, OfferingsError,
 };
 use crate::domain::schedule::{due_date, ChangeTiming};
-use crate::domain::AccountId;
 use crate::domain::AuditAction;
+use crate::domain::{AccountId, CustomerKey};
 use crate::domain::{IdempotencyKey, IsoDate};
 use crate::services::audit::snapshot::offerings_state;
 use crate::services::audit::Mutation;
@@ -27,7 +27,7 @@ use crate::services::schedule::{self, CancelError, NewJob};
 /// A submitted offerings form, as the review step posts it.
 pub struct OfferingsRequest {
     /// The customer page's key.
-    pub key: String,
+    pub key: CustomerKey,
     /// The whole desired set, `package:NAME:1,addon:NAME:2` (see `OfferingSet::encode`).
     pub offerings: String,
     /// `now` or `end_of_cycle`.

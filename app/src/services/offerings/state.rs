@@ -9,7 +9,7 @@ use super::run::{apply_state, UPDATE_STATE};
 use crate::domain::change::{ChangeDone, ChangeError, FieldError};
 use crate::domain::offerings::{OfferingField, OfferingsError, WritableState};
 use crate::domain::schedule::ChangeTiming;
-use crate::domain::IdempotencyKey;
+use crate::domain::{CustomerKey, IdempotencyKey};
 use crate::services::audit::snapshot::account_state;
 use crate::services::audit::Mutation;
 use crate::services::auth::Manager;
@@ -19,7 +19,7 @@ use crate::services::schedule::NewJob;
 
 /// A submitted state change, as the confirmation step posts it.
 pub struct StateRequest {
-    pub key: String,
+    pub key: CustomerKey,
     /// `activated` or `deactivated`, the only states a reseller may set.
     pub state: String,
     pub timing: String,
