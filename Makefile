@@ -58,7 +58,8 @@ soak:
 # bench/results.json. Needs the release binary and site from `build`.
 bench: build
 	scripts/bootstrap.sh bench
-	cargo build --release -p bench
+	@# The server's flags (scripts/build-site.sh), so the console's crates it links are reused.
+	RUSTFLAGS="--cfg erase_components" cargo build --release -p bench
 	"$(TARGET_DIR)/release/bench"
 
 bootstrap:

@@ -7,7 +7,8 @@
 #      the split and views type-erased (`--cfg erase_components`, as the server is built);
 #   2. the split: one chunk per lazily loaded screen, the loader and the manifest (site-split);
 #   3. wasm-bindgen over the main module; 4. wasm-opt -Oz over every module, two at a time;
-#   5. the JavaScript and the style sheet minified (esbuild); 6. the public assets;
+#   5. the JavaScript and the style sheet minified (esbuild), then every file of pkg/ compressed
+#   ahead of time (brotli and gzip, served as they are); 6. the public assets;
 #   and, alongside all of it, the server binary with the settings leptos reads at compile time.
 # The new pkg/ replaces the old one only once it is complete.
 set -euo pipefail
@@ -86,6 +87,9 @@ step "minifying the JavaScript and the style sheet"
 esbuild --minify --format=esm --log-level=warning --log-override:duplicate-object-key=silent \
   --allow-overwrite "$NEW/$NAME.js" --outfile="$NEW/$NAME.js"
 esbuild --minify --log-level=warning style/main.css --outfile="$NEW/$NAME.css"
+
+step "compressing every file ahead of time (brotli 11, gzip -9)"
+node scripts/precompress.mjs "$NEW"
 
 rm -rf "$PKG"
 mv "$NEW" "$PKG"

@@ -47,7 +47,7 @@ pub async fn ensure(
     let email = OperatorEmail::parse(EMAIL).expect("the first admin's email is valid");
     let event = NewEvent::event(
         AuditAction::OperatorAdd,
-        Some("system"),
+        None,
         Outcome::Success,
         serde_json::json!({"email": EMAIL, "role": "admin", "reason": "first start"}),
     );

@@ -42,11 +42,18 @@ impl<F> From<super::ApiError> for ChangeError<F> {
 }
 
 /// Sets the error's status for API clients and tests; a plain form post is redirected back
-/// to its page instead (see `status::set_status_unless_form`).
+/// to its page instead (see `status::set_status_unless_form`). The console failing on the way
+/// (its database, a read of SendGrid) was logged under the request's id; the operator gets the
+/// id too, to give an admin, as with every other server function's `ApiError::Internal`.
 #[cfg(feature = "ssr")]
 pub fn with_status<F: PartialEq + Clone>(error: ChangeError<F>) -> ChangeError<F> {
     if !matches!(error, ChangeError::Denied(_)) {
         super::status::set_status_unless_form(error.status());
     }
-    error
+    match (error, super::error::request_id()) {
+        (ChangeError::Unavailable(message), Some(id)) => ChangeError::Unavailable(format!(
+            "{message} If it goes on, give an admin this reference: {id}."
+        )),
+        (error, _) => error,
+    }
 }

@@ -134,10 +134,10 @@ mod server {
                 DirectoryError::Conflict(message) => fail(ApiError::Conflict(message)),
                 DirectoryError::Database(inner) => inner.into(),
                 DirectoryError::SyncRunning | DirectoryError::Stopped => {
-                    fail(ApiError::Busy(capitalised(&error.to_string())))
+                    fail(ApiError::Busy(error.to_string()))
                 }
                 DirectoryError::Upstream(_) | DirectoryError::Paging(_) => {
-                    fail(ApiError::Upstream(capitalised(&error.to_string())))
+                    fail(ApiError::Upstream(error.to_string()))
                 }
             }
         }
@@ -203,14 +203,6 @@ mod server {
     impl From<crate::domain::KeyError> for ApiError {
         fn from(error: crate::domain::KeyError) -> ApiError {
             fail(ApiError::Invalid(error.to_string()))
-        }
-    }
-
-    fn capitalised(message: &str) -> String {
-        let mut chars = message.chars();
-        match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
-            None => String::new(),
         }
     }
 }

@@ -105,12 +105,12 @@ impl<F: PartialEq + Clone> ChangeError<F> {
         }
     }
 
-    /// SendGrid was asked (whatever it answered), so what the tab shows may have changed.
     /// The call may or may not have been applied: it is reconciled in History.
     pub fn is_unknown(&self) -> bool {
         matches!(self, ChangeError::Unknown { .. })
     }
 
+    /// SendGrid was asked (whatever it answered), so what the tab shows may have changed.
     pub fn reached_upstream(&self) -> bool {
         matches!(
             self,

@@ -125,6 +125,7 @@ pub async fn run_all(quick: bool) -> Result<Report, BenchError> {
     phase("simulator, data and start-up");
     let world = start::world(paths, scale, &mut report).await?;
 
+    wasm::on_the_wire(&world, &mut report).await?;
     phase("directory");
     directory::measure(&world, &mut report).await?;
     phase("SSR under load");

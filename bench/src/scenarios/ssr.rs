@@ -1,6 +1,7 @@
-//! Server-side rendering under load: `/customers` (pages of 50 of the whole directory) and
-//! `/audit` (50 rows of the seeded log, filtered) at concurrency 16, beside the bare axum
-//! ceiling answering a static page of the same size; the console's memory after the load.
+//! Server-side rendering under load: `/customers` (pages of 50 of the whole directory),
+//! `/audit` (50 rows of the seeded log, filtered), the dashboard `/` over that log and a
+//! customer's plan tab (read live from SendGrid's stand-in) at concurrency 16, beside the bare
+//! axum ceiling answering a static page of `/customers`' size; the console's memory after.
 //! The load generator is `wrk` (Debian), for the console and the ceiling alike.
 
 use std::time::{Duration, Instant};
@@ -22,8 +23,16 @@ pub async fn measure(world: &World, report: &mut Report) -> Result<(), BenchErro
         .iter()
         .map(|filter| format!("/audit?{}", query_string(filter)))
         .collect();
+    let dashboard = vec!["/".to_string()];
+    let plan_tabs: Vec<String> = world
+        .sim_customers
+        .iter()
+        .filter_map(|c| c["username"].as_str())
+        .take(20)
+        .map(|user| format!("/customers/{user}/plan"))
+        .collect();
     let size = world.admin.get(&customers[0]).await?.len();
-    for path in &audit {
+    for path in audit.iter().chain(&dashboard).chain(&plan_tabs) {
         world.admin.get(path).await?;
     }
 
@@ -58,11 +67,15 @@ pub async fn measure(world: &World, report: &mut Report) -> Result<(), BenchErro
     let console = &world.console.url;
     let pages = wrk::run(work, console, &customers, cookie, CONCURRENCY, duration)?;
     let log = wrk::run(work, console, &audit, cookie, CONCURRENCY, duration)?;
+    let home = wrk::run(work, console, &dashboard, cookie, CONCURRENCY, duration)?;
+    let plan = wrk::run(work, console, &plan_tabs, cookie, CONCURRENCY, duration)?;
     let after = world.console.rss_mib();
 
     eprintln!("  page size: {size} B (the ceiling serves as many)");
     add_load(report, "SSR /customers (10k directory)", &pages, &bare)?;
     add_load(report, "SSR /audit (filtered, 1M log)", &log, &bare)?;
+    add_load(report, "SSR / (dashboard, 1M log)", &home, &bare)?;
+    add_load(report, "SSR plan tab (live from SendGrid)", &plan, &bare)?;
     report.add(
         "server RSS after the load test",
         after,

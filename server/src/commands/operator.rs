@@ -49,7 +49,7 @@ pub async fn run(command: OperatorCommand) -> Result<(), OperatorCliError> {
             let pool = db::open_with_key(&database_url, audit_key_file.as_deref()).await?;
             let event = NewEvent::event(
                 AuditAction::OperatorAdd,
-                Some(CLI_ACTOR),
+                None,
                 Outcome::Success,
                 json!({"email": email.as_str(), "role": role.as_str()}),
             );
@@ -99,7 +99,7 @@ pub async fn run(command: OperatorCommand) -> Result<(), OperatorCliError> {
                     .await?;
             let event = NewEvent::event(
                 AuditAction::OperatorDisable,
-                Some(CLI_ACTOR),
+                None,
                 Outcome::Success,
                 json!({"email": email.trim()}),
             );

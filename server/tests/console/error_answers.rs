@@ -2,7 +2,8 @@
 //! error text): not for the arguments the access matrix sends, each refused for its own reason,
 //! and not once every table but the operators' and the sessions' is gone, so that each read or
 //! write of the database fails. A failure inside the console answers with a reference, the
-//! request's id, under which the detail is logged.
+//! request's id, under which the detail is logged: `Internal` for reads, and the message of
+//! `Unavailable` for changes.
 
 use serde_json::Value;
 
@@ -120,6 +121,25 @@ async fn refusals_and_database_failures_show_no_internals() {
         assert!(
             !answer.request_id.is_empty() && reference == &Value::from(answer.request_id.clone()),
             "{} answers with its request id {}: {}",
+            answer.endpoint,
+            answer.request_id,
+            answer.body
+        );
+    }
+    // A change that fails inside the console answers in its own error type, and names the
+    // request as well.
+    let unavailable: Vec<&Answer> = failed
+        .iter()
+        .filter(|a| a.body.contains("\"Unavailable\""))
+        .collect();
+    assert!(
+        !unavailable.is_empty(),
+        "changes fail too once their tables are gone"
+    );
+    for answer in unavailable {
+        assert!(
+            !answer.request_id.is_empty() && answer.body.contains(&answer.request_id),
+            "{} names its request id {}: {}",
             answer.endpoint,
             answer.request_id,
             answer.body

@@ -20,7 +20,7 @@ pub use sync::{spawn_periodic, DirectorySync, SyncReport};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DirectoryError {
-    #[error("a directory sync is already running")]
+    #[error("A directory sync is already running")]
     SyncRunning,
     #[error("SendGrid could not be read: {0}")]
     Upstream(#[from] sendgrid::Error),
@@ -30,9 +30,9 @@ pub enum DirectoryError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
-    #[error("the console's database failed: {0}")]
+    #[error("The console's database failed: {0}")]
     Database(#[from] sqlx::Error),
-    #[error("the console stopped before the sync finished; the last good directory is kept")]
+    #[error("The console stopped before the sync finished; the last good directory is kept")]
     Stopped,
 }
 
