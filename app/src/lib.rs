@@ -1,9 +1,6 @@
 //! Reseller Console UI: the Leptos application shared by the server (feature `ssr`)
 //! and the browser (feature `hydrate`).
 
-// Leptos view types nest as deep as the page; the release build's layout queries go past 128.
-#![recursion_limit = "256"]
-
 pub mod api;
 pub mod components;
 pub mod domain;

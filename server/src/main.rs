@@ -7,11 +7,11 @@ use server::{commands, startup, telemetry};
 fn main() -> ExitCode {
     // Before anything creates a file: the database, its journal, backups, the first password.
     server::private_files::restrict_new_files();
-    // Rendering a page polls futures nested as deep as its routes, lazily loaded views and
-    // suspense boundaries; 8 MiB per worker keeps the deepest page far from tokio's 2 MiB.
+    // Tokio's own worker stacks (2 MiB) suffice: views are type-erased at component
+    // boundaries (`--cfg erase_components`, .cargo/config.toml and scripts/build-site.sh), so a
+    // page's render is a chain of boxed views, not one future as deep as the page.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .thread_stack_size(8 * 1024 * 1024)
         .build();
     match runtime {
         Ok(runtime) => runtime.block_on(run()),

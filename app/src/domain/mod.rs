@@ -31,6 +31,6 @@ pub use date::IsoDate;
 pub use idempotency::{IdempotencyKey, KeyError};
 pub use money::Cents;
 pub use operator::{check_new_password, OperatorEmail, OperatorView};
-pub use query::encode_component;
+pub use query::{encode_component, encode_return_path};
 pub use role::{Permission, Role};
 pub use theme::Theme;

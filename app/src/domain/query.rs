@@ -9,9 +9,17 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
+/// A return path keeps its slashes, so `/login?next=/customers` reads as the page it names.
+const RETURN_PATH: &AsciiSet = &COMPONENT.remove(b'/');
+
 /// Percent-encodes a path segment or a query-string name or value.
 pub fn encode_component(value: &str) -> String {
     utf8_percent_encode(value, COMPONENT).to_string()
+}
+
+/// Percent-encodes a page's path and query as the value of `next=` (where sign-in returns to).
+pub fn encode_return_path(value: &str) -> String {
+    utf8_percent_encode(value, RETURN_PATH).to_string()
 }
 
 #[cfg(test)]
@@ -23,5 +31,13 @@ mod tests {
         assert_eq!(encode_component("acme-co_1.x~"), "acme-co_1.x~");
         assert_eq!(encode_component("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
         assert_eq!(encode_component("+%?#"), "%2B%25%3F%23");
+    }
+
+    #[test]
+    fn a_return_path_keeps_its_slashes_and_nothing_else() {
+        assert_eq!(
+            encode_return_path("/customers/acme?q=a b&page=2"),
+            "/customers/acme%3Fq%3Da%20b%26page%3D2"
+        );
     }
 }

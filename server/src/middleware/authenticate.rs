@@ -2,6 +2,7 @@
 //! extensions for pages and server functions), and sends anonymous visitors of a page to
 //! `/login?next=...`. Server functions decide 401/403 themselves through `require`.
 
+use app::domain::encode_return_path;
 use app::services::auth::{self, CurrentOperator};
 use app::services::AppState;
 use axum::{
@@ -48,7 +49,7 @@ pub async fn authenticate(
                     .path_and_query()
                     .map(|pq| pq.as_str().to_string())
                     .unwrap_or_else(|| "/".to_string());
-                let location = format!("/login?next={}", urlencode(&target));
+                let location = format!("/login?next={}", encode_return_path(&target));
                 return Redirect::to(&location).into_response();
             }
             Some(operator) if operator.must_change_password && path != "/account/password" => {
@@ -69,16 +70,4 @@ pub async fn authenticate(
             .or_insert(HeaderValue::from_static("no-store"));
     }
     response
-}
-
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }

@@ -13,11 +13,12 @@ const PRO: &str = "org.ei.pro100k.v1";
 const IP: &str = "org.ip.dedicated.v1";
 const MC: &str = "org.mc.basic.v1";
 
-/// A page that must answer 200.
+/// A page that must answer 200, without the renderer's hydration markers (`<!>`), which
+/// stand between dynamic text and what follows it.
 async fn page(client: &reqwest::Client, url: String) -> String {
     let response = client.get(&url).send().await.expect("page answers");
     assert_eq!(response.status(), 200, "{url}");
-    response.text().await.expect("a body")
+    response.text().await.expect("a body").replace("<!>", "")
 }
 
 /// The id of the one `kind` row of `customer` for `action`.
@@ -31,10 +32,8 @@ async fn row_id(pool: &sqlx::SqlitePool, customer: &str, kind: &str, action: &st
         .expect("one row")
 }
 
-/// The items of the field diffs (`<ul class="diff">`) on a page, as rendered markup without
-/// the renderer's hydration markers.
+/// The items of the field diffs (`<ul class="diff">`) on a page (from [`page`]).
 fn diff_items(html: &str) -> Vec<String> {
-    let html = html.replace("<!>", "");
     html.split("<ul class=\"diff\">")
         .skip(1)
         .flat_map(|list| {
