@@ -9,7 +9,7 @@ use app::domain::bulk::{parse_concurrency, parse_pasted, BulkOperation, Operatio
 use app::domain::bulk::{MAX_CREDITS, MAX_CUSTOMERS};
 use app::domain::limits::{self, Credits, LimitForm, LimitTask, ValidLimitChange};
 use app::domain::offerings::{decode_lines, OfferingKind, OfferingSet, OfferingsForm};
-use app::domain::plan::{self, PackageInfo, PlanAction, PlanForm, PlanState};
+use app::domain::plan::{self, PackageInfo, PackageName, PlanAction, PlanForm, PlanState};
 use app::domain::{Cents, IsoDate};
 use proptest::prelude::*;
 
@@ -274,7 +274,7 @@ proptest! {
 
 fn package(name: &str, cents: i64, has_ip: bool) -> PackageInfo {
     PackageInfo {
-        name: name.to_string(),
+        name: PackageName::new(name),
         price: Cents(cents),
         credits: 1000,
         has_ip,
@@ -309,7 +309,7 @@ fn plan_state() -> impl Strategy<Value = PlanState> {
             }
             PlanState {
                 username: "acme-co".to_string(),
-                package: current.to_string(),
+                package: PackageName::new(current),
                 cycle: None,
                 pending: None,
                 packages,

@@ -2,6 +2,7 @@
 //! will do. The same rules run in the browser (to offer only valid choices) and on the
 //! server (to refuse anything else before SendGrid is called).
 
+mod package_name;
 mod review;
 mod rules;
 mod scheduling;
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::change::{ChangeError, FieldError};
 use super::{Cents, IsoDate};
 
+pub use package_name::PackageName;
 pub use review::{describe, estimate_formula, prorated_estimate, Estimate};
 pub use rules::{
     action_unavailable, against_price, check, check_confirmation, placement_rule,
@@ -26,7 +28,7 @@ pub use warnings::warnings;
 /// One entry of `reseller.packages` (API.md §4.3), with the price in cents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackageInfo {
-    pub name: String,
+    pub name: PackageName,
     pub price: Cents,
     pub credits: i64,
     /// The package needs a dedicated IP: changes to it take `ip[]`, not `ip_group[]` (§2.1).
@@ -102,7 +104,7 @@ impl PendingInfo {
 pub struct PlanState {
     pub username: String,
     /// The package name `task=overview` reports.
-    pub package: String,
+    pub package: PackageName,
     pub cycle: Option<BillingCycle>,
     pub pending: Option<PendingInfo>,
     pub packages: Vec<PackageInfo>,
@@ -131,15 +133,11 @@ impl PlanState {
 impl PlanState {
     /// The current package's entry in the package list, if SendGrid lists it.
     pub fn current(&self) -> Option<&PackageInfo> {
-        self.packages
-            .iter()
-            .find(|p| p.name.eq_ignore_ascii_case(&self.package))
+        self.packages.iter().find(|p| p.name == self.package)
     }
 
     pub fn package_named(&self, name: &str) -> Option<&PackageInfo> {
-        self.packages
-            .iter()
-            .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+        self.packages.iter().find(|p| p.name == *name)
     }
 }
 

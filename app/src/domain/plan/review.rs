@@ -40,7 +40,7 @@ pub fn describe(change: &ValidPlanChange, state: &PlanState, today: IsoDate) -> 
     let current = state
         .current()
         .map(|c| c.label())
-        .unwrap_or_else(|| state.package.clone());
+        .unwrap_or_else(|| state.package.to_string());
     let when = match change.timing {
         PlanTiming::Now => "now".to_string(),
         PlanTiming::EndOfCycle => match state.cycle {

@@ -35,10 +35,7 @@ pub fn target_unavailable(
     if action == PlanAction::Close {
         return Some("A close takes no package.".to_string());
     }
-    target
-        .name
-        .eq_ignore_ascii_case(state.package.trim())
-        .then(|| format!("{} is the current package.", target.name))
+    (target.name == state.package).then(|| format!("{} is the current package.", target.name))
 }
 
 /// Whether moving to `target` goes the way `action` says by price: `None` when it does (or

@@ -1,11 +1,11 @@
 use super::*;
 use crate::domain::plan::warnings;
-use crate::domain::plan::{BillingCycle, PendingInfo};
+use crate::domain::plan::{BillingCycle, PackageName, PendingInfo};
 use crate::domain::{Cents, IsoDate};
 
 fn package(name: &str, cents: i64, has_ip: bool) -> PackageInfo {
     PackageInfo {
-        name: name.to_string(),
+        name: PackageName::new(name),
         price: Cents(cents),
         credits: 1000,
         has_ip,
@@ -16,7 +16,7 @@ fn package(name: &str, cents: i64, has_ip: bool) -> PackageInfo {
 pub(crate) fn state_on(current: &str) -> PlanState {
     PlanState {
         username: "acme-co".to_string(),
-        package: current.to_string(),
+        package: PackageName::new(current),
         cycle: Some(BillingCycle {
             start: IsoDate::parse("2026-11-01").unwrap(),
             end: IsoDate::parse("2026-11-30").unwrap(),
@@ -55,7 +55,7 @@ fn every_other_package_is_a_target_those_against_the_price_last() {
     let names = |action| -> Vec<String> {
         targets(&state, action)
             .into_iter()
-            .map(|p| p.name.clone())
+            .map(|p| p.name.to_string())
             .collect()
     };
     assert_eq!(

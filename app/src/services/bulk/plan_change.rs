@@ -38,7 +38,7 @@ fn describe_after(
 ) -> String {
     let what = match (&valid.action, &valid.target) {
         (PlanAction::Close, _) | (_, None) => "Closed (reverted to free)".to_string(),
-        (_, Some(target)) => target.name.clone(),
+        (_, Some(target)) => target.name.to_string(),
     };
     let day = state
         .cycle
@@ -54,7 +54,7 @@ fn describe_after(
 fn describe_before(state: &PlanState) -> String {
     match &state.pending {
         Some(pending) => format!("{} ({} waits)", state.package, pending.summary()),
-        None => state.package.clone(),
+        None => state.package.to_string(),
     }
 }
 
@@ -69,7 +69,7 @@ pub async fn plan_change(
     let read = read_upstream(client, user).await?;
     let state = read.state;
     let target = form.package.trim();
-    if !target.is_empty() && target.eq_ignore_ascii_case(state.package.trim()) {
+    if !target.is_empty() && state.package == *target {
         return Ok(Plan::NoChange(format!("on {}", state.package)));
     }
     let valid = match check(&form, &state) {

@@ -49,7 +49,7 @@ pub(crate) fn to_upstream(user: &str, change: &ValidPlanChange) -> PlanChange {
     let package = change
         .target
         .as_ref()
-        .map(|t| t.name.clone())
+        .map(|t| t.name.to_string())
         .unwrap_or_default();
     let placement = match &change.placement {
         Placement::Unchanged => IpPlacement::None,

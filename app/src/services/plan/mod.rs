@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use crate::domain::change::ChangeDone;
 use crate::domain::plan::{
-    recorded_summary, v3_only, BillingCycle, PackageInfo, PendingInfo, PlanError, PlanField,
-    PlanState, Usage,
+    recorded_summary, v3_only, BillingCycle, PackageInfo, PackageName, PendingInfo, PlanError,
+    PlanField, PlanState, Usage,
 };
 use crate::domain::{Cents, IsoDate};
 use crate::services::audit::snapshot::plan_state;
@@ -90,7 +90,7 @@ pub async fn read_upstream(client: &Client, user: &str) -> Result<PlanRead, send
         },
         state: PlanState {
             username: user.to_string(),
-            package: overview.package.clone(),
+            package: PackageName::new(&overview.package),
             cycle: cycle_of(&overview),
             pending: pending.first().map(pending_info),
             packages: packages.iter().map(package_info).collect(),
@@ -165,7 +165,7 @@ fn read_error(user: &str, error: sendgrid::Error) -> PlanError {
 
 pub fn package_info(package: &Package) -> PackageInfo {
     PackageInfo {
-        name: package.name.clone(),
+        name: PackageName::new(&package.name),
         price: Cents::from_dollars(package.price),
         credits: package.credits,
         has_ip: package.has_ip,

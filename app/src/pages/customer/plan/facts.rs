@@ -18,7 +18,7 @@ pub fn PlanFacts(view: PlanView) -> impl IntoView {
     let package = current
         .as_ref()
         .map(|p| p.label())
-        .unwrap_or_else(|| state.package.clone());
+        .unwrap_or_else(|| state.package.to_string());
     let cycle = state.cycle.map(|c| format!("{} to {}", c.start, c.end));
     let renews = state.cycle.and_then(|c| c.process).map(|d| d.to_string());
     let dash = || "—".to_string();
@@ -59,7 +59,7 @@ pub fn PlanFacts(view: PlanView) -> impl IntoView {
                             view! {
                                 <tr aria-current=is_current.then_some("true")>
                                     <td>
-                                        {p.name.clone()}
+                                        {p.name.to_string()}
                                         {is_current.then(|| view! { " " <span class="badge badge-ok">"current"</span> })}
                                     </td>
                                     <td class="num">{p.price.to_string()}</td>

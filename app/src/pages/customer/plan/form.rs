@@ -194,7 +194,7 @@ pub fn ChangeForm(
                                         p.price,
                                         if p.has_ip { ", dedicated IP" } else { "" }
                                     );
-                                    view! { <option value=p.name.clone() selected=selected>{label}</option> }
+                                    view! { <option value=p.name.to_string() selected=selected>{label}</option> }
                                 }).collect_view()
                             });
                             if scripted.get() {
