@@ -38,14 +38,24 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("ceiling") {
         return ceiling::main(&args[1..]);
     }
-    let quick = args.iter().any(|a| a == "--quick");
+    let options = match scenarios::Options::parse(&args) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("bench: {error}");
+            return ExitCode::from(2);
+        }
+    };
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let started = Instant::now();
-    match runtime.block_on(scenarios::run_all(quick)) {
+    match runtime.block_on(scenarios::run_all(&options)) {
         Ok(report) => {
             println!("\n{}", report.table());
+            let written = match options.only {
+                None => "; written to bench/results.json",
+                Some(_) => " (a partial run: bench/results.json is left as it was)",
+            };
             eprintln!(
-                "bench: {} figures in {:.0} s; written to bench/results.json",
+                "bench: {} figures in {:.0} s{written}",
                 report.metrics.len(),
                 started.elapsed().as_secs_f64()
             );

@@ -89,7 +89,63 @@ impl World {
     }
 }
 
-pub async fn run_all(quick: bool) -> Result<Report, BenchError> {
+/// What to run: `bench [--quick] [--only PHASE,...] [--hold]`.
+///
+/// `--only` runs the named phases (`wasm`, `directory`, `ssr`, `audit`, `writes`,
+/// `upstream`, `bulk`) after the shared set-up (the directory is synced whenever a later
+/// phase reads it); `--hold` then keeps the console running and prints how to reach it, for
+/// a profiler, until the bench is interrupted.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub quick: bool,
+    pub only: Option<Vec<String>>,
+    pub hold: bool,
+}
+
+const PHASES: [&str; 7] = [
+    "wasm",
+    "directory",
+    "ssr",
+    "audit",
+    "writes",
+    "upstream",
+    "bulk",
+];
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Options, String> {
+        let mut options = Options::default();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--quick" => options.quick = true,
+                "--hold" => options.hold = true,
+                "--only" => {
+                    let list = args.next().ok_or("--only takes a list of phases")?;
+                    let phases: Vec<String> = list.split(',').map(str::to_string).collect();
+                    if let Some(unknown) = phases.iter().find(|p| !PHASES.contains(&p.as_str())) {
+                        return Err(format!(
+                            "no phase {unknown:?}; the phases are {}",
+                            PHASES.join(", ")
+                        ));
+                    }
+                    options.only = Some(phases);
+                }
+                other => return Err(format!("unknown argument {other:?}")),
+            }
+        }
+        Ok(options)
+    }
+
+    fn runs(&self, phase: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|p| p == phase))
+    }
+}
+
+pub async fn run_all(options: &Options) -> Result<Report, BenchError> {
+    let quick = options.quick;
     let root = std::env::current_dir()?;
     let paths = Paths::from_root(root);
     if !paths.binary.exists() || !paths.site.exists() {
@@ -117,29 +173,59 @@ pub async fn run_all(quick: bool) -> Result<Report, BenchError> {
     let mut report = Report::default();
     let phase = |name: &str| eprintln!("bench: {name}");
 
-    phase("wasm bundle");
-    wasm::measure(&paths, &mut report)?;
+    if options.runs("wasm") {
+        phase("wasm bundle");
+        wasm::measure(&paths, &mut report)?;
+    }
 
     let _ = std::fs::remove_dir_all(&paths.work);
     std::fs::create_dir_all(&paths.work)?;
     phase("simulator, data and start-up");
     let world = start::world(paths, scale, &mut report).await?;
 
-    wasm::on_the_wire(&world, &mut report).await?;
-    phase("directory");
-    directory::measure(&world, &mut report).await?;
-    phase("SSR under load");
-    ssr::measure(&world, &mut report).await?;
-    phase("audit log");
-    audit::measure(&world, &mut report).await?;
-    writes::measure(&world, &mut report).await?;
-    phase("upstream overhead");
-    upstream::measure(&world, &mut report).await?;
-    phase("bulk changes");
-    bulk::measure(&world, &mut report).await?;
+    if options.runs("wasm") {
+        wasm::on_the_wire(&world, &mut report).await?;
+    }
+    // The SSR pages and the bulk job read the synced directory.
+    if options.runs("directory") || options.runs("ssr") || options.runs("bulk") {
+        phase("directory");
+        directory::measure(&world, &mut report).await?;
+    }
+    if options.runs("ssr") {
+        phase("SSR under load");
+        ssr::measure(&world, &mut report).await?;
+    }
+    if options.runs("audit") {
+        phase("audit log");
+        audit::measure(&world, &mut report).await?;
+    }
+    if options.runs("writes") {
+        phase("audited writes");
+        writes::measure(&world, &mut report).await?;
+    }
+    if options.runs("upstream") {
+        phase("upstream overhead");
+        upstream::measure(&world, &mut report).await?;
+    }
+    if options.runs("bulk") {
+        phase("bulk changes");
+        bulk::measure(&world, &mut report).await?;
+    }
 
-    let results = world.paths.root.join("bench/results.json");
-    report.write_json(&results)?;
+    // A partial run is not the benchmark: only a whole one replaces bench/results.json.
+    if options.only.is_none() {
+        let results = world.paths.root.join("bench/results.json");
+        report.write_json(&results)?;
+    }
+    if options.hold {
+        eprintln!(
+            "bench: holding the console at {} (pid {}), session cookie {:?}; Ctrl-C ends it",
+            world.console.url,
+            world.console.pid(),
+            world.admin.cookie
+        );
+        tokio::signal::ctrl_c().await?;
+    }
     world.direct.close().await;
     Ok(report)
 }
