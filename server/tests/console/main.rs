@@ -46,6 +46,7 @@ mod open_in_sendgrid;
 mod operator_cli;
 mod operator_rules;
 mod plan_changes;
+mod plan_ip_choices;
 mod private_files;
 mod request_limits;
 mod scheduled_changes;

@@ -132,7 +132,6 @@ pub async fn job(pool: &SqlitePool, id: i64) -> Result<Option<JobRow>, sqlx::Err
 }
 
 /// Inserts the job and its customers in the caller's transaction.
-#[allow(clippy::too_many_arguments)]
 pub async fn insert(
     conn: &mut SqliteConnection,
     created_by: &str,

@@ -112,30 +112,43 @@ pub async fn all_matching(
     Ok((rows, total.max(0) as u64))
 }
 
+/// The packages and states in use, each in order, in one statement: for each column, a hop
+/// from one value to the next along its `(column COLLATE NOCASE, id)` index, a dozen index
+/// seeks instead of a `SELECT DISTINCT` over every customer (which cost more than the rest of
+/// a `/customers` page at 10,000 customers). Values differing only in case count as one
+/// (upstream names are fixed strings).
 pub async fn facets(pool: &SqlitePool) -> Result<DirectoryFacets, sqlx::Error> {
-    Ok(DirectoryFacets {
-        packages: distinct(pool, "package").await?,
-        states: distinct(pool, "state").await?,
-    })
-}
-
-/// The column's values in order, by hopping from one value to the next along its
-/// `(column COLLATE NOCASE, id)` index: a dozen index seeks instead of a `SELECT DISTINCT`
-/// over every customer, which cost more than the rest of a `/customers` page at 10,000
-/// customers. Values differing only in case count as one (upstream names are fixed strings).
-async fn distinct(pool: &SqlitePool, column: &'static str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(&format!(
-        "WITH RECURSIVE seen(value) AS (
-             SELECT (SELECT {column} FROM customers WHERE {column} IS NOT NULL
-                     ORDER BY {column} COLLATE NOCASE LIMIT 1)
-             UNION ALL
-             SELECT (SELECT {column} FROM customers WHERE {column} > seen.value COLLATE NOCASE
-                     ORDER BY {column} COLLATE NOCASE LIMIT 1)
-             FROM seen WHERE seen.value IS NOT NULL)
-         SELECT value FROM seen WHERE value IS NOT NULL"
-    ))
+    let rows = sqlx::query!(
+        r#"WITH RECURSIVE
+             packages(value) AS (
+                 SELECT (SELECT package FROM customers WHERE package IS NOT NULL
+                         ORDER BY package COLLATE NOCASE LIMIT 1)
+                 UNION ALL
+                 SELECT (SELECT package FROM customers WHERE package > packages.value COLLATE NOCASE
+                         ORDER BY package COLLATE NOCASE LIMIT 1)
+                 FROM packages WHERE packages.value IS NOT NULL),
+             states(value) AS (
+                 SELECT (SELECT state FROM customers WHERE state IS NOT NULL
+                         ORDER BY state COLLATE NOCASE LIMIT 1)
+                 UNION ALL
+                 SELECT (SELECT state FROM customers WHERE state > states.value COLLATE NOCASE
+                         ORDER BY state COLLATE NOCASE LIMIT 1)
+                 FROM states WHERE states.value IS NOT NULL)
+           SELECT 'package' AS "facet!: String", value AS "value!: String"
+             FROM packages WHERE value IS NOT NULL
+           UNION ALL
+           SELECT 'state', value FROM states WHERE value IS NOT NULL"#
+    )
     .fetch_all(pool)
-    .await
+    .await?;
+    let mut facets = DirectoryFacets::default();
+    for row in rows {
+        match row.facet.as_str() {
+            "package" => facets.packages.push(row.value),
+            _ => facets.states.push(row.value),
+        }
+    }
+    Ok(facets)
 }
 
 /// The entry `/customers/:user` names: a username (any case) or an account id.

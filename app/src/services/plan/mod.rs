@@ -202,19 +202,15 @@ pub async fn known_ip_groups(
     pool: &sqlx::SqlitePool,
     pending: Option<&PendingInfo>,
 ) -> Vec<String> {
-    let mut groups: Vec<String> = sqlx::query_scalar!(
-        r#"SELECT DISTINCT CAST(name.value AS TEXT) AS "group!: String"
-           FROM audit_events AS e, json_each(e.params, '$.ip_group') AS name
-           WHERE e.kind = 'attempt' AND e.action LIKE 'plan.%'
-             AND json_type(e.params, '$.ip_group') = 'array'
-           ORDER BY 1 LIMIT 50"#
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap_or_else(|error| {
-        tracing::warn!(%error, "could not read the IP groups used before");
-        Vec::new()
-    });
+    // Kept by a trigger on the log (migration `plan_ip_groups`).
+    let mut groups: Vec<String> =
+        sqlx::query_scalar!("SELECT name FROM plan_ip_groups ORDER BY name LIMIT 50")
+            .fetch_all(pool)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "could not read the IP groups used before");
+                Vec::new()
+            });
     for group in pending.map(|p| p.ip_groups.as_slice()).unwrap_or_default() {
         if !groups.contains(group) {
             groups.push(group.clone());

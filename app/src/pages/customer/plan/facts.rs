@@ -77,11 +77,16 @@ pub fn PlanFacts(view: PlanView) -> impl IntoView {
             {if free_ips.is_empty() {
                 view! { <p>"No free IP addresses: packages with a dedicated IP cannot be chosen for customers who hold none."</p> }.into_any()
             } else {
+                let total = free_ips.len();
+                let more = total.saturating_sub(super::IPS_LISTED);
                 view! {
-                    <p>{format!("{} free, usable for a package with a dedicated IP:", free_ips.len())}</p>
+                    <p>{format!("{total} free, usable for a package with a dedicated IP:")}</p>
                     <ul class="ip-list">
-                        {free_ips.into_iter().map(|ip| view! { <li><code>{ip}</code></li> }).collect_view()}
+                        {free_ips.into_iter().take(super::IPS_LISTED).map(|ip| view! { <li><code>{ip}</code></li> }).collect_view()}
                     </ul>
+                    {(more > 0).then(|| view! {
+                        <p class="hint" data-testid="more-free-ips">{format!("…and {more} more; the change form takes any of them.")}</p>
+                    })}
                 }.into_any()
             }}
         </section>

@@ -120,9 +120,25 @@ pub fn ChangeForm(
         .cloned()
         .collect();
     let no_ips = free_ips.is_empty() && assigned_only.is_empty();
+    let chosen_ips = initial.ips();
+    // The checkboxes: the IPs already chosen first, so a choice is never hidden, then free
+    // IPs, then the reseller's own, IPS_LISTED in all; any other is typed in the box below.
+    let listed_free = listed_first(&free_ips, &chosen_ips, super::IPS_LISTED);
+    let listed_assigned = listed_first(
+        &assigned_only,
+        &chosen_ips,
+        super::IPS_LISTED.saturating_sub(listed_free.len()),
+    );
+    let unlisted_ips =
+        free_ips.len() + assigned_only.len() - listed_free.len() - listed_assigned.len();
+    let typed_ips = chosen_ips
+        .iter()
+        .filter(|ip| !listed_free.contains(ip) && !listed_assigned.contains(ip))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
     let known_groups = view.known_groups.clone();
     let downgrade_only = move || scripted.get() && action.get() != Some(PlanAction::Downgrade);
-    let chosen_ips = initial.ips();
     let chosen_groups = initial.ip_groups().join("\n");
     let holds_ip = view.state.current().is_some_and(|c| c.has_ip);
 
@@ -224,7 +240,7 @@ pub fn ChangeForm(
                     } else {
                         view! {
                             <div class="ip-list">
-                                {free_ips.into_iter().map(|ip| {
+                                {listed_free.into_iter().map(|ip| {
                                     let checked = chosen_ips.contains(&ip);
                                     view! {
                                         <label class="check">
@@ -233,7 +249,7 @@ pub fn ChangeForm(
                                         </label>
                                     }
                                 }).collect_view()}
-                                {assigned_only.into_iter().map(|ip| {
+                                {listed_assigned.into_iter().map(|ip| {
                                     let checked = chosen_ips.contains(&ip);
                                     view! {
                                         <label class="check check-assigned" class:is-hidden=downgrade_only>
@@ -243,6 +259,11 @@ pub fn ChangeForm(
                                     }
                                 }).collect_view()}
                             </div>
+                            {(unlisted_ips > 0 || !typed_ips.is_empty()).then(|| view! {
+                                <label for="plan-ip-more">{format!("Other IP addresses ({unlisted_ips} more not listed), one per line")}</label>
+                                <textarea id="plan-ip-more" name="ip[]" rows="2" autocomplete="off" spellcheck="false"
+                                    aria-invalid=invalid(&ip_error) aria-describedby="plan-ip-error">{typed_ips.clone()}</textarea>
+                            })}
                         }.into_any()
                     }}
                     <p class="hint">
@@ -284,4 +305,22 @@ pub fn ChangeForm(
         </Form>
     }
     .into_any()
+}
+
+/// Of `ips`, those to show as checkboxes: every chosen one, then the others in order while
+/// fewer than `room` are listed.
+fn listed_first(ips: &[String], chosen: &[String], room: usize) -> Vec<String> {
+    let mut listed: Vec<String> = ips
+        .iter()
+        .filter(|ip| chosen.contains(ip))
+        .cloned()
+        .collect();
+    let others = room.saturating_sub(listed.len());
+    listed.extend(
+        ips.iter()
+            .filter(|ip| !chosen.contains(ip))
+            .take(others)
+            .cloned(),
+    );
+    listed
 }

@@ -24,6 +24,11 @@ use crate::domain::plan::{check, PlanError, PlanForm};
 use super::held_jobs::ScheduledChanges;
 use super::outcome::{history_href, ChangeOutcome, Ended};
 use facts::PlanFacts;
+
+/// Free IP addresses listed one by one on the tab and as checkboxes on the form; a reseller
+/// with more (SendGrid lists every free IP of the account, API.md §4.6) types the others.
+/// Thousands of checkboxes made a page of megabytes that no one could scan.
+const IPS_LISTED: usize = 48;
 use form::ChangeForm;
 use pending::PendingSection;
 use review::ReviewStep;
