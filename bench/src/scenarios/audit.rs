@@ -169,10 +169,10 @@ async fn export(world: &World, report: &mut Report) -> Result<(), BenchError> {
     let rows = lines.saturating_sub(1);
 
     let read = Instant::now();
-    let mut stream = sqlx::query_as::<_, (i64, String, String, Option<String>, String, String)>(
-        "SELECT id, occurred_at, kind, customer, params, hash FROM audit_events ORDER BY id",
-    )
-    .fetch(&world.direct);
+    // Every column the export writes, as the console reads a row (its own row type and list).
+    let all = format!("{} ORDER BY e.id", app::services::audit::EVENT_COLUMNS);
+    let mut stream =
+        sqlx::query_as::<_, app::services::audit::StoredEvent>(&all).fetch(&world.direct);
     let mut direct_rows = 0usize;
     while let Some(row) = stream.try_next().await? {
         std::hint::black_box(row);
@@ -184,7 +184,7 @@ async fn export(world: &World, report: &mut Report) -> Result<(), BenchError> {
         &format!("CSV export of {rows} rows"),
         rows as f64 / took,
         "rows/s",
-        "reading the same rows through sqlx directly",
+        "reading the same rows (every column) through sqlx directly",
         direct_rows as f64 / direct_took,
     );
     let peak_reference = if reset {

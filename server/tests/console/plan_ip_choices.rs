@@ -65,7 +65,9 @@ async fn a_long_ip_list_shows_some_checkboxes_and_takes_the_rest_typed() {
     );
     let html = plan_page(&t, &user, &query).await;
     assert!(
-        html.contains(&format!(r#"aria-describedby="plan-ip-error">{typed}</textarea>"#)),
+        html.contains(&format!(
+            r#"aria-describedby="plan-ip-error">{typed}</textarea>"#
+        )),
         "the typed IP is kept in its box"
     );
     assert!(html.contains(r#"id="plan-ip-error""#), "the IP's error");

@@ -31,5 +31,5 @@ pub use reconcile::{
     unresolved_view, Reconcile, ReconcileError,
 };
 pub use redact::redact;
-pub use row::{NewEvent, StoredEvent};
+pub use row::{NewEvent, StoredEvent, EVENT_COLUMNS};
 pub use snapshot::{read_state, ActionFamily};
