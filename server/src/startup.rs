@@ -90,6 +90,11 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
+    /// Every background task of this console (a handle to count or await them).
+    pub fn background(&self) -> Background {
+        self.background.clone()
+    }
+
     /// Stops accepting, lets in-flight requests finish, ends every background task (each at
     /// a point where ending is safe) and waits for all of them.
     pub async fn stop(mut self) -> Result<(), StartupError> {

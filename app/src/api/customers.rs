@@ -92,10 +92,15 @@ pub async fn directory_progress() -> Result<TextStream<ApiError>, ApiError> {
 
 #[server(endpoint = "link_customers")]
 pub async fn link_customers(username: String, account_id: String) -> Result<(), ApiError> {
+    use crate::services::directory::{correct, Correction, Pair};
+
     let me = super::require_admin()?;
     let state = super::app_state()?;
-    crate::services::directory::link(&state.pool, &me, &username, &account_id, super::client_ip())
-        .await?;
+    let pair = Pair {
+        username: &username,
+        account_id: &account_id,
+    };
+    correct(&state.pool, &me, pair, Correction::Link, super::client_ip()).await?;
     // Without JavaScript, go to the customer as the directory now names it: a v3-only
     // account's own page does not exist once it is linked to a username.
     if super::status::is_plain_form() {
@@ -110,13 +115,19 @@ pub async fn link_customers(username: String, account_id: String) -> Result<(), 
 
 #[server(endpoint = "unlink_customers")]
 pub async fn unlink_customers(username: String, account_id: String) -> Result<(), ApiError> {
+    use crate::services::directory::{correct, Correction, Pair};
+
     let me = super::require_admin()?;
     let state = super::app_state()?;
-    crate::services::directory::unlink(
+    let pair = Pair {
+        username: &username,
+        account_id: &account_id,
+    };
+    correct(
         &state.pool,
         &me,
-        &username,
-        &account_id,
+        pair,
+        Correction::Separate,
         super::client_ip(),
     )
     .await?;

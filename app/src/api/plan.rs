@@ -95,15 +95,10 @@ pub async fn change_plan(
         idempotency_key,
         scheduling: state.plan_scheduling,
     };
-    change(
-        &state.pool,
-        &state.upstream,
-        &me,
-        request,
-        super::client_ip(),
-    )
-    .await
-    .map_err(with_status)
+    let (pool, upstream, ip) = (&state.pool, &state.upstream, super::client_ip());
+    change(pool, upstream, &me, request, ip)
+        .await
+        .map_err(with_status)
 }
 
 #[server(endpoint = "cancel_pending_change")]

@@ -3,6 +3,7 @@
 use crate::support;
 
 use app::domain::Role;
+use serde_json::json;
 use support::{TestConsole, PASSWORD};
 
 fn session_cookie(response: &reqwest::Response) -> Option<String> {
@@ -17,41 +18,48 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
 
 #[tokio::test]
 async fn activity_moves_the_idle_expiry_forward() {
+    use tower_sessions::cookie::time::{Duration, OffsetDateTime};
     // With a one-minute idle timeout the expiry is moved at most every two seconds.
     let console = TestConsole::start_with(|args| args.session_idle_minutes = 1).await;
     console.add_operator("ida@example.com", Role::Support).await;
     let client = console.signed_in("ida@example.com").await;
-    let expiry = || async {
-        sqlx::query_scalar::<_, String>("SELECT CAST(MAX(expiry_date) AS TEXT) FROM tower_sessions")
-            .fetch_one(&console.pool)
+    let view = || async {
+        let page = client
+            .get(format!("{}/customers", console.url()))
+            .send()
             .await
-            .expect("the session store is readable")
+            .unwrap();
+        assert_eq!(page.status(), 200);
     };
-    let at_sign_in = expiry().await;
-    // Past the two-second touch interval; expiry has one-second resolution.
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    let page = client
-        .get(format!("{}/customers", console.url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let moved = expiry().await;
+    let expiry = || async { console.session().await.1.expiry_date };
+    // Forty seconds without a request, as the store would hold them: the expiry forty seconds
+    // nearer, the last touch forty seconds ago (past the two-second interval).
+    let quiet_since = OffsetDateTime::now_utc() - Duration::seconds(40);
+    console
+        .edit_session(|record| {
+            record.expiry_date = quiet_since + Duration::minutes(1);
+            let touched = json!((quiet_since.unix_timestamp_nanos() / 1_000_000) as i64);
+            let old = record.data.insert("touched_at_ms".to_string(), touched);
+            assert!(old.is_some(), "the session keeps its last touch");
+        })
+        .await;
+    let before = OffsetDateTime::now_utc();
+    view().await;
     assert!(
-        moved > at_sign_in,
-        "a request moves the idle expiry forward"
+        expiry().await >= before + Duration::minutes(1) - Duration::seconds(1),
+        "a request moves the idle expiry a full timeout ahead"
     );
-    // Within the interval a page view writes nothing: no durable write per request.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let again = client
-        .get(format!("{}/customers", console.url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), 200);
+
+    // Within the interval a page view writes nothing: no durable write per request. The
+    // session was just touched; an expiry it would never write itself shows whether it did.
+    let marked = OffsetDateTime::now_utc() + Duration::seconds(50);
+    console
+        .edit_session(|record| record.expiry_date = marked)
+        .await;
+    view().await;
     assert_eq!(
         expiry().await,
-        moved,
+        marked,
         "the expiry is not rewritten on every request"
     );
     console.stop().await;

@@ -5,7 +5,6 @@
 use app::domain::Role;
 use serde_json::json;
 use tower_sessions::cookie::time::{Duration, OffsetDateTime};
-use tower_sessions::session::Record;
 
 use crate::customers_support::SIM_KEY;
 use crate::process_support::{add_operator, ConsoleProcess};
@@ -56,23 +55,15 @@ async fn a_session_idle_past_its_expiry_is_refused() {
 
 /// Moves the sign-in time kept inside the stored session `age` into the past.
 async fn signed_in_ago(console: &TestConsole, age: Duration) {
-    let (id, data): (String, Vec<u8>) = sqlx::query_as("SELECT id, data FROM tower_sessions")
-        .fetch_one(&console.pool)
-        .await
-        .unwrap();
-    // The store keeps the session as a MessagePack `Record`.
-    let mut record: Record = rmp_serde::from_slice(&data).expect("a session record");
     let at = OffsetDateTime::now_utc() - age;
-    let old = record
-        .data
-        .insert("signed_in_at".to_string(), json!(at.unix_timestamp()));
-    assert!(old.is_some(), "the session keeps its sign-in time");
-    sqlx::query("UPDATE tower_sessions SET data = ? WHERE id = ?")
-        .bind(rmp_serde::to_vec(&record).unwrap())
-        .bind(id)
-        .execute(&console.pool)
-        .await
-        .unwrap();
+    console
+        .edit_session(|record| {
+            let old = record
+                .data
+                .insert("signed_in_at".to_string(), json!(at.unix_timestamp()));
+            assert!(old.is_some(), "the session keeps its sign-in time");
+        })
+        .await;
 }
 
 #[tokio::test]

@@ -286,23 +286,32 @@ async fn each_change_under_each_fault_follows_the_retry_policy_and_is_recorded_o
             let pairs: Vec<(&str, &str)> =
                 args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let (status, body) = t.call(&t.manager, endpoint(change), &pairs).await;
-            // The latency fault lets the real handler run late; wait for it before counting.
+            let (want, sends) = expected(change, fault);
+            let sent_since = || async {
+                let calls = t.sim_get("/_sim/calls").await;
+                calls.as_array().unwrap()[calls_before..]
+                    .iter()
+                    .filter(|c| change.is_the_change(c))
+                    .count()
+            };
+            let changes_made =
+                || async { t.sim_customer(&user).await["changes"].as_u64().unwrap() };
+            // The latency fault lets the real handler run late, after the console gave up:
+            // wait until it has made its change before counting changes.
             if matches!(fault, Fault::PastTimeout) {
-                tokio::time::sleep(std::time::Duration::from_millis(2000)).await;
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+                while changes_made().await == 0 && std::time::Instant::now() < deadline {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
             }
 
-            let (want, sends) = expected(change, fault);
             let (want_status, want_outcome) = match want {
                 Expected::Done => (200, "success"),
                 Expected::Failed => (422, "failure"),
                 Expected::Unknown => (502, "unknown"),
             };
-            let calls = t.sim_get("/_sim/calls").await;
-            let sent = calls.as_array().unwrap()[calls_before..]
-                .iter()
-                .filter(|c| change.is_the_change(c))
-                .count();
-            let changes = t.sim_customer(&user).await["changes"].as_u64().unwrap();
+            let sent = sent_since().await;
+            let changes = changes_made().await;
             let outcomes = audit_result(&t.console.pool, &key).await;
             let message = body.to_string();
             let precise = match (want, fault) {

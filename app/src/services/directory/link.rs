@@ -9,32 +9,74 @@ use crate::domain::AuditAction;
 use crate::services::audit::{self, NewEvent, Outcome};
 use crate::services::auth::Admin;
 
-/// Joins `username` and `account_id`, replacing any link either had.
-#[tracing::instrument(skip(pool), fields(customer = %username))]
-pub async fn link(
+/// A v2 customer and a v3 account as an admin named them, to join or keep apart: named
+/// fields, so the two names cannot be swapped.
+#[derive(Clone, Copy, Debug)]
+pub struct Pair<'a> {
+    pub username: &'a str,
+    pub account_id: &'a str,
+}
+
+/// An admin's correction of the email matching for a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Correction {
+    /// Join them, replacing any link either had.
+    Link,
+    /// Separate a joined pair and keep it apart in later syncs, even if the emails match.
+    Separate,
+}
+
+impl Correction {
+    /// As `customer_links.decision` stores it.
+    fn as_str(self) -> &'static str {
+        match self {
+            Correction::Link => "link",
+            Correction::Separate => "separate",
+        }
+    }
+
+    fn action(self) -> AuditAction {
+        match self {
+            Correction::Link => AuditAction::DirectoryLink,
+            Correction::Separate => AuditAction::DirectoryUnlink,
+        }
+    }
+}
+
+/// Records the `correction` of the pair, rebuilds the directory and audits it, all in one
+/// transaction.
+#[tracing::instrument(skip(pool), fields(customer = %pair.username))]
+pub async fn correct(
     pool: &SqlitePool,
     by: &Admin,
-    username: &str,
-    account_id: &str,
+    pair: Pair<'_>,
+    correction: Correction,
     client_ip: Option<String>,
 ) -> Result<(), DirectoryError> {
     let operator = by.email();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let username = known_username(&mut tx, username).await?;
-    let account_id = known_account(&mut tx, account_id).await?;
+    let (username, account_id) = match correction {
+        Correction::Link => unlinked_pair(&mut tx, pair).await?,
+        Correction::Separate => linked_pair(&mut tx, pair).await?,
+    };
+    let (decision, decided_at) = (
+        correction.as_str(),
+        Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+    );
     sqlx::query!(
-        "DELETE FROM customer_links
-         WHERE (decision = 'link' AND (username = ?1 OR account_id = ?2))
-            OR (username = ?1 AND account_id = ?2)",
+        "INSERT INTO customer_links (username, account_id, decision, operator, decided_at)
+         VALUES (?, ?, ?, ?, ?)",
         username,
         account_id,
+        decision,
+        operator,
+        decided_at,
     )
     .execute(&mut *tx)
     .await?;
-    decide(&mut tx, &username, &account_id, "link", operator).await?;
     store::rebuild(&mut tx).await?;
     let event = event(
-        AuditAction::DirectoryLink,
+        correction.action(),
         operator,
         &username,
         &account_id,
@@ -45,17 +87,34 @@ pub async fn link(
     Ok(())
 }
 
-/// Separates a joined pair and keeps it apart in later syncs, even if the emails match.
-#[tracing::instrument(skip(pool), fields(customer = %username))]
-pub async fn unlink(
-    pool: &SqlitePool,
-    by: &Admin,
-    username: &str,
-    account_id: &str,
-    client_ip: Option<String>,
-) -> Result<(), DirectoryError> {
-    let operator = by.email();
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+/// The pair as the directory spells it, freed of any link either had, ready to be joined.
+async fn unlinked_pair(
+    tx: &mut sqlx::SqliteConnection,
+    pair: Pair<'_>,
+) -> Result<(String, String), DirectoryError> {
+    let username = known(tx, Typed::Username(pair.username)).await?;
+    let account_id = known(tx, Typed::Account(pair.account_id)).await?;
+    sqlx::query!(
+        "DELETE FROM customer_links
+         WHERE (decision = 'link' AND (username = ?1 OR account_id = ?2))
+            OR (username = ?1 AND account_id = ?2)",
+        username,
+        account_id,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok((username, account_id))
+}
+
+/// The joined pair as the directory spells it, its link removed, ready to be kept apart.
+async fn linked_pair(
+    tx: &mut sqlx::SqliteConnection,
+    pair: Pair<'_>,
+) -> Result<(String, String), DirectoryError> {
+    let Pair {
+        username,
+        account_id,
+    } = pair;
     let joined = sqlx::query_scalar!(
         "SELECT username FROM customers WHERE username = ? COLLATE NOCASE AND account_id = ?",
         username,
@@ -76,73 +135,44 @@ pub async fn unlink(
     )
     .execute(&mut *tx)
     .await?;
-    decide(&mut tx, &username, account_id, "separate", operator).await?;
-    store::rebuild(&mut tx).await?;
-    let event = event(
-        AuditAction::DirectoryUnlink,
-        operator,
-        &username,
-        account_id,
-        client_ip,
-    );
-    audit::append_in(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok((username, account_id.to_string()))
 }
 
-async fn known_username(
+/// A name an admin typed, to look up in the directory's sources.
+enum Typed<'a> {
+    Username(&'a str),
+    Account(&'a str),
+}
+
+/// The name as the directory spells it (a username in any case, an account id exactly), or
+/// the refusal naming what is not there.
+async fn known(
     tx: &mut sqlx::SqliteConnection,
-    username: &str,
+    typed: Typed<'_>,
 ) -> Result<String, DirectoryError> {
-    let username = username.trim();
-    let found = sqlx::query_scalar!(
-        "SELECT username FROM directory_v2 WHERE username = ? COLLATE NOCASE",
-        username
-    )
-    .fetch_optional(tx)
-    .await?;
-    known(found, username, "v2 customer")
-}
-
-async fn known_account(
-    tx: &mut sqlx::SqliteConnection,
-    account_id: &str,
-) -> Result<String, DirectoryError> {
-    let account_id = account_id.trim();
-    let found = sqlx::query_scalar!(
-        "SELECT account_id FROM directory_v3 WHERE account_id = ?",
-        account_id
-    )
-    .fetch_optional(tx)
-    .await?;
-    known(found, account_id, "v3 account")
-}
-
-/// The name as the directory spells it, if it was `found`; `what` names it in the refusal.
-fn known(found: Option<String>, name: &str, what: &str) -> Result<String, DirectoryError> {
+    let (found, name, what) = match typed {
+        Typed::Username(username) => {
+            let username = username.trim();
+            let found = sqlx::query_scalar!(
+                "SELECT username FROM directory_v2 WHERE username = ? COLLATE NOCASE",
+                username
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            (found, username, "v2 customer")
+        }
+        Typed::Account(account_id) => {
+            let account_id = account_id.trim();
+            let found = sqlx::query_scalar!(
+                "SELECT account_id FROM directory_v3 WHERE account_id = ?",
+                account_id
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            (found, account_id, "v3 account")
+        }
+    };
     found.ok_or_else(|| DirectoryError::NotFound(format!("No {what} {name:?} in the directory.")))
-}
-
-async fn decide(
-    tx: &mut sqlx::SqliteConnection,
-    username: &str,
-    account_id: &str,
-    decision: &str,
-    operator: &str,
-) -> Result<(), sqlx::Error> {
-    let decided_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
-    sqlx::query!(
-        "INSERT INTO customer_links (username, account_id, decision, operator, decided_at)
-         VALUES (?, ?, ?, ?, ?)",
-        username,
-        account_id,
-        decision,
-        operator,
-        decided_at,
-    )
-    .execute(tx)
-    .await?;
-    Ok(())
 }
 
 /// The audit row of a link decision, written in the decision's own transaction: the change

@@ -13,7 +13,7 @@ use sqlx::SqlitePool;
 use crate::domain::directory::SyncStatus;
 
 pub use details::state_name;
-pub use link::{link, unlink};
+pub use link::{correct, Correction, Pair};
 pub use merge::{email_key, merge, Decision, Merged, V2Entry, V3Entry};
 pub use search::{all_matching, facets, find, match_expression, search};
 pub use sync::{spawn_periodic, DirectorySync, SyncReport};

@@ -1,7 +1,7 @@
 //! The directory's tables: reading the sources back, writing a sync's result in one
 //! transaction, and the sync bookkeeping row.
 
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::merge::{merge, Decision, Merged, V2Entry, V3Entry};
 use crate::domain::directory::SyncStatus;
@@ -44,16 +44,16 @@ async fn load_decisions(conn: &mut sqlx::SqliteConnection) -> Result<Vec<Decisio
 
 /// Replaces both source tables with what a sync read, then rebuilds the directory.
 pub async fn replace_sources(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut SqliteConnection,
     v2: &[V2Entry],
     v3: &[V3Entry],
     synced_at: &str,
 ) -> Result<usize, sqlx::Error> {
     sqlx::query!("DELETE FROM directory_v2")
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     sqlx::query!("DELETE FROM directory_v3")
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     for c in v2 {
         sqlx::query!(
@@ -67,7 +67,7 @@ pub async fn replace_sources(
             c.package,
             synced_at,
         )
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     for a in v3 {
@@ -81,7 +81,7 @@ pub async fn replace_sources(
             a.package,
             synced_at,
         )
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     rebuild(tx).await
@@ -89,20 +89,20 @@ pub async fn replace_sources(
 
 /// Recomputes `customers` (and its search index) from the source tables and the admins'
 /// decisions. Returns the number of directory entries.
-pub async fn rebuild(tx: &mut Transaction<'_, Sqlite>) -> Result<usize, sqlx::Error> {
+pub async fn rebuild(tx: &mut SqliteConnection) -> Result<usize, sqlx::Error> {
     let sources = load_sources(tx).await?;
     let merged = merge(&sources.v2, &sources.v3, &sources.decisions);
     let synced: std::collections::HashMap<String, String> = sqlx::query!(
         r#"SELECT username AS "key!", synced_at AS "synced_at!" FROM directory_v2
            UNION ALL SELECT account_id, synced_at FROM directory_v3"#
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?
     .into_iter()
     .map(|row| (row.key, row.synced_at))
     .collect();
     sqlx::query!("DELETE FROM customers")
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     for entry in &merged {
         let synced_at = synced
@@ -113,13 +113,13 @@ pub async fn rebuild(tx: &mut Transaction<'_, Sqlite>) -> Result<usize, sqlx::Er
     }
     // External-content FTS5 table: 'rebuild' re-reads `customers` in full (fast at 10,000).
     sqlx::query!("INSERT INTO customers_search (customers_search) VALUES ('rebuild')")
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(merged.len())
 }
 
 async fn insert_customer(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut SqliteConnection,
     entry: &Merged,
     synced_at: &str,
 ) -> Result<(), sqlx::Error> {
@@ -139,7 +139,7 @@ async fn insert_customer(
         entry.state,
         synced_at,
     )
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }
@@ -155,7 +155,7 @@ pub async fn record_start(pool: &SqlitePool, at: &str) -> Result<(), sqlx::Error
 }
 
 pub async fn record_success(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut SqliteConnection,
     at: &str,
     pages: u32,
     accounts: u32,
@@ -169,7 +169,7 @@ pub async fn record_success(
         pages,
         accounts,
     )
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }

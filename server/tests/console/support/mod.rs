@@ -69,15 +69,59 @@ impl TestConsole {
     /// Stops the console and waits for its background work to drain.
     pub async fn stop(mut self) {
         if let Some(running) = self.running.take() {
+            let background = running.background();
             running.stop().await.expect("clean shutdown");
+            assert_eq!(
+                background.running(),
+                0,
+                "background work left after the stop"
+            );
         }
+    }
+
+    /// The console's background work, to count what is left once it stopped.
+    pub fn background(&self) -> app::services::background::Background {
+        self.running
+            .as_ref()
+            .expect("the console runs")
+            .background()
+    }
+
+    /// The one stored session as the store keeps it (a MessagePack `Record`).
+    pub async fn session(&self) -> (String, tower_sessions::session::Record) {
+        let (id, data): (String, Vec<u8>) = sqlx::query_as("SELECT id, data FROM tower_sessions")
+            .fetch_one(&self.pool)
+            .await
+            .expect("one stored session");
+        (id, rmp_serde::from_slice(&data).expect("a session record"))
+    }
+
+    /// Rewrites the one stored session as `edit` says: what time passing would do to it
+    /// (its sign-in time, its last touch, its expiry), without waiting for the clock.
+    pub async fn edit_session(&self, edit: impl FnOnce(&mut tower_sessions::session::Record)) {
+        let (id, mut record) = self.session().await;
+        edit(&mut record);
+        // The expiry is kept in its own column too, which the store's load checks.
+        sqlx::query("UPDATE tower_sessions SET data = ?, expiry_date = ? WHERE id = ?")
+            .bind(rmp_serde::to_vec(&record).expect("a record encodes"))
+            .bind(record.expiry_date)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .expect("the session is rewritten");
     }
 
     /// Stops the console and keeps its folder (the SQLite file), for a restart on the same data.
     pub async fn stop_keeping_files(mut self) -> std::path::PathBuf {
         self.pool.close().await;
         if let Some(running) = self.running.take() {
+            let background = running.background();
             running.stop().await.expect("clean shutdown");
+            assert_eq!(
+                background.running(),
+                0,
+                "background work left after the stop"
+            );
         }
         let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("temp dir"));
         dir.keep()
