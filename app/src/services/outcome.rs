@@ -29,24 +29,26 @@ pub async fn earlier(
     if key.is_empty() {
         return Ok(None);
     }
-    let Some((attempt_id, action, params)) = sqlx::query_as::<_, (i64, String, String)>(
-        "SELECT id, action, params FROM audit_events
-         WHERE idempotency_key = ? AND kind = 'attempt' AND customer = ?",
+    let Some(attempt) = sqlx::query!(
+        r#"SELECT id AS "id!: i64", action, params FROM audit_events
+           WHERE idempotency_key = ? AND kind = 'attempt' AND customer = ?"#,
+        key,
+        customer
     )
-    .bind(key)
-    .bind(customer)
     .fetch_optional(pool)
     .await?
     else {
         return Ok(None);
     };
-    let result = sqlx::query_as::<_, (Option<String>, Option<String>, String)>(
+    let (attempt_id, action, params) = (attempt.id, attempt.action, attempt.params);
+    let result = sqlx::query!(
         "SELECT outcome, upstream_message, params FROM audit_events
          WHERE attempt_id = ? AND kind = 'result'",
+        attempt_id
     )
-    .bind(attempt_id)
     .fetch_optional(pool)
-    .await?;
+    .await?
+    .map(|row| (row.outcome, row.upstream_message, row.params));
     let outcome = match result {
         None => MutationOutcome::Unknown {
             message: "This form was already submitted and its result is not recorded. Check \

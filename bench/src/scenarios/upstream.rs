@@ -1,10 +1,10 @@
 //! What the console adds to an upstream call: an immediate upgrade through `change_plan`
 //! beside the same SendGrid calls sent straight to the simulator, every call delayed 20 ms.
-//! The console reads the plan before the change (four reads at once) and the state after it
+//! The console reads the plan before the change (five reads at once) and the state after it
 //! (two reads at once, for the audit log's `after`), so "the same calls" are those three
 //! rounds, not the change alone; the change alone is reported too.
 
-use sendgrid::{IpPlacement, PendingQuery, PlanChange, Timing};
+use sendgrid::{IpPlacement, IpQuery, PendingQuery, PlanChange, Timing};
 use serde_json::json;
 
 use super::{World, SIM_KEY};
@@ -86,10 +86,13 @@ pub async fn measure(world: &World, report: &mut Report) -> Result<(), BenchErro
                 username: Some(user.clone()),
                 kind: None,
             };
-            let (overview, packages, ips, _) = tokio::join!(
+            // As `services::plan::read_upstream`: the reseller's own IPs too (API.md §2.2).
+            let all_ips = IpQuery::default();
+            let (overview, packages, ips, _, _) = tokio::join!(
                 client.overview(&user),
                 client.list_packages(),
                 client.list_free_ips(),
+                client.list_ips(&all_ips),
                 client.list_pending(&pending),
             );
             overview?;
@@ -136,7 +139,7 @@ pub async fn measure(world: &World, report: &mut Report) -> Result<(), BenchErro
         "plan change, upstream calls per change",
         calls,
         "calls",
-        "(4 reads at once, the change, 2 reads at once for the audit log)",
+        "(5 reads at once, the change, 2 reads at once for the audit log)",
     );
     Ok(())
 }

@@ -59,7 +59,11 @@ async fn a_long_ip_list_shows_some_checkboxes_and_takes_the_rest_typed() {
     }
 
     // A review the rules refuse keeps what was typed in the box, next to the field's error.
-    let typed = "203.0.113.250";
+    let typed = "192.0.2.77";
+    assert!(
+        !free.iter().chain(&assigned).any(|ip| ip == typed),
+        "{typed} is none of the reseller's IPs"
+    );
     let query = format!(
         "review=1&action=downgrade&timing=now&package=Silver%20Package&ip%5B%5D={typed}&key=k-typed"
     );
@@ -70,7 +74,12 @@ async fn a_long_ip_list_shows_some_checkboxes_and_takes_the_rest_typed() {
         )),
         "the typed IP is kept in its box"
     );
-    assert!(html.contains(r#"id="plan-ip-error""#), "the IP's error");
+    assert!(
+        html.contains(&format!(
+            "{typed} is neither free nor one of your assigned IPs; choose from the list."
+        )),
+        "the IP's error next to the field"
+    );
     assert!(t.plan_calls(&user).await.is_empty(), "nothing was sent");
 
     // A chosen IP beyond the first 48 is ticked on the form rather than hidden.
