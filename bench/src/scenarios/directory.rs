@@ -4,6 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+use app::services::directory::DETAIL_CONCURRENCY;
+use futures::stream::{self, StreamExt};
 use sendgrid::ProfileQuery;
 
 use super::{poll, World, SIM_KEY};
@@ -42,7 +44,7 @@ async fn sync(world: &World, report: &mut Report) -> Result<(), BenchError> {
     }
 
     let listed = Instant::now();
-    list_directly(world).await?;
+    let (usernames, accounts) = list_directly(world).await?;
     let listing = listed.elapsed();
     report.add(
         &format!("directory full sync, {customers} customers"),
@@ -50,6 +52,16 @@ async fn sync(world: &World, report: &mut Report) -> Result<(), BenchError> {
         "s",
         "listing the same pages straight from the simulator",
         listing.as_secs_f64(),
+    );
+    let replayed = Instant::now();
+    read_details_directly(world, usernames, accounts).await?;
+    let same_calls = listing + replayed.elapsed();
+    report.add(
+        &format!("directory full sync, {customers} customers, vs its calls"),
+        took.as_secs_f64(),
+        "s",
+        "the pages and the per-customer reads (API.md §4.1: a profile has no package) straight to the simulator, as many at a time as the sync",
+        same_calls.as_secs_f64(),
     );
     report.note(
         "directory sync, upstream calls",
@@ -60,9 +72,11 @@ async fn sync(world: &World, report: &mut Report) -> Result<(), BenchError> {
     Ok(())
 }
 
-/// Every v2 profile page and v3 account page, as the sync walks them.
-async fn list_directly(world: &World) -> Result<(), BenchError> {
+/// Every v2 profile page and v3 account page, as the sync walks them; the usernames and
+/// account ids they list.
+async fn list_directly(world: &World) -> Result<(Vec<String>, Vec<String>), BenchError> {
     let client = upstream(&world.sim.url, SIM_KEY)?;
+    let (mut usernames, mut accounts) = (Vec::new(), Vec::new());
     let mut offset = 0;
     loop {
         let query = ProfileQuery {
@@ -71,7 +85,9 @@ async fn list_directly(world: &World) -> Result<(), BenchError> {
             ..Default::default()
         };
         let page = client.list_profiles(&query).await?;
-        if page.len() < 100 {
+        let last = page.len() < 100;
+        usernames.extend(page.into_iter().map(|profile| profile.username));
+        if last {
             break;
         }
         offset += 100;
@@ -79,11 +95,46 @@ async fn list_directly(world: &World) -> Result<(), BenchError> {
     let mut cursor: Option<String> = None;
     loop {
         let page = client.list_accounts(cursor.as_deref(), 100).await?;
+        let full = page.accounts.len() >= 100;
+        accounts.extend(page.accounts.into_iter().map(|account| account.id));
         match page.last {
-            Some(last) if page.accounts.len() >= 100 => cursor = Some(last),
+            Some(last) if full => cursor = Some(last),
             _ => break,
         }
     }
+    Ok((usernames, accounts))
+}
+
+/// The per-customer reads of a full sync, in its order and with its concurrency: each v2
+/// customer's overview, each v3 account's state, the offerings of each account without a
+/// username (the ones the sync stored as v3-only). Answers are not looked at.
+async fn read_details_directly(
+    world: &World,
+    usernames: Vec<String>,
+    accounts: Vec<String>,
+) -> Result<(), BenchError> {
+    let client = upstream(&world.sim.url, SIM_KEY)?;
+    let client = &client;
+    let v3_only: Vec<String> = sqlx::query_scalar(
+        "SELECT account_id FROM customers WHERE username IS NULL AND account_id IS NOT NULL",
+    )
+    .fetch_all(&world.direct)
+    .await?;
+    stream::iter(usernames)
+        .map(|user| async move { drop(client.overview(&user).await) })
+        .buffered(DETAIL_CONCURRENCY)
+        .collect::<Vec<()>>()
+        .await;
+    stream::iter(accounts)
+        .map(|id| async move { drop(client.get_account_state(&id).await) })
+        .buffered(DETAIL_CONCURRENCY)
+        .collect::<Vec<()>>()
+        .await;
+    stream::iter(v3_only)
+        .map(|id| async move { drop(client.get_account_offerings(&id).await) })
+        .buffered(DETAIL_CONCURRENCY)
+        .collect::<Vec<()>>()
+        .await;
     Ok(())
 }
 

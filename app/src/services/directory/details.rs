@@ -12,7 +12,7 @@ use crate::domain::directory::SyncPhase;
 
 /// Per-customer reads in flight at once: quick against the simulator, gentle on SendGrid's
 /// rate limits (§1.4, §7).
-const DETAIL_CONCURRENCY: usize = 8;
+pub const DETAIL_CONCURRENCY: usize = 8;
 
 impl Running {
     /// Reads package and state per customer. A read that fails keeps what the last good sync

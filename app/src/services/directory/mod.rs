@@ -12,7 +12,7 @@ use sqlx::SqlitePool;
 
 use crate::domain::directory::SyncStatus;
 
-pub use details::state_name;
+pub use details::{state_name, DETAIL_CONCURRENCY};
 pub use link::{correct, Correction, Pair};
 pub use merge::{email_key, merge, Decision, Merged, V2Entry, V3Entry};
 pub use search::{all_matching, facets, find, match_expression, search};
