@@ -46,17 +46,26 @@ async fn a_long_ip_list_shows_some_checkboxes_and_takes_the_rest_typed() {
     let boxes = html.matches(r#"type="checkbox" name="ip[]""#).count();
     assert_eq!(boxes, LISTED, "checkboxes on the form");
     assert!(
+        free.len() < LISTED,
+        "every free IP fits; the rest are the reseller's own"
+    );
+    assert!(
         html.contains(&format!(
-            "Other IP addresses ({} more not listed), one per line",
+            "Other IP addresses, one per line ({} of your own are not listed; downgrades only)",
             all - LISTED
         )),
-        "the box for the rest"
+        "the box for the rest, saying which kind they are"
     );
     assert!(html.contains(r#"<textarea id="plan-ip-more" name="ip[]""#));
-    // Free IPs come first: each one is a checkbox while they fit.
+    // Free IPs come first: each one is a checkbox while they fit, in SendGrid's order.
+    let at = |ip: &str| html.find(&format!(r#"value="{ip}""#));
     for ip in free.iter().take(LISTED) {
-        assert!(html.contains(&format!(r#"value="{ip}""#)), "{ip} listed");
+        assert!(at(ip).is_some(), "{ip} listed");
     }
+    assert!(
+        free.windows(2).all(|pair| at(&pair[0]) < at(&pair[1])),
+        "in SendGrid's order"
+    );
 
     // A review the rules refuse keeps what was typed in the box, next to the field's error.
     let typed = "192.0.2.77";

@@ -10,6 +10,7 @@ use super::plan_href;
 use crate::api::plan::PlanView;
 use crate::components::adopt_controls;
 use crate::domain::change::message_for;
+use crate::domain::money::group_thousands;
 use crate::domain::plan::{
     action_unavailable, against_price, placement_rule, targets, Need, PlacementKind, PlanAction,
     PlanField, PlanFieldError, PlanForm, PlanTiming,
@@ -121,16 +122,18 @@ pub fn ChangeForm(
         .collect();
     let no_ips = free_ips.is_empty() && assigned_only.is_empty();
     let chosen_ips = initial.ips();
-    // The checkboxes: the IPs already chosen first, so a choice is never hidden, then free
-    // IPs, then the reseller's own, IPS_LISTED in all; any other is typed in the box below.
-    let listed_free = listed_first(&free_ips, &chosen_ips, super::IPS_LISTED);
-    let listed_assigned = listed_first(
+    // The checkboxes, in SendGrid's order: every chosen IP (a choice is never hidden), then
+    // free IPs, then the reseller's own, IPS_LISTED in all; any other is typed in the box.
+    let listed_free = listed(&free_ips, &chosen_ips, super::IPS_LISTED);
+    let listed_assigned = listed(
         &assigned_only,
         &chosen_ips,
         super::IPS_LISTED.saturating_sub(listed_free.len()),
     );
-    let unlisted_ips =
-        free_ips.len() + assigned_only.len() - listed_free.len() - listed_assigned.len();
+    let more_ips = unlisted_label(
+        free_ips.len() - listed_free.len(),
+        assigned_only.len() - listed_assigned.len(),
+    );
     let typed_ips = chosen_ips
         .iter()
         .filter(|ip| !listed_free.contains(ip) && !listed_assigned.contains(ip))
@@ -259,8 +262,8 @@ pub fn ChangeForm(
                                     }
                                 }).collect_view()}
                             </div>
-                            {(unlisted_ips > 0 || !typed_ips.is_empty()).then(|| view! {
-                                <label for="plan-ip-more">{format!("Other IP addresses ({unlisted_ips} more not listed), one per line")}</label>
+                            {(more_ips.is_some() || !typed_ips.is_empty()).then(|| view! {
+                                <label for="plan-ip-more">{more_ips.clone().unwrap_or_else(|| "Other IP addresses, one per line".to_string())}</label>
                                 <textarea id="plan-ip-more" name="ip[]" rows="2" autocomplete="off" spellcheck="false"
                                     aria-invalid=invalid(&ip_error) aria-describedby="plan-ip-error">{typed_ips.clone()}</textarea>
                             })}
@@ -307,20 +310,38 @@ pub fn ChangeForm(
     .into_any()
 }
 
-/// Of `ips`, those to show as checkboxes: every chosen one, then the others in order while
-/// fewer than `room` are listed.
-fn listed_first(ips: &[String], chosen: &[String], room: usize) -> Vec<String> {
-    let mut listed: Vec<String> = ips
-        .iter()
-        .filter(|ip| chosen.contains(ip))
+/// Of `ips`, those to show as checkboxes, in their order: every chosen one, and as many
+/// others as fit in `room` beside them.
+fn listed(ips: &[String], chosen: &[String], room: usize) -> Vec<String> {
+    let chosen_here = ips.iter().filter(|ip| chosen.contains(ip)).count();
+    let mut others = room.saturating_sub(chosen_here);
+    ips.iter()
+        .filter(|ip| {
+            if chosen.contains(ip) {
+                return true;
+            }
+            let fits = others > 0;
+            others = others.saturating_sub(1);
+            fits
+        })
         .cloned()
-        .collect();
-    let others = room.saturating_sub(listed.len());
-    listed.extend(
-        ips.iter()
-            .filter(|ip| !chosen.contains(ip))
-            .take(others)
-            .cloned(),
-    );
-    listed
+        .collect()
+}
+
+/// The label of the box for IPs the form does not list, saying which kind they are: for an
+/// upgrade only free ones count, a downgrade may also take the reseller's own (API.md §2.2).
+fn unlisted_label(free: usize, own: usize) -> Option<String> {
+    let (free_n, own_n) = (group_thousands(free as u64), group_thousands(own as u64));
+    match (free, own) {
+        (0, 0) => None,
+        (_, 0) => Some(format!(
+            "Other IP addresses, one per line ({free_n} more free ones are not listed)"
+        )),
+        (0, _) => Some(format!(
+            "Other IP addresses, one per line ({own_n} of your own are not listed; downgrades only)"
+        )),
+        _ => Some(format!(
+            "Other IP addresses, one per line ({free_n} free and {own_n} of your own, downgrades only, are not listed)"
+        )),
+    }
 }
