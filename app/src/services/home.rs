@@ -5,7 +5,7 @@
 use chrono::{DateTime, Days, Utc};
 use sqlx::SqlitePool;
 
-use super::audit::unresolved_newest;
+use super::audit::unresolved_count;
 use super::directory::{self, DirectorySync};
 use super::scheduled;
 use super::upstream_health::UpstreamHealth;
@@ -35,7 +35,7 @@ impl From<sqlx::Error> for HomeError {
 
 /// The summary for an operator of `role`: only what the role may act on or read.
 pub async fn summary(sources: Sources<'_>, role: Role) -> Result<WhatNeedsYou, HomeError> {
-    let (_, unknown_outcomes) = unresolved_newest(sources.pool, None, 0).await?;
+    let unknown_outcomes = unresolved_count(sources.pool, None).await?;
     let bulk = match role.allows(Permission::ChangeAccounts) {
         true => Some(bulk_needing_a_look(sources.pool, Utc::now()).await?),
         false => None,

@@ -27,8 +27,8 @@ pub use mutation::{
     new_idempotency_key, run_mutation, AuditError, Mutation, MutationOutcome, Recorded,
 };
 pub use reconcile::{
-    record_reconcile, report as reconcile_report, settle, unresolved_attempts, unresolved_newest,
-    unresolved_view, Reconcile, ReconcileError,
+    record_reconcile, report as reconcile_report, settle, unresolved_attempts, unresolved_count,
+    unresolved_newest, unresolved_view, Reconcile, ReconcileError,
 };
 pub use redact::redact;
 pub use row::{NewEvent, StoredEvent, EVENT_COLUMNS};

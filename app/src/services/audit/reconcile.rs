@@ -73,11 +73,7 @@ pub async fn unresolved_newest(
             )
             .fetch_all(pool)
             .await?;
-            let total =
-                sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM audit_open_attempts"#)
-                    .fetch_one(pool)
-                    .await?;
-            (rows, total)
+            (rows, unresolved_count(pool, None).await?)
         }
         Some(customer) => {
             let rows = select_events!(
@@ -89,18 +85,36 @@ pub async fn unresolved_newest(
             )
             .fetch_all(pool)
             .await?;
-            let total = sqlx::query_scalar!(
+            (rows, unresolved_count(pool, Some(customer)).await?)
+        }
+    };
+    Ok((rows, total))
+}
+
+/// How many changes have an unknown outcome, of one customer or all: what the dashboard
+/// shows without listing them.
+pub async fn unresolved_count(
+    pool: &SqlitePool,
+    customer: Option<&str>,
+) -> Result<usize, sqlx::Error> {
+    let total = match customer {
+        None => {
+            sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM audit_open_attempts"#)
+                .fetch_one(pool)
+                .await?
+        }
+        Some(customer) => {
+            sqlx::query_scalar!(
                 r#"SELECT COUNT(*) AS "n!: i64"
                    FROM audit_events e JOIN audit_open_attempts o ON o.attempt_id = e.id
                    WHERE e.customer = ?1"#,
                 customer
             )
             .fetch_one(pool)
-            .await?;
-            (rows, total)
+            .await?
         }
     };
-    Ok((rows, total.max(0) as usize))
+    Ok(total.max(0) as usize)
 }
 
 /// Settles the open `attempt_id` the way the reconcile form asks: reads what the change
