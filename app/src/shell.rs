@@ -8,9 +8,10 @@ use leptos_router::{
 use crate::components::{Footer, Header, Me};
 use crate::domain::Theme;
 use crate::pages::{
-    AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute, ChangePasswordRoute, ConnectionRoute,
-    CustomerRoute, CustomersRoute, HistoryRoute, HomeRoute, LimitsRoute, LoginRoute, NotFoundPage,
-    OfferingsRoute, OperatorsRoute, PlanRoute, ScheduledRoute,
+    ApprovalDetailRoute, ApprovalsRoute, AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute,
+    ChangePasswordRoute, ConnectionRoute, CustomerRoute, CustomersRoute, HistoryRoute, HomeRoute,
+    LimitsRoute, LoginRoute, NotFoundPage, OfferingsRoute, OperatorsRoute, PlanRoute,
+    ScheduledRoute,
 };
 
 /// The HTML document around the app. Rendered on the server only; the theme comes from the
@@ -135,6 +136,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/bulk") view={Lazy::<BulkRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/scheduled") view={Lazy::<ScheduledRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/approvals") view={Lazy::<ApprovalsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/approvals/:id") view={Lazy::<ApprovalDetailRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/bulk/:id") view={Lazy::<BulkJobRoute>::new()} ssr=SsrMode::Async />
                     <ParentRoute path=path!("/customers/:user") view={Lazy::<CustomerRoute>::new()} ssr=SsrMode::Async>
                         <Route path=path!("") view={Lazy::<PlanRoute>::new()} />

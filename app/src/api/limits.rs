@@ -43,10 +43,9 @@ pub async fn get_limits(
     key: Option<String>,
 ) -> Result<LimitsView, LimitError> {
     use super::change::with_status;
-    use crate::domain::limits::LimitField;
     use crate::domain::Permission;
     use crate::services::audit::new_idempotency_key;
-    use crate::services::{clock, limits, outcome};
+    use crate::services::{clock, limits};
 
     let me = super::require(Permission::ReadCustomers)?;
     let state = super::app_state()?;
@@ -55,19 +54,9 @@ pub async fn get_limits(
         .await
         .map_err(with_status)?;
     let earlier = match key.as_deref() {
-        Some(key) => outcome::earlier(&state.pool, &username, key)
+        Some(key) => limits::earlier(&state.pool, &username, key)
             .await
-            .map_err(|error| with_status(outcome::unavailable(error)))?
-            .map(|first| {
-                let summary = limits::summary_of(&first.params);
-                outcome::shown(
-                    first.attempt_id,
-                    first.outcome,
-                    true,
-                    summary,
-                    LimitField::from_upstream,
-                )
-            }),
+            .map_err(with_status)?,
         None => None,
     };
     Ok(LimitsView {

@@ -1,6 +1,7 @@
 //! Server functions, grouped by domain. Each is thin: check the role, validate, call a service.
 
 pub mod account;
+pub mod approvals;
 pub mod audit;
 pub mod bulk;
 mod change;

@@ -25,6 +25,7 @@ pub fn Header() -> impl IntoView {
                             <nav class="nav" aria-label="Main">
                                 <A href=move || directory.href()>"Customers"</A>
                                 <A href="/scheduled">"Scheduled"</A>
+                                <A href="/approvals">"Approvals"</A>
                                 {role.allows(Permission::ReadAudit).then(|| view! { <A href="/audit">"Audit"</A> })}
                                 {role.allows(Permission::ChangeAccounts).then(|| view! { <A href="/bulk">"Bulk"</A> })}
                                 {role.allows(Permission::ManageOperators).then(|| view! { <A href="/operators">"Operators"</A> })}

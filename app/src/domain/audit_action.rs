@@ -37,6 +37,10 @@ pub enum AuditAction {
     BulkRetryFailed,
     BulkFinish,
     AuditExport,
+    ApprovalRequest,
+    ApprovalApprove,
+    ApprovalDecline,
+    ApprovalPolicy,
 }
 
 /// The part of SendGrid a change touched, which says what to read back to settle it.
@@ -71,7 +75,7 @@ impl ActionFamily {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::Plan(PlanAction::Upgrade, PlanTiming::Now),
         AuditAction::Plan(PlanAction::Downgrade, PlanTiming::Now),
         AuditAction::Plan(PlanAction::Close, PlanTiming::Now),
@@ -105,6 +109,10 @@ impl AuditAction {
         AuditAction::BulkRetryFailed,
         AuditAction::BulkFinish,
         AuditAction::AuditExport,
+        AuditAction::ApprovalRequest,
+        AuditAction::ApprovalApprove,
+        AuditAction::ApprovalDecline,
+        AuditAction::ApprovalPolicy,
     ];
 
     /// The name stored in the log.
@@ -145,6 +153,10 @@ impl AuditAction {
             AuditAction::BulkRetryFailed => "bulk.retry_failed",
             AuditAction::BulkFinish => "bulk.finish",
             AuditAction::AuditExport => "audit.export",
+            AuditAction::ApprovalRequest => "approval.request",
+            AuditAction::ApprovalApprove => "approval.approve",
+            AuditAction::ApprovalDecline => "approval.decline",
+            AuditAction::ApprovalPolicy => "approval.policy",
         }
     }
 

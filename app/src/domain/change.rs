@@ -41,6 +41,9 @@ pub struct ChangeDone {
     pub job_id: Option<i64>,
     /// The form had been submitted before: this is the first submission's result.
     pub replayed: bool,
+    /// The change waits for a second person: the request on the Approvals page.
+    #[serde(default)]
+    pub approval_id: Option<i64>,
 }
 
 /// Every way a change can end other than success, each shown where the operator acts on it.

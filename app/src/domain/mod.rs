@@ -1,6 +1,7 @@
 //! Types shared by the browser and the server, with their validation.
 //! Nothing here knows about HTTP, SQL or the upstream client.
 
+pub mod approval;
 pub mod audit;
 pub mod audit_action;
 pub mod audit_filter;

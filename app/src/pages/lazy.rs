@@ -92,3 +92,11 @@ lazy_page!(
     /// `/scheduled`: every change waiting for a later day.
     ScheduledRoute => ScheduledPage
 );
+lazy_page!(
+    /// `/approvals`: changes waiting for a second person, and the policy.
+    ApprovalsRoute => ApprovalsPage
+);
+lazy_page!(
+    /// `/approvals/:id`: one request, then and now, and its decision.
+    ApprovalDetailRoute => ApprovalDetailPage
+);

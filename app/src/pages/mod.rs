@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod account;
+mod approvals;
 mod audit;
 mod bulk;
 mod connection;
@@ -14,6 +15,7 @@ mod operators;
 mod scheduled;
 
 pub use account::ChangePasswordPage;
+pub use approvals::{ApprovalDetailPage, ApprovalsPage};
 pub use audit::{AuditDetailPage, AuditPage};
 pub use bulk::{BulkJobPage, BulkPage};
 pub use connection::ConnectionPage;
@@ -21,9 +23,9 @@ pub use customer::{CustomerPage, HistoryTab, LimitsTab, OfferingsTab, PlanTab};
 pub use customers::CustomersPage;
 pub use home::HomePage;
 pub use lazy::{
-    AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute, ChangePasswordRoute, ConnectionRoute,
-    CustomerRoute, CustomersRoute, HistoryRoute, HomeRoute, LimitsRoute, LoginRoute,
-    OfferingsRoute, OperatorsRoute, PlanRoute, ScheduledRoute,
+    ApprovalDetailRoute, ApprovalsRoute, AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute,
+    ChangePasswordRoute, ConnectionRoute, CustomerRoute, CustomersRoute, HistoryRoute, HomeRoute,
+    LimitsRoute, LoginRoute, OfferingsRoute, OperatorsRoute, PlanRoute, ScheduledRoute,
 };
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;

@@ -1,5 +1,6 @@
 //! Server-side services: database access and the work server functions and the CLI call.
 
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod background;

@@ -92,6 +92,7 @@ pub fn shown<F>(
             attempt_id: Some(attempt_id),
             job_id: None,
             replayed,
+            approval_id: None,
         }),
         MutationOutcome::Failure {
             message,

@@ -20,6 +20,7 @@ fn mutation(customer: &str, key: &str, credits: u64) -> Mutation {
         idempotency_key: IdempotencyKey::from_form(key).unwrap(),
         before: None,
         client_ip: Some("127.0.0.1".to_string()),
+        approving: None,
     }
 }
 

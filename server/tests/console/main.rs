@@ -14,6 +14,7 @@ mod upstream_support;
 
 mod access_matrix;
 mod access_rules;
+mod approvals;
 mod audit_atomic;
 mod audit_export;
 mod audit_key;

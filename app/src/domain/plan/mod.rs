@@ -22,7 +22,7 @@ pub use rules::{
     MAX_IP_GROUP_LEN, MAX_PLACEMENTS,
 };
 pub use scheduling::{ScheduledBy, SchedulingMode};
-pub use summary::{done_summary, recorded_summary};
+pub use summary::{done_summary, recorded_summary, request_summary};
 pub use warnings::warnings;
 
 /// One entry of `reseller.packages` (API.md §4.3), with the price in cents.

@@ -28,6 +28,29 @@ pub fn done_summary(
     }
 }
 
+/// What a change held for a second person will do, for its request.
+pub fn request_summary(
+    user: &str,
+    action: PlanAction,
+    timing: PlanTiming,
+    target: Option<&str>,
+) -> String {
+    let to = target.map(|t| format!(" to {t}")).unwrap_or_default();
+    let verb = match action {
+        PlanAction::Upgrade => "Upgrade",
+        PlanAction::Downgrade => "Downgrade",
+        PlanAction::Close => "Close",
+    };
+    let when = match timing {
+        PlanTiming::Now => "now",
+        PlanTiming::EndOfCycle => "at the end of the billing cycle",
+    };
+    match action {
+        PlanAction::Close => format!("{verb} {user}'s account {when}."),
+        _ => format!("{verb} {user}{to} {when}."),
+    }
+}
+
 /// The summary of a recorded plan action (`plan.<task>` or `pending.delete`) with the target
 /// package its parameters named, for a submission answered again from the audit log.
 pub fn recorded_summary(user: &str, action: &str, package: Option<&str>) -> String {

@@ -1,6 +1,7 @@
 //! `/customers/:user` (a v2 username, or the account id of a v3-only account): the header,
 //! and the tabs Plan (the default), Limits, Offerings and History as sub-routes.
 
+mod approvals;
 mod directory_link;
 mod header;
 mod held_jobs;
@@ -78,7 +79,11 @@ fn Customer() -> impl IntoView {
         <p class="breadcrumb"><a href=move || directory.href()>"Customers"</a></p>
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading customer…"</p> }>
             {move || summary.get().map(|loaded| match loaded {
-                Ok(Some(summary)) => view! { <CustomerHeader summary /> <Tabs key=key.get() /> }.into_any(),
+                Ok(Some(summary)) => view! {
+                    <CustomerHeader summary />
+                    <approvals::WaitingApprovals key=key.get() />
+                    <Tabs key=key.get() />
+                }.into_any(),
                 Ok(None) => view! { <NotFound key=key.get() /> }.into_any(),
                 Err(error) => view! {
                     <div class="notice notice-error" role="alert">

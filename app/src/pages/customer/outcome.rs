@@ -91,10 +91,19 @@ pub fn ChangeOutcome(
                 )),
                 _ => None,
             };
+            let request = done.approval_id.map(|id| {
+                view! { <p><a href=format!("/approvals/{id}")>{format!("Open request #{id}")}</a></p> }
+            });
+            let class = if done.approval_id.is_some() && done.attempt_id.is_none() {
+                "notice notice-warn"
+            } else {
+                "notice notice-ok"
+            };
             view! {
-                <div class="notice notice-ok" role="status" data-testid=test_id>
+                <div class=class role="status" data-testid=test_id>
                     <p>{done.summary}</p>
                     {recorded.map(|text| view! { <p class="hint">{text}</p> })}
+                    {request}
                     <p><a href=again>"Make another change"</a></p>
                 </div>
             }

@@ -16,6 +16,7 @@ use super::row::{select_events, NewEvent, StoredEvent};
 use crate::domain::audit::{Kind, Outcome};
 use crate::domain::AuditAction;
 use crate::domain::IdempotencyKey;
+use crate::services::auth::Approving;
 
 /// One change an operator asked for.
 #[derive(Clone, Debug)]
@@ -34,6 +35,9 @@ pub struct Mutation {
     /// The customer's relevant state read just before the call (see [`super::read_state`]).
     pub before: Option<Value>,
     pub client_ip: Option<String>,
+    /// The request a second person approved, when the change is made on their approval: the
+    /// attempt names its requester beside the approver (`operator`).
+    pub approving: Option<Approving>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,7 +96,16 @@ where
     A: FnOnce() -> AFut,
     AFut: Future<Output = Option<Value>>,
 {
-    let params = redact(mutation.params.clone());
+    let mut params = redact(mutation.params.clone());
+    if let (Some(approving), Value::Object(map)) = (&mutation.approving, &mut params) {
+        map.insert(
+            "approval".to_string(),
+            json!({
+                "request_id": approving.request_id,
+                "requested_by": approving.requested_by,
+            }),
+        );
+    }
     let key = mutation.idempotency_key.as_str().to_string();
 
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;

@@ -6,13 +6,23 @@
 use std::fmt;
 
 use super::{check, AuthError, CurrentOperator};
-use crate::domain::Permission;
+use crate::domain::{Permission, Role};
 
 /// May change customers' accounts: plan, limits, offerings, state, bulk changes, settling an
 /// unknown outcome, signing in to SendGrid as the customer (managers and admins).
 #[derive(Clone)]
 pub struct Manager {
     email: String,
+    role: Role,
+    /// Set only while a change another operator asked for is made on this one's approval.
+    approving: Option<Approving>,
+}
+
+/// A change held for a second person, being made on their approval: whose request it was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Approving {
+    pub request_id: i64,
+    pub requested_by: String,
 }
 
 /// May read the whole audit log and export it (auditors, managers, admins).
@@ -31,12 +41,36 @@ impl Manager {
     pub fn of(current: &CurrentOperator) -> Result<Manager, AuthError> {
         check(current, Permission::ChangeAccounts).map(|operator| Manager {
             email: operator.email,
+            role: operator.role,
+            approving: None,
         })
     }
 
     /// Who acts, as the audit log names them.
     pub fn email(&self) -> &str {
         &self.email
+    }
+
+    /// Admins set the approval policy; their own changes are not held by it.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// The request this change is made for, when it is made on approval.
+    pub fn approving(&self) -> Option<&Approving> {
+        self.approving.as_ref()
+    }
+
+    /// This approver, making the change of `request_id` that `requested_by` asked for. Made
+    /// only by the approval service, after it recorded the approval.
+    pub(in crate::services) fn on_approval(&self, request_id: i64, requested_by: &str) -> Manager {
+        Manager {
+            approving: Some(Approving {
+                request_id,
+                requested_by: requested_by.to_string(),
+            }),
+            ..self.clone()
+        }
     }
 }
 

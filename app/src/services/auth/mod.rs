@@ -14,7 +14,7 @@ use super::operators::{self, OperatorRow};
 mod authority;
 mod sign_in;
 
-pub use authority::{Admin, Auditor, Manager};
+pub use authority::{Admin, Approving, Auditor, Manager};
 pub use sign_in::{sign_in, SignInAttempt, SignInRefused, SignedIn};
 
 const OPERATOR_ID: &str = "operator_id";

@@ -309,6 +309,7 @@ impl BulkRunner {
                 idempotency_key: item.key(),
                 before: Some(before_state),
                 client_ip: None,
+                approving: None,
             };
             let seen = Mutex::new(None);
             let unknown_call = AtomicBool::new(false);

@@ -7,13 +7,15 @@ use serde_json::{json, Map, Value};
 use sqlx::SqlitePool;
 
 use super::{not_this_customers, ownership, store, Ownership, USER_NOT_FOUND};
+use crate::domain::approval::ApprovalKind;
 use crate::domain::change::{ChangeDone, ChangeError, FieldError};
 use crate::domain::limits::{
-    check, done_summary, LimitError, LimitField, LimitForm, LimitPeriod, LimitTask,
-    ValidLimitChange,
+    check, describe_change, done_summary, LimitError, LimitField, LimitForm, LimitPeriod,
+    LimitTask, ValidLimitChange,
 };
 use crate::domain::Username;
 use crate::domain::{IdempotencyKey, IsoDate};
+use crate::services::approvals;
 use crate::services::audit::snapshot::{limit_state, read_state, ActionFamily};
 use crate::services::audit::{run_mutation, Mutation};
 use crate::services::auth::Manager;
@@ -123,6 +125,14 @@ pub async fn change(
     if username.is_empty() {
         return Err(ChangeError::NotFound("No customer was named.".to_string()));
     }
+    if by.approving().is_none() {
+        if let Some(answer) = approvals::answer_for_key(pool, &username, key.as_str())
+            .await
+            .map_err(unavailable)?
+        {
+            return answer;
+        }
+    }
     let owned = ownership(pool, &username, &target)
         .await
         .map_err(unavailable)?;
@@ -200,6 +210,38 @@ pub async fn change(
             )]));
         }
     }
+    let credits = match &valid {
+        ValidLimitChange::Remove => None,
+        ValidLimitChange::Total(n)
+        | ValidLimitChange::Increment(n)
+        | ValidLimitChange::Decrement(n) => Some(n.get()),
+        ValidLimitChange::Recurring(rule) => Some(rule.credits.get()),
+    };
+    let asked = match &valid {
+        ValidLimitChange::Remove => {
+            format!("Remove every credit limit from {target}: they can send without a cap.")
+        }
+        other => describe_change(other, &target, None),
+    };
+    let held = approvals::Held {
+        kind: ApprovalKind::Credits,
+        credits,
+        customer: &username,
+        summary: &asked,
+        change: approvals::StoredChange::Limits {
+            username: request.username.clone(),
+            target: target.clone(),
+            form: request.form.clone(),
+        },
+        key: &key,
+        client_ip: client_ip.clone(),
+    };
+    if let Some(done) = approvals::gate(pool, client, by, held)
+        .await
+        .map_err(unavailable)?
+    {
+        return Ok(done);
+    }
     let summary = done_summary(&valid, &target);
     let upstream = to_upstream(&valid);
     let mutation = Mutation {
@@ -210,6 +252,7 @@ pub async fn change(
         idempotency_key: key,
         before: Some(limit_state(current.as_ref())),
         client_ip,
+        approving: by.approving().cloned(),
     };
     let recorded = run_mutation(
         pool,

@@ -9,7 +9,7 @@ mod store;
 use sendgrid::{Client, LimitHolder};
 use sqlx::SqlitePool;
 
-use crate::domain::change::ChangeError;
+use crate::domain::change::{ChangeDone, ChangeError};
 use crate::domain::limits::{CurrentLimit, LimitError, RememberedRule};
 use crate::services::clock::iso;
 use crate::services::outcome::unavailable;
@@ -125,4 +125,33 @@ pub fn not_this_customers(target: &str, customer: &str, elsewhere: &Elsewhere) -
             "{target} is a customer, not a subuser of {customer}: its limit is on its own page."
         ),
     }
+}
+
+/// The outcome recorded for a form's key on this customer's Limits tab: its approval request,
+/// or the change it made.
+pub async fn earlier(
+    pool: &sqlx::SqlitePool,
+    username: &str,
+    key: &str,
+) -> Result<Option<Result<ChangeDone, LimitError>>, LimitError> {
+    use crate::services::outcome;
+    if let Some(answer) = crate::services::approvals::answer_for_key(pool, username, key)
+        .await
+        .map_err(outcome::unavailable)?
+    {
+        return Ok(Some(answer));
+    }
+    Ok(outcome::earlier(pool, username, key)
+        .await
+        .map_err(outcome::unavailable)?
+        .map(|first| {
+            let summary = summary_of(&first.params);
+            outcome::shown(
+                first.attempt_id,
+                first.outcome,
+                true,
+                summary,
+                crate::domain::limits::LimitField::from_upstream,
+            )
+        }))
 }

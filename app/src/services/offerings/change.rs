@@ -7,6 +7,7 @@ use sqlx::SqlitePool;
 
 use super::run::{apply_offerings, UPDATE_OFFERINGS};
 use super::{catalog, describe_set, lines, scheduled};
+use crate::domain::approval::ApprovalKind;
 use crate::domain::change::{ChangeDone, ChangeError, FieldError};
 use crate::domain::offerings::{
     check_catalog, decode_lines, diff, encode_lines, needs_confirmation, same_holdings, DiffChange,
@@ -16,6 +17,7 @@ use crate::domain::schedule::{due_date, ChangeTiming};
 use crate::domain::AuditAction;
 use crate::domain::{AccountId, CustomerKey};
 use crate::domain::{IdempotencyKey, IsoDate};
+use crate::services::approvals;
 use crate::services::audit::snapshot::offerings_state;
 use crate::services::audit::Mutation;
 use crate::services::auth::Manager;
@@ -172,6 +174,9 @@ pub async fn update(
 ) -> Result<ChangeDone, OfferingsError> {
     let operator = by.email();
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
+    if let Some(answer) = approval_answer(pool, client, by, &request.key, &key).await? {
+        return answer;
+    }
     let sent = decode_lines(&request.offerings).map_err(ChangeError::Invalid)?;
     let set = OfferingSet::parse(&sent).map_err(ChangeError::Invalid)?;
     let (timing, keys, account_id) = match form_target(
@@ -247,6 +252,39 @@ pub async fn update(
             ),
         ));
     }
+    if needs_confirmation(&changes) {
+        let asked = format!(
+            "{} {}",
+            summary.trim_end_matches('.'),
+            match timing {
+                ChangeTiming::Now => "now.",
+                ChangeTiming::Later => "at the end of the billing cycle.",
+            }
+        );
+        let held = approvals::Held {
+            kind: ApprovalKind::OfferingsRemoval,
+            credits: None,
+            customer: &keys.key,
+            summary: &asked,
+            change: approvals::StoredChange::Offerings {
+                key: request.key.clone(),
+                account_id: account_id.clone(),
+                offerings: request.offerings.clone(),
+                timing: request.timing.clone(),
+                apply_on: request.apply_on.clone(),
+                confirm: request.confirm.clone(),
+                reviewed: request.reviewed.clone(),
+            },
+            key: &key,
+            client_ip: client_ip.clone(),
+        };
+        if let Some(done) = approvals::gate(pool, client, by, held)
+            .await
+            .map_err(unavailable)?
+        {
+            return Ok(done);
+        }
+    }
     match timing {
         ChangeTiming::Now => {
             let mutation = Mutation {
@@ -257,6 +295,7 @@ pub async fn update(
                 idempotency_key: key,
                 before: Some(offerings_state(&current)),
                 client_ip,
+                approving: by.approving().cloned(),
             };
             let recorded = apply_offerings(pool, client, mutation, &account_id, &set).await;
             from_recorded(recorded, summary, field)
@@ -280,6 +319,26 @@ pub async fn update(
             hold(pool, job, client_ip).await
         }
     }
+}
+
+/// What became of the approval request this form made, if it made one (see
+/// `approvals::answer_for_key`); never asked while the change is being made on approval.
+pub(super) async fn approval_answer(
+    pool: &SqlitePool,
+    client: &Client,
+    by: &Manager,
+    customer: &str,
+    key: &IdempotencyKey,
+) -> Result<Option<Result<ChangeDone, OfferingsError>>, OfferingsError> {
+    if by.approving().is_some() {
+        return Ok(None);
+    }
+    let keys = customer_keys::resolve(pool, client, customer)
+        .await
+        .map_err(customer_keys::unavailable)?;
+    approvals::answer_for_key(pool, &keys.key, key.as_str())
+        .await
+        .map_err(unavailable)
 }
 
 /// "org.ei.pro100k.v1, org.ip.dedicated.v1 ×2", or "nothing".
@@ -316,6 +375,7 @@ pub async fn cancel(
             attempt_id: None,
             job_id: Some(job.id),
             replayed: !now,
+            approval_id: None,
         }),
         Err(error @ CancelError::NotFound(_)) => Err(ChangeError::NotFound(error.to_string())),
         Err(error @ CancelError::NotPending { .. }) => {

@@ -180,6 +180,7 @@ fn scheduled(job: &JobRow, replayed: bool) -> ChangeDone {
         attempt_id: job.attempt_id,
         job_id: Some(job.id),
         replayed,
+        approval_id: None,
     }
 }
 
@@ -190,6 +191,12 @@ pub async fn earlier(
     customer: &str,
     key: &str,
 ) -> Result<Option<Result<ChangeDone, OfferingsError>>, OfferingsError> {
+    if let Some(answer) = crate::services::approvals::answer_for_key(pool, customer, key)
+        .await
+        .map_err(unavailable)?
+    {
+        return Ok(Some(answer));
+    }
     if let Some(job) = schedule::by_key(pool, key).await.map_err(unavailable)? {
         if job.customer == customer {
             return Ok(Some(Ok(scheduled(&job, true))));

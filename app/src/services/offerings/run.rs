@@ -205,6 +205,7 @@ pub async fn run_job(pool: &SqlitePool, client: &Client, job: &JobRow) -> JobRun
             .await
             .ok(),
         client_ip: None,
+        approving: None,
     };
     let recorded = match family {
         ActionFamily::Offerings => {

@@ -4,12 +4,14 @@ use sendgrid::Client;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
-use super::change::{due_for, form_target, hold, FormTarget};
+use super::change::{approval_answer, due_for, form_target, hold, FormTarget};
 use super::run::{apply_state, UPDATE_STATE};
+use crate::domain::approval::ApprovalKind;
 use crate::domain::change::{ChangeDone, ChangeError, FieldError};
 use crate::domain::offerings::{OfferingField, OfferingsError, WritableState};
 use crate::domain::schedule::ChangeTiming;
 use crate::domain::{CustomerKey, IdempotencyKey};
+use crate::services::approvals;
 use crate::services::audit::snapshot::account_state;
 use crate::services::audit::Mutation;
 use crate::services::auth::Manager;
@@ -41,6 +43,9 @@ pub async fn change_state(
 ) -> Result<ChangeDone, OfferingsError> {
     let operator = by.email();
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
+    if let Some(answer) = approval_answer(pool, client, by, &request.key, &key).await? {
+        return answer;
+    }
     let target = WritableState::parse(&request.state).ok_or_else(|| {
         invalid(
             OfferingField::State,
@@ -62,6 +67,37 @@ pub async fn change_state(
     };
     let params = json!({ "account_id": account_id, "state": target.as_str() });
     let summary = target.done(&keys.key);
+    if target == WritableState::Deactivated {
+        let asked = format!(
+            "Deactivate {} {}",
+            keys.key,
+            match timing {
+                ChangeTiming::Now => "now.",
+                ChangeTiming::Later => "at the end of the billing cycle.",
+            }
+        );
+        let held = approvals::Held {
+            kind: ApprovalKind::Deactivate,
+            credits: None,
+            customer: &keys.key,
+            summary: &asked,
+            change: approvals::StoredChange::State {
+                key: request.key.clone(),
+                account_id: account_id.clone(),
+                state: request.state.clone(),
+                timing: request.timing.clone(),
+                apply_on: request.apply_on.clone(),
+            },
+            key: &key,
+            client_ip: client_ip.clone(),
+        };
+        if let Some(done) = approvals::gate(pool, client, by, held)
+            .await
+            .map_err(unavailable)?
+        {
+            return Ok(done);
+        }
+    }
     match timing {
         ChangeTiming::Now => {
             let current = client
@@ -92,6 +128,7 @@ pub async fn change_state(
                 idempotency_key: key,
                 before: Some(account_state(current)),
                 client_ip,
+                approving: by.approving().cloned(),
             };
             let recorded = apply_state(pool, client, mutation, &account_id, target).await;
             from_recorded(recorded, summary, |name| {

@@ -5,14 +5,16 @@ use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
 use super::{held, read, recorded_attempt};
+use crate::domain::approval::ApprovalKind;
 use crate::domain::change::ChangeDone;
 use crate::domain::plan::{
-    check, check_confirmation, done_summary, Placement, PlanAction, PlanError, PlanField, PlanForm,
-    PlanTiming, ScheduledBy, SchedulingMode, ValidPlanChange,
+    check, check_confirmation, done_summary, request_summary, Placement, PlanAction, PlanError,
+    PlanField, PlanForm, PlanTiming, ScheduledBy, SchedulingMode, ValidPlanChange,
 };
 use crate::domain::AuditAction;
 use crate::domain::IdempotencyKey;
 use crate::domain::Username;
+use crate::services::approvals;
 use crate::services::audit::snapshot::{read_state, ActionFamily};
 use crate::services::audit::{run_mutation, Mutation, MutationOutcome, Recorded};
 use crate::services::auth::Manager;
@@ -96,6 +98,14 @@ pub async fn change(
     let operator = by.email();
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let user = request.user.trim().to_string();
+    if by.approving().is_none() {
+        if let Some(answer) = approvals::answer_for_key(pool, &user, key.as_str())
+            .await
+            .map_err(outcome::unavailable)?
+        {
+            return answer;
+        }
+    }
     if let Some(done) = held::replay(pool, &user, key.as_str()).await? {
         return Ok(done);
     }
@@ -117,6 +127,34 @@ pub async fn change(
     };
     check_confirmation(valid.action, &user, &request.confirm)
         .map_err(|error| PlanError::Invalid(vec![error]))?;
+    let kind = match valid.action {
+        PlanAction::Upgrade => None,
+        PlanAction::Downgrade => Some(ApprovalKind::Downgrade),
+        PlanAction::Close => Some(ApprovalKind::Close),
+    };
+    if let Some(kind) = kind {
+        let target = valid.target.as_ref().map(|t| t.name.to_string());
+        let summary = request_summary(&user, valid.action, valid.timing, target.as_deref());
+        let held = approvals::Held {
+            kind,
+            credits: None,
+            customer: &user,
+            summary: &summary,
+            change: approvals::StoredChange::Plan {
+                user: request.user.clone(),
+                form: request.form.clone(),
+                confirm: request.confirm.clone(),
+            },
+            key: &key,
+            client_ip: client_ip.clone(),
+        };
+        if let Some(done) = approvals::gate(pool, client, by, held)
+            .await
+            .map_err(outcome::unavailable)?
+        {
+            return Ok(done);
+        }
+    }
     let mode = request.scheduling;
     let later = valid.timing == PlanTiming::EndOfCycle;
     // The console holds the reviewed change instead of sending it; `why` opens the answer.
@@ -151,6 +189,7 @@ pub async fn change(
         idempotency_key: key.clone(),
         before: Some(plan.before),
         client_ip: client_ip.clone(),
+        approving: by.approving().cloned(),
     };
     // Whether SendGrid answered that the scheduled task does not exist (API.md §2.6).
     let unknown_task = AtomicBool::new(false);
@@ -236,6 +275,7 @@ pub async fn cancel_pending(
         idempotency_key: key,
         before: Some(plan.before),
         client_ip,
+        approving: by.approving().cloned(),
     };
     let recorded = run_mutation(
         pool,

@@ -108,6 +108,7 @@ pub fn done_of(job: &JobRow) -> ChangeDone {
         attempt_id: None,
         job_id: Some(job.id),
         replayed: true,
+        approval_id: None,
     }
 }
 
@@ -187,6 +188,7 @@ pub async fn run_job(pool: &SqlitePool, client: &Client, job: &JobRow) -> JobRun
         idempotency_key: IdempotencyKey::held_job(job.id),
         before: Some(plan.before),
         client_ip: None,
+        approving: None,
     };
     let upstream = to_upstream(user, &valid);
     let recorded = run_mutation(

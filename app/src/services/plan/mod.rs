@@ -120,6 +120,12 @@ pub async fn earlier(
     user: &str,
     key: &str,
 ) -> Result<Option<Result<ChangeDone, PlanError>>, PlanError> {
+    if let Some(answer) = crate::services::approvals::answer_for_key(pool, user, key)
+        .await
+        .map_err(outcome::unavailable)?
+    {
+        return Ok(Some(answer));
+    }
     if let Some(done) = held::replay(pool, user, key).await? {
         return Ok(Some(Ok(done)));
     }

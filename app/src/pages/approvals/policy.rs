@@ -1,0 +1,78 @@
+//! The admins' policy: which kinds of change a manager's hand alone does not make.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use crate::api::approvals::SetApprovalPolicy;
+use crate::domain::approval::{ApprovalKind, ApprovalPolicy};
+
+#[component]
+pub fn PolicySection(
+    policy: ApprovalPolicy,
+    can_set: bool,
+    set_policy: ServerAction<SetApprovalPolicy>,
+) -> impl IntoView {
+    let pending = set_policy.pending();
+    let outcome = move || {
+        set_policy.value().get().map(|result| match result {
+            Ok(_) => view! { <p class="notice notice-ok" role="status">"The approval policy was saved; it applies to changes submitted from now on."</p> }.into_any(),
+            Err(error) => view! { <p class="notice notice-error" role="alert" id="policy-error">{error.to_string()}</p> }.into_any(),
+        })
+    };
+    let threshold = policy
+        .credits_threshold
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    let boxes = [
+        ApprovalKind::Close,
+        ApprovalKind::Downgrade,
+        ApprovalKind::Deactivate,
+        ApprovalKind::OfferingsRemoval,
+    ]
+    .into_iter()
+    .map(|kind| {
+        let id = format!("policy-{}", kind.as_str());
+        view! {
+            <div class="field field-check">
+                <input type="checkbox" id=id.clone() name=kind.as_str() value="on"
+                    checked=policy.holds(kind) disabled=!can_set />
+                <label for=id>{kind.label()}</label>
+            </div>
+        }
+    })
+    .collect_view();
+    view! {
+        <section class="card" aria-labelledby="policy-title">
+            <h2 id="policy-title">"What needs a second person"</h2>
+            <p class="hint">{if can_set {
+                "A manager's change of a ticked kind waits here for a different manager or an admin. Admins' own changes are never held."
+            } else {
+                "Set by admins. A manager's change of a ticked kind waits here for a different manager or an admin."
+            }}</p>
+            {outcome}
+            <ActionForm action=set_policy attr:class="policy-form">
+                <fieldset disabled=!can_set>
+                    <legend>"Kinds of change"</legend>
+                    {boxes}
+                    <div class="field">
+                        <label for="policy-credits">"Credit limit changes of at least (credits; blank = never)"</label>
+                        <input id="policy-credits" name="credits_threshold" type="text" inputmode="numeric"
+                            value=threshold aria-describedby="policy-credits-hint" />
+                        <p class="hint" id="policy-credits-hint">"Removing a limit (no cap at all) always counts once a threshold is set."</p>
+                    </div>
+                    <div class="field">
+                        <label for="policy-expiry">"A request expires after (hours)"</label>
+                        <input id="policy-expiry" name="expiry_hours" type="number" min="1"
+                            max=ApprovalPolicy::MAX_EXPIRY_HOURS.to_string() required
+                            value=policy.expiry_hours.to_string() />
+                    </div>
+                    {can_set.then(|| view! {
+                        <button type="submit" class="button" disabled=move || pending.get()>
+                            {move || if pending.get() { "Saving…" } else { "Save policy" }}
+                        </button>
+                    })}
+                </fieldset>
+            </ActionForm>
+        </section>
+    }
+}

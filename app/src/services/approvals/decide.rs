@@ -1,0 +1,284 @@
+//! Approving or declining a request. The decision commits with its audit event before the
+//! change is made; the change then goes through its own service as the approver submits it,
+//! so it is checked against SendGrid's state of now, never replayed blind.
+
+use chrono::Utc;
+use serde_json::json;
+use sqlx::SqlitePool;
+
+use super::store::{self, RequestRow};
+use super::StoredChange;
+use crate::domain::approval::{ApprovalRequest, ApprovalStatus};
+use crate::domain::audit::Outcome;
+use crate::domain::change::{ChangeDone, ChangeError};
+use crate::domain::plan::SchedulingMode;
+use crate::domain::AuditAction;
+use crate::services::audit::{append_in, NewEvent};
+use crate::services::auth::Manager;
+use crate::services::{limits, offerings, plan};
+
+/// The longest reason kept with a declined request.
+pub const REASON_MAX: usize = 1000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecisionError {
+    #[error("There is no approval request #{0}.")]
+    NotFound(i64),
+    #[error(
+        "You asked for this change yourself; a different manager or an admin must approve it."
+    )]
+    OwnRequest,
+    #[error("Request #{0} expired without a decision; it can no longer run. The requester can submit the change again.")]
+    Expired(i64),
+    #[error("Request #{id} was already {status} by {by}.")]
+    AlreadyDecided {
+        id: i64,
+        status: &'static str,
+        by: String,
+    },
+    #[error("Say why the change is declined (at most 1,000 characters); the requester reads it.")]
+    ReasonMissing,
+    #[error("The console's database failed; nothing was decided. Try again.")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Where `row` stands for a decision by `by` now.
+fn open_for_decision(row: &RequestRow) -> Result<(), DecisionError> {
+    match row.status_at(Utc::now()) {
+        ApprovalStatus::Pending => Ok(()),
+        ApprovalStatus::Expired => Err(DecisionError::Expired(row.id)),
+        status => Err(DecisionError::AlreadyDecided {
+            id: row.id,
+            status: if status == ApprovalStatus::Approved {
+                "approved"
+            } else {
+                "declined"
+            },
+            by: row.decided_by.clone().unwrap_or_default(),
+        }),
+    }
+}
+
+/// Approves request `id` and makes its change; answers the request with how it ended.
+#[tracing::instrument(skip(pool, client, client_ip))]
+pub async fn approve(
+    pool: &SqlitePool,
+    client: &sendgrid::Client,
+    by: &Manager,
+    id: i64,
+    scheduling: SchedulingMode,
+    client_ip: Option<String>,
+) -> Result<ApprovalRequest, DecisionError> {
+    let now = Utc::now();
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let row = store::by_id(&mut tx, id)
+        .await?
+        .ok_or(DecisionError::NotFound(id))?;
+    open_for_decision(&row)?;
+    if row.requested_by.eq_ignore_ascii_case(by.email()) {
+        return Err(DecisionError::OwnRequest);
+    }
+    if !store::decide(&mut tx, id, "approved", by.email(), None, now).await? {
+        return Err(DecisionError::Expired(id));
+    }
+    let mut event = NewEvent::event(
+        AuditAction::ApprovalApprove,
+        Some(by.email()),
+        Outcome::Success,
+        json!({ "request_id": id, "kind": row.kind, "requested_by": row.requested_by }),
+    )
+    .with_client_ip(client_ip.clone());
+    event.customer = Some(row.customer.clone());
+    append_in(&mut tx, event).await?;
+    tx.commit().await?;
+
+    let approver = by.on_approval(id, &row.requested_by);
+    let made = match serde_json::from_str::<StoredChange>(&row.change) {
+        Ok(change) => {
+            make(
+                pool,
+                client,
+                &approver,
+                change,
+                row.idempotency_key.clone(),
+                scheduling,
+                client_ip,
+            )
+            .await
+        }
+        Err(error) => Made {
+            result: format!("The stored change could not be read ({error}); nothing was sent."),
+            succeeded: false,
+            attempt_id: None,
+            job_id: None,
+        },
+    };
+    store::finish(
+        pool,
+        id,
+        &made.result,
+        made.succeeded,
+        made.attempt_id,
+        made.job_id,
+    )
+    .await?;
+    let mut conn = pool.acquire().await?;
+    let row = store::by_id(&mut conn, id)
+        .await?
+        .ok_or(DecisionError::NotFound(id))?;
+    Ok(row.view(Utc::now()))
+}
+
+/// Declines request `id` with `reason`; nothing is sent. The requester may withdraw their own.
+#[tracing::instrument(skip(pool, reason, client_ip))]
+pub async fn decline(
+    pool: &SqlitePool,
+    by: &Manager,
+    id: i64,
+    reason: &str,
+    client_ip: Option<String>,
+) -> Result<ApprovalRequest, DecisionError> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > REASON_MAX {
+        return Err(DecisionError::ReasonMissing);
+    }
+    let now = Utc::now();
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let row = store::by_id(&mut tx, id)
+        .await?
+        .ok_or(DecisionError::NotFound(id))?;
+    open_for_decision(&row)?;
+    if !store::decide(&mut tx, id, "declined", by.email(), Some(reason), now).await? {
+        return Err(DecisionError::Expired(id));
+    }
+    let mut event = NewEvent::event(
+        AuditAction::ApprovalDecline,
+        Some(by.email()),
+        Outcome::Success,
+        json!({
+            "request_id": id,
+            "kind": row.kind,
+            "requested_by": row.requested_by,
+            "reason": reason,
+        }),
+    )
+    .with_client_ip(client_ip);
+    event.customer = Some(row.customer.clone());
+    append_in(&mut tx, event).await?;
+    let row = store::by_id(&mut tx, id)
+        .await?
+        .ok_or(DecisionError::NotFound(id))?;
+    tx.commit().await?;
+    Ok(row.view(now))
+}
+
+/// How the change made on approval ended, as the request keeps it.
+struct Made {
+    result: String,
+    succeeded: bool,
+    attempt_id: Option<i64>,
+    job_id: Option<i64>,
+}
+
+impl Made {
+    fn of<F>(answer: Result<ChangeDone, ChangeError<F>>) -> Made {
+        match answer {
+            Ok(done) => Made {
+                result: done.summary,
+                succeeded: true,
+                attempt_id: done.attempt_id,
+                job_id: done.job_id,
+            },
+            Err(error) => {
+                let attempt_id = match &error {
+                    ChangeError::Failed { attempt_id, .. }
+                    | ChangeError::Unknown { attempt_id, .. } => Some(*attempt_id),
+                    _ => None,
+                };
+                Made {
+                    result: error.to_string(),
+                    succeeded: false,
+                    attempt_id,
+                    job_id: None,
+                }
+            }
+        }
+    }
+}
+
+/// Submits the stored form as `approver`, under the requester's form key.
+async fn make(
+    pool: &SqlitePool,
+    client: &sendgrid::Client,
+    approver: &Manager,
+    change: StoredChange,
+    idempotency_key: String,
+    scheduling: SchedulingMode,
+    client_ip: Option<String>,
+) -> Made {
+    match change {
+        StoredChange::Plan {
+            user,
+            form,
+            confirm,
+        } => {
+            let request = plan::ChangeRequest {
+                user,
+                form,
+                confirm,
+                idempotency_key,
+                scheduling,
+            };
+            Made::of(plan::change(pool, client, approver, request, client_ip).await)
+        }
+        StoredChange::Offerings {
+            key,
+            offerings: set,
+            timing,
+            apply_on,
+            confirm,
+            reviewed,
+            ..
+        } => {
+            let request = offerings::OfferingsRequest {
+                key,
+                offerings: set,
+                timing,
+                apply_on,
+                confirm,
+                idempotency_key,
+                reviewed,
+            };
+            Made::of(offerings::update(pool, client, approver, request, client_ip).await)
+        }
+        StoredChange::State {
+            key,
+            state,
+            timing,
+            apply_on,
+            ..
+        } => {
+            let request = offerings::StateRequest {
+                key,
+                state,
+                timing,
+                apply_on,
+                idempotency_key,
+            };
+            Made::of(offerings::change_state(pool, client, approver, request, client_ip).await)
+        }
+        StoredChange::Limits {
+            username,
+            target,
+            form,
+        } => {
+            let request = limits::LimitRequest {
+                username,
+                target,
+                form,
+                idempotency_key,
+            };
+            Made::of(limits::change(pool, client, approver, request, client_ip).await)
+        }
+    }
+}
