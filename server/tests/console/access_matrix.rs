@@ -50,6 +50,31 @@ impl World {
             .fetch_one(&t.console.pool)
             .await
             .unwrap();
+        let (status, _) = t
+            .call(
+                &t.admin,
+                "set_approval_policy",
+                &[
+                    ("deactivate", "on"),
+                    ("credits_threshold", ""),
+                    ("expiry_hours", "24"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (status, held) = t
+            .call(
+                &t.manager,
+                "change_account_state",
+                &[
+                    ("user", &account),
+                    ("state", "deactivated"),
+                    ("timing", "now"),
+                    ("idempotency_key", "matrix-approval"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "a deactivation waits for approval: {held}");
 
         t.console
             .add_operator("disabled@example.com", Role::Admin)
@@ -76,6 +101,7 @@ impl World {
             account,
             event,
             job: job.as_i64().expect("the job id"),
+            approval: held["approval_id"].as_i64().expect("the request id"),
         };
         World { h, ids, clients }
     }

@@ -51,6 +51,8 @@ pub const PAGES: &[(&str, Rule)] = &[
     ("/audit/{event}", Rule::AuditLog),
     ("/audit/export.csv", Rule::AuditLog),
     ("/scheduled", Rule::SignedIn),
+    ("/approvals", Rule::SignedIn),
+    ("/approvals/{approval}", Rule::SignedIn),
     ("/bulk", Rule::Changes),
     ("/bulk/{job}", Rule::Changes),
     ("/bulk/{job}/events", Rule::Changes),
@@ -188,6 +190,19 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule, Args)] = &[
     ("list_bulk_jobs", Rule::Changes, &[]),
     ("get_bulk_job", Rule::Changes, &[("id", "{job}")]),
     ("cancel_bulk", Rule::Changes, &[("id", NO_SUCH_ID)]),
+    ("list_approvals", Rule::SignedIn, &[("customer", "")]),
+    ("get_approval", Rule::SignedIn, &[("id", NO_SUCH_ID)]),
+    ("approve_request", Rule::Changes, &[("id", NO_SUCH_ID)]),
+    (
+        "decline_request",
+        Rule::Changes,
+        &[("id", NO_SUCH_ID), ("reason", "no")],
+    ),
+    (
+        "set_approval_policy",
+        Rule::Admins,
+        &[("credits_threshold", "x"), ("expiry_hours", "24")],
+    ),
     (
         "rerun_bulk",
         Rule::Changes,
@@ -268,6 +283,8 @@ pub struct Ids {
     /// An audit event and a bulk change that exist.
     pub event: i64,
     pub job: i64,
+    /// A change waiting for a second person.
+    pub approval: i64,
 }
 
 impl Ids {
@@ -277,6 +294,7 @@ impl Ids {
             .replace("{account}", &self.account)
             .replace("{event}", &self.event.to_string())
             .replace("{job}", &self.job.to_string())
+            .replace("{approval}", &self.approval.to_string())
     }
 }
 
