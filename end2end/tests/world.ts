@@ -34,5 +34,8 @@ export const CUSTOMERS = {
   bulkPlanA: { username: "e2e-bulk-plan-a", first_name: "Bea", last_name: "Bulk", company: "Bulk Plan One Ltd", package: "Silver Package" },
   bulkPlanB: { username: "e2e-bulk-plan-b", first_name: "Bert", last_name: "Bulk", company: "Bulk Plan Two Ltd", package: "Silver Package" },
   linkPair: { username: "e2e-link-pair", first_name: "Lia", last_name: "Linked", company: "Link Pair Ltd", package: "Basic Package", v3: { offerings: v3Start } },
+  approvalJs: { username: "e2e-approval-js", first_name: "Abe", last_name: "Approval", company: "Approval Scripted Ltd", package: "Silver Package" },
+  approvalNoJs: { username: "e2e-approval-nojs", first_name: "Ada", last_name: "Approval", company: "Approval Plain Ltd", package: "Silver Package" },
+  approvalDecline: { username: "e2e-approval-decline", first_name: "Dora", last_name: "Declined", company: "Approval Declined Ltd", package: "Silver Package" },
   v2Only: { username: "e2e-v2-only", first_name: "Vera", last_name: "Legacy", company: "Only Legacy Ltd", package: "Basic Package" },
 } satisfies Record<string, NewCustomer>;

@@ -19,6 +19,8 @@ pub const BULK_RECENT_DAYS: i64 = 7;
 pub struct WhatNeedsYou {
     /// Changes sent to SendGrid whose outcome is not known.
     pub unknown_outcomes: usize,
+    /// Changes waiting for a second person's approval.
+    pub approvals_waiting: i64,
     /// Bulk jobs running, or finished in the last week with customers failed or unknown; `None`
     /// for roles that do not run bulk changes.
     pub bulk: Option<Vec<JobSummary>>,

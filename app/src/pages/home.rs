@@ -121,8 +121,28 @@ fn SummaryCards(summary: WhatNeedsYou, reads_audit: bool, admin: bool) -> impl I
                 }.into_any()
             }}
         </section>
+        <ApprovalsCard waiting=summary.approvals_waiting />
         {summary.bulk.clone().map(|jobs| view! { <BulkCard jobs /> })}
         <DirectoryCard summary admin />
+    }
+}
+
+#[component]
+fn ApprovalsCard(waiting: i64) -> impl IntoView {
+    let attention = waiting > 0;
+    view! {
+        <section class="card need" class:need-attention=attention data-testid="need-approvals">
+            <h3>"Approvals waiting"</h3>
+            {if waiting == 0 {
+                view! { <p>"None: no change waits for a second person."</p> }.into_any()
+            } else {
+                view! {
+                    <p class="need-count">{waiting}</p>
+                    <p>{format!("{} waiting for a different manager or an admin; a request not decided in time expires.", if waiting == 1 { "change is" } else { "changes are" })}</p>
+                    <a href="/approvals">"Decide on them"</a>
+                }.into_any()
+            }}
+        </section>
     }
 }
 

@@ -40,10 +40,12 @@ pub async fn summary(sources: Sources<'_>, role: Role) -> Result<WhatNeedsYou, H
         true => Some(bulk_needing_a_look(sources.pool, Utc::now()).await?),
         false => None,
     };
+    let approvals_waiting = super::approvals::waiting(sources.pool).await?;
     let directory = directory::status(sources.pool, sources.directory).await?;
     let sendgrid_ok = sources.health.is_ok(sources.client).await;
     Ok(WhatNeedsYou {
         unknown_outcomes,
+        approvals_waiting,
         bulk,
         directory,
         sendgrid_ok,
