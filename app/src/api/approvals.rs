@@ -30,13 +30,13 @@ pub struct ApprovalDetailView {
     pub me: String,
 }
 
-/// How many requests `list_approvals` answers at most.
-const LISTED: i64 = 200;
-
 #[server(endpoint = "list_approvals")]
 pub async fn list_approvals(customer: Option<String>) -> Result<ApprovalsView, ApiError> {
     use crate::domain::Permission;
     use crate::services::approvals;
+
+    /// How many requests it answers at most.
+    const LISTED: i64 = 200;
 
     let me = super::require(Permission::ReadCustomers)?;
     let state = super::app_state()?;
