@@ -3,17 +3,16 @@
 
 use leptos::prelude::*;
 
-use super::CustomerContext;
-use crate::api::approvals::list_approvals;
+use crate::api::approvals::ApprovalsView;
+use crate::api::ApiError;
 use crate::domain::approval::ApprovalStatus;
 
+/// The customer's requests, read by the page beside its summary (created there, in the same
+/// order on the server and in the browser, so the page's data hydrates in order).
+pub type Requests = Resource<Result<ApprovalsView, ApiError>>;
+
 #[component]
-pub fn WaitingApprovals(key: String) -> impl IntoView {
-    let changed = use_context::<CustomerContext>().map(|c| c.changed);
-    let requests = Resource::new_blocking(
-        move || (key.clone(), changed.map(|c| c.get())),
-        |(key, _)| list_approvals(Some(key)),
-    );
+pub fn WaitingApprovals(requests: Requests) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || requests.get().and_then(Result::ok).map(|view| {

@@ -64,6 +64,10 @@ fn Customer() -> impl IntoView {
         move || (key.get(), changed.get()),
         |(key, _)| get_customer(key),
     );
+    let requests: approvals::Requests = Resource::new_blocking(
+        move || (key.get(), changed.get()),
+        |(key, _)| crate::api::approvals::list_approvals(Some(key)),
+    );
     provide_context(CustomerContext {
         key,
         changed,
@@ -81,7 +85,7 @@ fn Customer() -> impl IntoView {
             {move || summary.get().map(|loaded| match loaded {
                 Ok(Some(summary)) => view! {
                     <CustomerHeader summary />
-                    <approvals::WaitingApprovals key=key.get() />
+                    <approvals::WaitingApprovals requests />
                     <Tabs key=key.get() />
                 }.into_any(),
                 Ok(None) => view! { <NotFound key=key.get() /> }.into_any(),
