@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::domain::approval::{ApprovalPolicy, ApprovalRequest, StateLine};
+use crate::domain::approval::{ApprovalPolicy, ApprovalRequest, PolicyField, StateLine};
+use crate::domain::change::ChangeError;
 
 /// The Approvals page: requests waiting first, then the latest decided.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -125,7 +126,7 @@ fn decision_error(error: crate::services::approvals::DecisionError) -> ApiError 
 }
 
 /// Sets which kinds of change need a second person (admins). Each kind is a checkbox: present
-/// means held.
+/// means held. A refusal names the field it is about.
 #[server(endpoint = "set_approval_policy")]
 pub async fn set_approval_policy(
     close: Option<String>,
@@ -134,9 +135,10 @@ pub async fn set_approval_policy(
     offerings_removal: Option<String>,
     credits_threshold: String,
     expiry_hours: String,
-) -> Result<ApprovalPolicy, ApiError> {
+) -> Result<ApprovalPolicy, ChangeError<PolicyField>> {
+    use super::change::with_status;
     use crate::domain::approval::ApprovalKind;
-    use crate::services::approvals;
+    use crate::services::{approvals, outcome};
 
     let me = super::require_admin()?;
     let state = super::app_state()?;
@@ -150,16 +152,10 @@ pub async fn set_approval_policy(
     .filter(|(ticked, _)| ticked.is_some())
     .map(|(_, kind)| kind.as_str().to_string())
     .collect();
-    let policy =
-        ApprovalPolicy::from_form(&kinds, &credits_threshold, &expiry_hours).map_err(|errors| {
-            super::fail(ApiError::Invalid(
-                errors
-                    .into_iter()
-                    .map(|(_, message)| message)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ))
-        })?;
-    approvals::set_policy(&state.pool, &me, &policy, super::client_ip()).await?;
+    let policy = ApprovalPolicy::from_form(&kinds, &credits_threshold, &expiry_hours)
+        .map_err(|errors| with_status(ChangeError::Invalid(errors)))?;
+    approvals::set_policy(&state.pool, &me, &policy, super::client_ip())
+        .await
+        .map_err(|error| with_status(outcome::unavailable(error)))?;
     Ok(policy)
 }

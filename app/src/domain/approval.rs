@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::change::FieldError;
+
 /// A kind of change the policy can hold for a second person.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ApprovalKind {
@@ -119,7 +121,7 @@ impl ApprovalPolicy {
         kinds: &[String],
         credits_threshold: &str,
         expiry_hours: &str,
-    ) -> Result<ApprovalPolicy, Vec<(PolicyField, String)>> {
+    ) -> Result<ApprovalPolicy, Vec<FieldError<PolicyField>>> {
         let mut errors = Vec::new();
         let has = |kind: ApprovalKind| kinds.iter().any(|k| k == kind.as_str());
         let credits_threshold = match credits_threshold.trim().replace(',', "") {
@@ -127,10 +129,9 @@ impl ApprovalPolicy {
             text => match text.parse::<u32>() {
                 Ok(n) if n > 0 => Some(n),
                 _ => {
-                    errors.push((
+                    errors.push(FieldError::new(
                         PolicyField::CreditsThreshold,
-                        "Give a whole number of credits above 0, or leave it blank for never."
-                            .to_string(),
+                        "Give a whole number of credits above 0, or leave it blank for never.",
                     ));
                     None
                 }
@@ -139,7 +140,7 @@ impl ApprovalPolicy {
         let expiry_hours = match expiry_hours.trim().parse::<u32>() {
             Ok(n) if (1..=ApprovalPolicy::MAX_EXPIRY_HOURS).contains(&n) => n,
             _ => {
-                errors.push((
+                errors.push(FieldError::new(
                     PolicyField::ExpiryHours,
                     format!(
                         "Give a number of hours from 1 to {}.",
@@ -271,7 +272,7 @@ mod tests {
         assert_eq!(policy.credits_threshold, Some(5_000));
         assert_eq!(policy.expiry_hours, 48);
         let errors = ApprovalPolicy::from_form(&kinds, "-3", "0").unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
+        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
             [PolicyField::CreditsThreshold, PolicyField::ExpiryHours]

@@ -27,8 +27,10 @@ pub fn ApprovalsPage() -> impl IntoView {
 
 #[component]
 fn Approvals() -> impl IntoView {
+    // Saving the policy does not read the list again: the form keeps what was typed (a
+    // refused value stays to be corrected) and the hint follows the saved policy.
     let set_policy = ServerAction::<SetApprovalPolicy>::new();
-    let view = Resource::new_blocking(move || set_policy.version().get(), |_| list_approvals(None));
+    let view = Resource::new_blocking(|| (), |_| list_approvals(None));
     view! {
         <div class="page-head">
             <h1>"Approvals"</h1>
@@ -49,7 +51,15 @@ fn Loaded(view: ApprovalsView, set_policy: ServerAction<SetApprovalPolicy>) -> i
         .requests
         .into_iter()
         .partition(|r| r.status == ApprovalStatus::Pending);
-    let policy = view.policy.clone();
+    let loaded = view.policy.clone();
+    let holds_any = move || {
+        set_policy
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| loaded.clone())
+            .any()
+    };
     view! {
         <section aria-labelledby="waiting-title">
             <h2 id="waiting-title">"Waiting for a decision"</h2>
@@ -57,7 +67,7 @@ fn Loaded(view: ApprovalsView, set_policy: ServerAction<SetApprovalPolicy>) -> i
                 view! {
                     <div class="empty-inline" data-testid="no-approvals">
                         <p><strong>"Nothing waits for approval."</strong></p>
-                        <p class="hint">{if policy.any() {
+                        <p class="hint">{move || if holds_any() {
                             "Changes the policy below holds appear here until someone decides."
                         } else {
                             "No kind of change needs a second person yet; an admin sets that below."

@@ -4,7 +4,8 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::approvals::SetApprovalPolicy;
-use crate::domain::approval::{ApprovalKind, ApprovalPolicy};
+use crate::domain::approval::{ApprovalKind, ApprovalPolicy, PolicyField};
+use crate::pages::customer::outcome::{invalid, FieldMessage};
 
 #[component]
 pub fn PolicySection(
@@ -13,11 +14,21 @@ pub fn PolicySection(
     set_policy: ServerAction<SetApprovalPolicy>,
 ) -> impl IntoView {
     let pending = set_policy.pending();
-    let outcome = move || {
+    let saved = move || {
         set_policy.value().get().map(|result| match result {
             Ok(_) => view! { <p class="notice notice-ok" role="status">"The approval policy was saved; it applies to changes submitted from now on."</p> }.into_any(),
-            Err(error) => view! { <p class="notice notice-error" role="alert" id="policy-error">{error.to_string()}</p> }.into_any(),
+            Err(error) => match error.general_message() {
+                Some(message) => view! { <p class="notice notice-error" role="alert">{message}</p> }.into_any(),
+                None => ().into_any(),
+            },
         })
+    };
+    let error_for = move |field: PolicyField| {
+        set_policy
+            .value()
+            .get()
+            .and_then(|result| result.err())
+            .and_then(|error| error.message_for(&field))
     };
     let threshold = policy
         .credits_threshold
@@ -49,7 +60,7 @@ pub fn PolicySection(
             } else {
                 "Set by admins. A manager's change of a ticked kind waits here for a different manager or an admin."
             }}</p>
-            {outcome}
+            {saved}
             <ActionForm action=set_policy attr:class="policy-form">
                 <fieldset disabled=!can_set>
                     <legend>"Kinds of change"</legend>
@@ -57,14 +68,20 @@ pub fn PolicySection(
                     <div class="field">
                         <label for="policy-credits">"Credit limit changes of at least (credits; blank = never)"</label>
                         <input id="policy-credits" name="credits_threshold" type="text" inputmode="numeric"
-                            value=threshold aria-describedby="policy-credits-hint" />
+                            value=threshold
+                            aria-invalid=move || invalid(&error_for(PolicyField::CreditsThreshold))
+                            aria-describedby="policy-credits-hint policy-credits-error" />
                         <p class="hint" id="policy-credits-hint">"Removing a limit (no cap at all) always counts once a threshold is set."</p>
+                        {move || view! { <FieldMessage id="policy-credits-error" message=error_for(PolicyField::CreditsThreshold) /> }}
                     </div>
                     <div class="field">
                         <label for="policy-expiry">"A request expires after (hours)"</label>
                         <input id="policy-expiry" name="expiry_hours" type="number" min="1"
                             max=ApprovalPolicy::MAX_EXPIRY_HOURS.to_string() required
-                            value=policy.expiry_hours.to_string() />
+                            value=policy.expiry_hours.to_string()
+                            aria-invalid=move || invalid(&error_for(PolicyField::ExpiryHours))
+                            aria-describedby="policy-expiry-error" />
+                        {move || view! { <FieldMessage id="policy-expiry-error" message=error_for(PolicyField::ExpiryHours) /> }}
                     </div>
                     {can_set.then(|| view! {
                         <button type="submit" class="button" disabled=move || pending.get()>
