@@ -96,10 +96,15 @@ pub async fn set_credit_limit(
         form,
         idempotency_key,
     };
-    let (pool, upstream, ip) = (&state.pool, &state.upstream, super::client_ip());
-    change(pool, upstream, &me, request, ip)
-        .await
-        .map_err(with_status)
+    change(
+        &state.pool,
+        &state.upstream,
+        &me,
+        request,
+        super::client_ip(),
+    )
+    .await
+    .map_err(with_status)
 }
 
 /// The v2 username of the customer page `key` (see `customer_keys::v2_username`).

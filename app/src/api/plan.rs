@@ -95,10 +95,15 @@ pub async fn change_plan(
         idempotency_key,
         scheduling: state.plan_scheduling,
     };
-    let (pool, upstream, ip) = (&state.pool, &state.upstream, super::client_ip());
-    change(pool, upstream, &me, request, ip)
-        .await
-        .map_err(with_status)
+    change(
+        &state.pool,
+        &state.upstream,
+        &me,
+        request,
+        super::client_ip(),
+    )
+    .await
+    .map_err(with_status)
 }
 
 #[server(endpoint = "cancel_pending_change")]

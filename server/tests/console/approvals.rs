@@ -4,7 +4,7 @@
 //! expired request never runs; the change made on approval names both people in the log.
 
 use crate::customers_support::Change;
-use crate::limits_support::{Harness, LimitForm};
+use crate::limits_support::{invalid_fields, Harness, LimitForm};
 
 use app::domain::Role;
 use serde_json::Value;
@@ -50,6 +50,19 @@ async fn a_held_downgrade_runs_only_when_a_different_person_approves_it() {
         )
         .await;
     assert_eq!(status, 403, "only admins set the policy: {body}");
+    let (status, body) = t
+        .call(
+            &t.admin,
+            "set_approval_policy",
+            &[
+                ("downgrade", "on"),
+                ("credits_threshold", "some"),
+                ("expiry_hours", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(invalid_fields(&body), ["CreditsThreshold", "ExpiryHours"]);
     set_policy(
         &h,
         &[
@@ -379,5 +392,29 @@ async fn a_deactivation_waits_and_the_approver_sees_what_changed_since() {
             .contains("already deactivated"),
         "{approved}"
     );
+    // A form the rules refuse is refused at once, next to its field: it never waits.
+    let again = [
+        ("user", id.as_str()),
+        ("state", "deactivated"),
+        ("timing", "now"),
+        ("idempotency_key", "k-off-again"),
+    ];
+    let (status, refused) = t.call(&t.manager, "change_account_state", &again).await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(invalid_fields(&refused), ["State"]);
+    let later = [
+        ("user", id.as_str()),
+        ("state", "deactivated"),
+        ("timing", "end_of_cycle"),
+        ("apply_on", "not a day"),
+        ("idempotency_key", "k-on-later"),
+    ];
+    let (status, refused) = t.call(&t.manager, "change_account_state", &later).await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(invalid_fields(&refused), ["ApplyOn"]);
+    let (_, listed) = t
+        .call(&t.support, "list_approvals", &[("customer", &id)])
+        .await;
+    assert_eq!(listed["requests"].as_array().unwrap().len(), 1, "{listed}");
     h.stop().await;
 }

@@ -276,6 +276,17 @@ pub enum ValidLimitChange {
 }
 
 impl ValidLimitChange {
+    /// The credits the change sets or moves by; `None` for removing the limit (no cap).
+    pub fn credits(&self) -> Option<u32> {
+        match self {
+            ValidLimitChange::Remove => None,
+            ValidLimitChange::Total(n)
+            | ValidLimitChange::Increment(n)
+            | ValidLimitChange::Decrement(n) => Some(n.get()),
+            ValidLimitChange::Recurring(rule) => Some(rule.credits.get()),
+        }
+    }
+
     pub fn task(&self) -> LimitTask {
         match self {
             ValidLimitChange::Remove => LimitTask::Remove,

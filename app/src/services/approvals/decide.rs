@@ -81,15 +81,8 @@ pub async fn approve(
     if !store::decide(&mut tx, id, "approved", by.email(), None, now).await? {
         return Err(DecisionError::Expired(id));
     }
-    let mut event = NewEvent::event(
-        AuditAction::ApprovalApprove,
-        Some(by.email()),
-        Outcome::Success,
-        json!({ "request_id": id, "kind": row.kind, "requested_by": row.requested_by }),
-    )
-    .with_client_ip(client_ip.clone());
-    event.customer = Some(row.customer.clone());
-    append_in(&mut tx, event).await?;
+    let event = decision_event(AuditAction::ApprovalApprove, by, &row, None);
+    append_in(&mut tx, event.with_client_ip(client_ip.clone())).await?;
     tx.commit().await?;
 
     let approver = by.on_approval(id, &row.requested_by);
@@ -151,25 +144,33 @@ pub async fn decline(
     if !store::decide(&mut tx, id, "declined", by.email(), Some(reason), now).await? {
         return Err(DecisionError::Expired(id));
     }
-    let mut event = NewEvent::event(
-        AuditAction::ApprovalDecline,
-        Some(by.email()),
-        Outcome::Success,
-        json!({
-            "request_id": id,
-            "kind": row.kind,
-            "requested_by": row.requested_by,
-            "reason": reason,
-        }),
-    )
-    .with_client_ip(client_ip);
-    event.customer = Some(row.customer.clone());
-    append_in(&mut tx, event).await?;
+    let event = decision_event(AuditAction::ApprovalDecline, by, &row, Some(reason));
+    append_in(&mut tx, event.with_client_ip(client_ip)).await?;
     let row = store::by_id(&mut tx, id)
         .await?
         .ok_or(DecisionError::NotFound(id))?;
     tx.commit().await?;
     Ok(row.view(now))
+}
+
+/// The audit event of a decision on `row`, filed under its customer.
+fn decision_event(
+    action: AuditAction,
+    by: &Manager,
+    row: &RequestRow,
+    reason: Option<&str>,
+) -> NewEvent {
+    let mut params = json!({
+        "request_id": row.id,
+        "kind": row.kind,
+        "requested_by": row.requested_by,
+    });
+    if let Some(reason) = reason {
+        params["reason"] = json!(reason);
+    }
+    let mut event = NewEvent::event(action, Some(by.email()), Outcome::Success, params);
+    event.customer = Some(row.customer.clone());
+    event
 }
 
 /// How the change made on approval ended, as the request keeps it.

@@ -2,7 +2,7 @@
 //! rules against SendGrid's current state, before anything is recorded or sent.
 
 use chrono::Utc;
-use serde_json::json;
+use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
 use super::store::{self, NewRequest, RequestRow};
@@ -13,6 +13,7 @@ use crate::domain::change::{ChangeDone, ChangeError};
 use crate::domain::{AuditAction, IdempotencyKey};
 use crate::services::audit::{append_in, read_state, NewEvent};
 use crate::services::auth::Manager;
+use crate::services::outcome::unavailable;
 
 /// A change that passed its rules, as the policy sees it.
 pub struct Held<'a> {
@@ -25,34 +26,54 @@ pub struct Held<'a> {
     pub summary: &'a str,
     pub change: StoredChange,
     pub key: &'a IdempotencyKey,
+    /// SendGrid's state as the service read it to check the form (what the approver compares
+    /// with now); `None` when it read none, and the gate reads it.
+    pub before: Option<Value>,
     pub client_ip: Option<String>,
 }
 
 /// Holds the change for a second person when the policy asks for one: answers the request
 /// made (or the one this form made before). `None`: make the change now. Admins' own changes
 /// and changes being made on approval pass.
-pub async fn gate(
+pub async fn gate<F>(
     pool: &SqlitePool,
     client: &sendgrid::Client,
     by: &Manager,
     held: Held<'_>,
-) -> Result<Option<ChangeDone>, sqlx::Error> {
+) -> Result<Option<ChangeDone>, ChangeError<F>> {
     if by.approving().is_some() || by.is_admin() {
         return Ok(None);
     }
-    let policy = super::policy(pool).await?;
+    let policy = super::policy(pool).await.map_err(unavailable)?;
     if !policy.requires(held.kind, held.credits) {
         return Ok(None);
     }
-    // What the approver will compare with SendGrid's state when they open the request.
-    let (family, customer, target) = held.change.reads();
-    let before = read_state(client, family, customer, target).await.ok();
+    request(pool, client, by, held, &policy)
+        .await
+        .map(Some)
+        .map_err(unavailable)
+}
+
+async fn request(
+    pool: &SqlitePool,
+    client: &sendgrid::Client,
+    by: &Manager,
+    held: Held<'_>,
+    policy: &crate::domain::approval::ApprovalPolicy,
+) -> Result<ChangeDone, sqlx::Error> {
+    let before = match held.before {
+        Some(before) => Some(before),
+        None => {
+            let (family, customer, target) = held.change.reads();
+            read_state(client, family, customer, target).await.ok()
+        }
+    };
     let change = serde_json::to_string(&held.change).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let now = Utc::now();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     if let Some(first) = store::by_key(&mut tx, held.key.as_str()).await? {
         tx.rollback().await?;
-        return Ok(Some(waiting(&first, true)));
+        return Ok(waiting(&first, true));
     }
     let id = store::insert(
         &mut tx,
@@ -65,7 +86,7 @@ pub async fn gate(
             idempotency_key: held.key.as_str(),
             requested_by: by.email(),
             requested_at: now,
-            expires_at: expiry(now, &policy),
+            expires_at: expiry(now, policy),
         },
     )
     .await?;
@@ -88,7 +109,7 @@ pub async fn gate(
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     tx.commit().await?;
-    Ok(Some(waiting(&row, false)))
+    Ok(waiting(&row, false))
 }
 
 fn waiting(row: &RequestRow, replayed: bool) -> ChangeDone {
@@ -109,6 +130,24 @@ fn waiting(row: &RequestRow, replayed: bool) -> ChangeDone {
         replayed,
         approval_id: Some(row.id),
     }
+}
+
+/// For a submitted form: the answer of the request it made before, if it made one (waiting,
+/// or the outcome of the change made on approval; declined and expired are errors). Never
+/// asked while the change is being made on approval: that run is the request's own.
+pub async fn submitted<F>(
+    pool: &SqlitePool,
+    by: &Manager,
+    customer: &str,
+    key: &IdempotencyKey,
+) -> Result<Option<ChangeDone>, ChangeError<F>> {
+    if by.approving().is_some() {
+        return Ok(None);
+    }
+    answer_for_key(pool, customer, key.as_str())
+        .await
+        .map_err(unavailable)?
+        .transpose()
 }
 
 /// What became of the request this form made, if it made one: waiting, declined, expired, or

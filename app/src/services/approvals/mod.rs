@@ -22,7 +22,7 @@ use crate::services::audit::{append_in, NewEvent};
 use crate::services::auth::Admin;
 
 pub use decide::{approve, decline, DecisionError};
-pub use gate::{answer_for_key, gate, Held};
+pub use gate::{answer_for_key, gate, submitted, Held};
 pub use store::RequestRow;
 
 /// The submitted form a request holds, made again on approval.
@@ -58,6 +58,54 @@ pub enum StoredChange {
 }
 
 impl StoredChange {
+    /// The submitted form as the review named its fields, the empty ones left out (the typed
+    /// confirmation too: it is the customer's name).
+    fn fields(&self) -> Vec<(String, String)> {
+        let lines: Vec<(&str, String)> = match self {
+            StoredChange::Plan { form, .. } => vec![
+                ("Action", form.action.clone()),
+                ("Timing", form.timing.clone()),
+                ("Target package", form.package.clone()),
+                ("IP addresses", form.ips().join(", ")),
+                ("IP groups", form.ip_groups().join(", ")),
+            ],
+            StoredChange::Offerings {
+                offerings,
+                timing,
+                apply_on,
+                ..
+            } => vec![
+                ("Offerings", offerings.replace(',', ", ")),
+                ("Timing", timing.clone()),
+                ("Apply on", apply_on.clone()),
+            ],
+            StoredChange::State {
+                state,
+                timing,
+                apply_on,
+                ..
+            } => vec![
+                ("State", state.clone()),
+                ("Timing", timing.clone()),
+                ("Apply on", apply_on.clone()),
+            ],
+            StoredChange::Limits { target, form, .. } => vec![
+                ("Subuser", target.clone()),
+                ("Task", form.task.clone()),
+                ("Credits", form.credits.clone()),
+                ("Period", form.period.clone()),
+                ("Start date", form.start_date.clone()),
+                ("End date", form.end_date.clone()),
+                ("Initial credits", form.initial_credits.clone()),
+            ],
+        };
+        lines
+            .into_iter()
+            .filter(|(_, value)| !value.trim().is_empty())
+            .map(|(name, value)| (name.to_string(), value.trim().to_string()))
+            .collect()
+    }
+
     /// What to read from SendGrid to show the account then and now: the family, the name
     /// the change is filed under and the one it changes.
     fn reads(&self) -> (ActionFamily, &str, &str) {
@@ -164,25 +212,13 @@ pub async fn detail(
     };
     Ok(Some(Detail {
         request: row.view(now),
-        fields: change.as_ref().map(fields_of).unwrap_or_default(),
+        fields: change
+            .as_ref()
+            .map(StoredChange::fields)
+            .unwrap_or_default(),
         state: state_lines(&then, &current, unread.is_none()),
         unread,
     }))
-}
-
-/// The submitted fields worth reading, as `name: value`.
-fn fields_of(change: &StoredChange) -> Vec<(String, String)> {
-    let mut value = serde_json::to_value(change).unwrap_or_default();
-    if let serde_json::Value::Object(map) = &mut value {
-        map.remove("confirm");
-        if let Some(serde_json::Value::Object(form)) = map.get_mut("form") {
-            form.remove("confirm");
-        }
-    }
-    crate::services::audit::flatten(&value)
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty() && v != "[]" && v != "null" && v != "\"\"")
-        .collect()
 }
 
 /// Each field of the account then and now; `now_read` false leaves "now" empty.

@@ -6,7 +6,7 @@ use sendgrid::{Client, LimitChange, LimitHolder, LimitPeriod as WirePeriod, Recu
 use serde_json::{json, Map, Value};
 use sqlx::SqlitePool;
 
-use super::{not_this_customers, ownership, store, Ownership, USER_NOT_FOUND};
+use super::{current_limit, not_this_customers, ownership, store, Ownership, USER_NOT_FOUND};
 use crate::domain::approval::ApprovalKind;
 use crate::domain::change::{ChangeDone, ChangeError, FieldError};
 use crate::domain::limits::{
@@ -125,13 +125,8 @@ pub async fn change(
     if username.is_empty() {
         return Err(ChangeError::NotFound("No customer was named.".to_string()));
     }
-    if by.approving().is_none() {
-        if let Some(answer) = approvals::answer_for_key(pool, &username, key.as_str())
-            .await
-            .map_err(unavailable)?
-        {
-            return answer;
-        }
+    if let Some(done) = approvals::submitted(pool, by, &username, &key).await? {
+        return Ok(done);
     }
     let owned = ownership(pool, &username, &target)
         .await
@@ -210,22 +205,16 @@ pub async fn change(
             )]));
         }
     }
-    let credits = match &valid {
-        ValidLimitChange::Remove => None,
-        ValidLimitChange::Total(n)
-        | ValidLimitChange::Increment(n)
-        | ValidLimitChange::Decrement(n) => Some(n.get()),
-        ValidLimitChange::Recurring(rule) => Some(rule.credits.get()),
-    };
-    let asked = match &valid {
-        ValidLimitChange::Remove => {
-            format!("Remove every credit limit from {target}: they can send without a cap.")
-        }
-        other => describe_change(other, &target, None),
-    };
+    let before = limit_state(current.as_ref());
+    // The review's own sentence, against the limit read above.
+    let asked = describe_change(
+        &valid,
+        &target,
+        current.as_ref().map(current_limit).as_ref(),
+    );
     let held = approvals::Held {
         kind: ApprovalKind::Credits,
-        credits,
+        credits: valid.credits(),
         customer: &username,
         summary: &asked,
         change: approvals::StoredChange::Limits {
@@ -234,12 +223,10 @@ pub async fn change(
             form: request.form.clone(),
         },
         key: &key,
+        before: Some(before.clone()),
         client_ip: client_ip.clone(),
     };
-    if let Some(done) = approvals::gate(pool, client, by, held)
-        .await
-        .map_err(unavailable)?
-    {
+    if let Some(done) = approvals::gate(pool, client, by, held).await? {
         return Ok(done);
     }
     let summary = done_summary(&valid, &target);
@@ -250,7 +237,7 @@ pub async fn change(
         action: valid.task().action(),
         params,
         idempotency_key: key,
-        before: Some(limit_state(current.as_ref())),
+        before: Some(before),
         client_ip,
         approving: by.approving().cloned(),
     };

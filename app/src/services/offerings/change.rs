@@ -61,7 +61,7 @@ pub(super) fn account_of(keys: &CustomerKeys) -> Result<AccountId, OfferingsErro
 }
 
 /// What a v3 change form is about: when it runs and on which account; or, when the form was
-/// submitted before and its change is held for later, that job's answer.
+/// submitted before and its change waits for approval or is held for later, that answer.
 pub(super) enum FormTarget {
     Account(ChangeTiming, CustomerKeys, AccountId),
     Replayed(ChangeDone),
@@ -70,6 +70,7 @@ pub(super) enum FormTarget {
 pub(super) async fn form_target(
     pool: &SqlitePool,
     client: &Client,
+    by: &Manager,
     customer: &str,
     timing: &str,
     action: AuditAction,
@@ -85,6 +86,9 @@ pub(super) async fn form_target(
         .await
         .map_err(customer_keys::unavailable)?;
     let account_id = account_of(&keys)?;
+    if let Some(done) = approvals::submitted(pool, by, &keys.key, key).await? {
+        return Ok(FormTarget::Replayed(done));
+    }
     Ok(match job_replay(pool, &keys, action, key.as_str()).await? {
         Some(done) => FormTarget::Replayed(done),
         None => FormTarget::Account(timing, keys, account_id),
@@ -174,14 +178,12 @@ pub async fn update(
 ) -> Result<ChangeDone, OfferingsError> {
     let operator = by.email();
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
-    if let Some(answer) = approval_answer(pool, client, by, &request.key, &key).await? {
-        return answer;
-    }
     let sent = decode_lines(&request.offerings).map_err(ChangeError::Invalid)?;
     let set = OfferingSet::parse(&sent).map_err(ChangeError::Invalid)?;
     let (timing, keys, account_id) = match form_target(
         pool,
         client,
+        by,
         &request.key,
         &request.timing,
         UPDATE_OFFERINGS,
@@ -239,7 +241,8 @@ pub async fn update(
             )),
         };
     }
-    if needs_confirmation(&changes) && !confirmed(&request.confirm, &keys) {
+    let removes = needs_confirmation(&changes);
+    if removes && !confirmed(&request.confirm, &keys) {
         return Err(invalid(
             OfferingField::Confirm,
             format!(
@@ -252,13 +255,18 @@ pub async fn update(
             ),
         ));
     }
-    if needs_confirmation(&changes) {
+    // A later change's day is one of its rules: checked before it can wait for approval.
+    let due = match timing {
+        ChangeTiming::Now => None,
+        ChangeTiming::Later => Some(due_for(client, &keys, &request.apply_on).await?),
+    };
+    if removes {
         let asked = format!(
             "{} {}",
             summary.trim_end_matches('.'),
-            match timing {
-                ChangeTiming::Now => "now.",
-                ChangeTiming::Later => "at the end of the billing cycle.",
+            match due {
+                None => "now.".to_string(),
+                Some(day) => format!("on {day}, at the end of the billing cycle."),
             }
         );
         let held = approvals::Held {
@@ -276,17 +284,15 @@ pub async fn update(
                 reviewed: request.reviewed.clone(),
             },
             key: &key,
+            before: Some(offerings_state(&current)),
             client_ip: client_ip.clone(),
         };
-        if let Some(done) = approvals::gate(pool, client, by, held)
-            .await
-            .map_err(unavailable)?
-        {
+        if let Some(done) = approvals::gate(pool, client, by, held).await? {
             return Ok(done);
         }
     }
-    match timing {
-        ChangeTiming::Now => {
+    match due {
+        None => {
             let mutation = Mutation {
                 operator: operator.to_string(),
                 customer: keys.key.to_string(),
@@ -300,8 +306,7 @@ pub async fn update(
             let recorded = apply_offerings(pool, client, mutation, &account_id, &set).await;
             from_recorded(recorded, summary, field)
         }
-        ChangeTiming::Later => {
-            let due = due_for(client, &keys, &request.apply_on).await?;
+        Some(due) => {
             let mut payload = params;
             payload["scheduled_for"] = Value::String(due.to_string());
             // What the account holds now: when due, the reviewed difference is applied to
@@ -319,26 +324,6 @@ pub async fn update(
             hold(pool, job, client_ip).await
         }
     }
-}
-
-/// What became of the approval request this form made, if it made one (see
-/// `approvals::answer_for_key`); never asked while the change is being made on approval.
-pub(super) async fn approval_answer(
-    pool: &SqlitePool,
-    client: &Client,
-    by: &Manager,
-    customer: &str,
-    key: &IdempotencyKey,
-) -> Result<Option<Result<ChangeDone, OfferingsError>>, OfferingsError> {
-    if by.approving().is_some() {
-        return Ok(None);
-    }
-    let keys = customer_keys::resolve(pool, client, customer)
-        .await
-        .map_err(customer_keys::unavailable)?;
-    approvals::answer_for_key(pool, &keys.key, key.as_str())
-        .await
-        .map_err(unavailable)
 }
 
 /// "org.ei.pro100k.v1, org.ip.dedicated.v1 ×2", or "nothing".

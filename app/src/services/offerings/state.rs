@@ -4,7 +4,7 @@ use sendgrid::Client;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
-use super::change::{approval_answer, due_for, form_target, hold, FormTarget};
+use super::change::{due_for, form_target, hold, FormTarget};
 use super::run::{apply_state, UPDATE_STATE};
 use crate::domain::approval::ApprovalKind;
 use crate::domain::change::{ChangeDone, ChangeError, FieldError};
@@ -43,9 +43,6 @@ pub async fn change_state(
 ) -> Result<ChangeDone, OfferingsError> {
     let operator = by.email();
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
-    if let Some(answer) = approval_answer(pool, client, by, &request.key, &key).await? {
-        return answer;
-    }
     let target = WritableState::parse(&request.state).ok_or_else(|| {
         invalid(
             OfferingField::State,
@@ -55,6 +52,7 @@ pub async fn change_state(
     let (timing, keys, account_id) = match form_target(
         pool,
         client,
+        by,
         &request.key,
         &request.timing,
         UPDATE_STATE,
@@ -67,38 +65,9 @@ pub async fn change_state(
     };
     let params = json!({ "account_id": account_id, "state": target.as_str() });
     let summary = target.done(&keys.key);
-    if target == WritableState::Deactivated {
-        let asked = format!(
-            "Deactivate {} {}",
-            keys.key,
-            match timing {
-                ChangeTiming::Now => "now.",
-                ChangeTiming::Later => "at the end of the billing cycle.",
-            }
-        );
-        let held = approvals::Held {
-            kind: ApprovalKind::Deactivate,
-            credits: None,
-            customer: &keys.key,
-            summary: &asked,
-            change: approvals::StoredChange::State {
-                key: request.key.clone(),
-                account_id: account_id.clone(),
-                state: request.state.clone(),
-                timing: request.timing.clone(),
-                apply_on: request.apply_on.clone(),
-            },
-            key: &key,
-            client_ip: client_ip.clone(),
-        };
-        if let Some(done) = approvals::gate(pool, client, by, held)
-            .await
-            .map_err(unavailable)?
-        {
-            return Ok(done);
-        }
-    }
-    match timing {
+    // The form's rules first (already in that state, a day to apply it on), so only a change
+    // that would be made waits for approval.
+    let when = match timing {
         ChangeTiming::Now => {
             let current = client
                 .get_account_state(&account_id)
@@ -120,6 +89,36 @@ pub async fn change_state(
                     )),
                 };
             }
+            When::Now(current)
+        }
+        ChangeTiming::Later => When::On(due_for(client, &keys, &request.apply_on).await?),
+    };
+    if target == WritableState::Deactivated {
+        let held = approvals::Held {
+            kind: ApprovalKind::Deactivate,
+            credits: None,
+            customer: &keys.key,
+            summary: &format!("Deactivate {} {}", keys.key, when.words()),
+            change: approvals::StoredChange::State {
+                key: request.key.clone(),
+                account_id: account_id.clone(),
+                state: request.state.clone(),
+                timing: request.timing.clone(),
+                apply_on: request.apply_on.clone(),
+            },
+            key: &key,
+            before: match when {
+                When::Now(current) => Some(account_state(current)),
+                When::On(_) => None,
+            },
+            client_ip: client_ip.clone(),
+        };
+        if let Some(done) = approvals::gate(pool, client, by, held).await? {
+            return Ok(done);
+        }
+    }
+    match when {
+        When::Now(current) => {
             let mutation = Mutation {
                 operator: operator.to_string(),
                 customer: keys.key.to_string(),
@@ -135,8 +134,7 @@ pub async fn change_state(
                 (name == "state").then_some(OfferingField::State)
             })
         }
-        ChangeTiming::Later => {
-            let due = due_for(client, &keys, &request.apply_on).await?;
+        When::On(due) => {
             let mut payload = params;
             payload["scheduled_for"] = Value::String(due.to_string());
             let job = NewJob {
@@ -149,6 +147,22 @@ pub async fn change_state(
                 created_by: operator.to_string(),
             };
             hold(pool, job, client_ip).await
+        }
+    }
+}
+
+/// When a checked state change is made: now, from the state read to check it, or held for a day.
+#[derive(Clone, Copy)]
+enum When {
+    Now(sendgrid::AccountState),
+    On(crate::domain::IsoDate),
+}
+
+impl When {
+    fn words(self) -> String {
+        match self {
+            When::Now(_) => "now.".to_string(),
+            When::On(day) => format!("on {day}, at the end of the billing cycle."),
         }
     }
 }

@@ -98,13 +98,8 @@ pub async fn change(
     let operator = by.email();
     let key = IdempotencyKey::from_form(&request.idempotency_key)?;
     let user = request.user.trim().to_string();
-    if by.approving().is_none() {
-        if let Some(answer) = approvals::answer_for_key(pool, &user, key.as_str())
-            .await
-            .map_err(outcome::unavailable)?
-        {
-            return answer;
-        }
+    if let Some(done) = approvals::submitted(pool, by, &user, &key).await? {
+        return Ok(done);
     }
     if let Some(done) = held::replay(pool, &user, key.as_str()).await? {
         return Ok(done);
@@ -127,13 +122,13 @@ pub async fn change(
     };
     check_confirmation(valid.action, &user, &request.confirm)
         .map_err(|error| PlanError::Invalid(vec![error]))?;
+    let target = valid.target.as_ref().map(|t| t.name.clone());
     let kind = match valid.action {
         PlanAction::Upgrade => None,
         PlanAction::Downgrade => Some(ApprovalKind::Downgrade),
         PlanAction::Close => Some(ApprovalKind::Close),
     };
     if let Some(kind) = kind {
-        let target = valid.target.as_ref().map(|t| t.name.to_string());
         let summary = request_summary(&user, valid.action, valid.timing, target.as_deref());
         let held = approvals::Held {
             kind,
@@ -146,12 +141,10 @@ pub async fn change(
                 confirm: request.confirm.clone(),
             },
             key: &key,
+            before: Some(plan.before.clone()),
             client_ip: client_ip.clone(),
         };
-        if let Some(done) = approvals::gate(pool, client, by, held)
-            .await
-            .map_err(outcome::unavailable)?
-        {
+        if let Some(done) = approvals::gate(pool, client, by, held).await? {
             return Ok(done);
         }
     }
@@ -179,7 +172,6 @@ pub async fn change(
         return hold(why.to_string(), client_ip).await;
     }
     let upstream = to_upstream(&user, &valid);
-    let target = valid.target.as_ref().map(|t| t.name.clone());
     let summary = done_summary(&user, valid.action, valid.timing, target.as_deref());
     let mutation = Mutation {
         operator: operator.to_string(),
