@@ -21,8 +21,14 @@ async function setDowngradePolicy(page: Page, held: boolean, js: boolean): Promi
   const box = page.getByRole("checkbox", { name: "Downgrade a plan" });
   if (held) await box.check();
   else await box.uncheck();
-  await page.getByRole("button", { name: "Save policy" }).click();
-  if (js) await expect(page.getByText("The approval policy was saved")).toBeVisible();
+  const save = page.getByRole("button", { name: "Save policy" });
+  if (js) {
+    await save.click();
+    await expect(page.getByText("The approval policy was saved")).toBeVisible();
+  } else {
+    // A plain POST, answered with a redirect back to the page.
+    await Promise.all([page.waitForEvent("load"), save.click()]);
+  }
   await page.reload();
   await expect(page.getByRole("checkbox", { name: "Downgrade a plan" })).toBeChecked({ checked: held });
 }
@@ -48,7 +54,11 @@ async function requestDowngrade(page: Page, c: Who, js: boolean): Promise<string
   await expect(page).toHaveURL(new RegExp(`/approvals/${id}$`));
   await expect(page.getByTestId("approval-status")).toHaveText("Waiting");
   await expect(page.getByTestId("own-request")).toBeVisible();
+  await expect(page.getByText("Approve…")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Approve and make the change" })).toHaveCount(0);
+  // The customer's page says it waits.
+  await page.getByRole("link", { name: c.username, exact: true }).click();
+  await expect(page.getByTestId("waiting-approvals")).toContainText(`Request #${id}`);
   return id;
 }
 
@@ -69,6 +79,8 @@ function flows(js: boolean) {
       await expect(page.getByTestId("approval-summary")).toHaveText(`Downgrade ${c.username} to Basic Package now.`);
       await expect(page.getByTestId("changed-since")).toContainText("Nothing changed at SendGrid since the request");
       if (js) await hydrated(page);
+      await page.getByText("Approve…").click();
+      await expect(page.getByText(`Approving makes the change now, in your name, with e2e-manager@example.com named as its requester`)).toBeVisible();
       await page.getByRole("button", { name: "Approve and make the change" }).click();
       await expect(page.getByTestId("approval-status")).toHaveText("Approved");
       await expect(page.getByTestId("approval-decision")).toContainText("Approved by e2e-admin@example.com.");

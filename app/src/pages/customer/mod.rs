@@ -1,6 +1,7 @@
 //! `/customers/:user` (a v2 username, or the account id of a v3-only account): the header,
 //! and the tabs Plan (the default), Limits, Offerings and History as sub-routes.
 
+mod approvals;
 mod directory_link;
 mod header;
 mod held_jobs;
@@ -63,6 +64,10 @@ fn Customer() -> impl IntoView {
         move || (key.get(), changed.get()),
         |(key, _)| get_customer(key),
     );
+    let requests: approvals::Requests = Resource::new_blocking(
+        move || (key.get(), changed.get()),
+        |(key, _)| crate::api::approvals::list_approvals(Some(key)),
+    );
     provide_context(CustomerContext {
         key,
         changed,
@@ -78,7 +83,12 @@ fn Customer() -> impl IntoView {
         <p class="breadcrumb"><a href=move || directory.href()>"Customers"</a></p>
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading customer…"</p> }>
             {move || summary.get().map(|loaded| match loaded {
-                Ok(Some(summary)) => view! { <CustomerHeader summary /> <Tabs key=key.get() /> }.into_any(),
+                // Read in the same render as the summary: one Transition waits for both.
+                Ok(Some(summary)) => view! {
+                    <CustomerHeader summary />
+                    <approvals::WaitingApprovals requests=approvals::waiting(requests.get()) />
+                    <Tabs key=key.get() />
+                }.into_any(),
                 Ok(None) => view! { <NotFound key=key.get() /> }.into_any(),
                 Err(error) => view! {
                     <div class="notice notice-error" role="alert">
