@@ -64,7 +64,7 @@ pub fn HomePage() -> impl IntoView {
             <div class="card-grid needs">
                 <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
                     {move || summary.get().map(|loaded| match loaded {
-                        Ok(summary) => view! { <SummaryCards summary reads_audit=reads_audit() admin=me.allows(Permission::ManageSettings) /> }.into_any(),
+                        Ok(summary) => view! { <SummaryCards summary reads_audit=reads_audit() decides=me.allows(Permission::ChangeAccounts) admin=me.allows(Permission::ManageSettings) /> }.into_any(),
                         Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
                     })}
                 </Transition>
@@ -100,7 +100,13 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn SummaryCards(summary: WhatNeedsYou, reads_audit: bool, admin: bool) -> impl IntoView {
+fn SummaryCards(
+    summary: WhatNeedsYou,
+    reads_audit: bool,
+    /// May approve or decline (managers and admins); the others read the requests.
+    decides: bool,
+    admin: bool,
+) -> impl IntoView {
     let unknown = summary.unknown_outcomes;
     let attention = unknown > 0;
     let unknown_link = if reads_audit {
@@ -121,14 +127,14 @@ fn SummaryCards(summary: WhatNeedsYou, reads_audit: bool, admin: bool) -> impl I
                 }.into_any()
             }}
         </section>
-        <ApprovalsCard waiting=summary.approvals_waiting />
+        <ApprovalsCard waiting=summary.approvals_waiting decides />
         {summary.bulk.clone().map(|jobs| view! { <BulkCard jobs /> })}
         <DirectoryCard summary admin />
     }
 }
 
 #[component]
-fn ApprovalsCard(waiting: i64) -> impl IntoView {
+fn ApprovalsCard(waiting: i64, decides: bool) -> impl IntoView {
     let attention = waiting > 0;
     view! {
         <section class="card need" class:need-attention=attention data-testid="need-approvals">
@@ -139,7 +145,7 @@ fn ApprovalsCard(waiting: i64) -> impl IntoView {
                 view! {
                     <p class="need-count">{waiting}</p>
                     <p>{format!("{} waiting for a different manager or an admin; a request not decided in time expires.", if waiting == 1 { "change is" } else { "changes are" })}</p>
-                    <a href="/approvals">"Decide on them"</a>
+                    <a href="/approvals">{if decides { "Decide on them" } else { "See them" }}</a>
                 }.into_any()
             }}
         </section>

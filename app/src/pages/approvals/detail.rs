@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::status_class;
 use crate::api::approvals::{get_approval, ApprovalDetailView, ApproveRequest, DeclineRequest};
-use crate::components::{headings, Column, DataTable, Guarded, LocalTime};
+use crate::components::{headings, Column, ConfirmFirst, DataTable, Guarded, LocalTime};
 use crate::domain::approval::{ApprovalRequest, ApprovalStatus, StateLine};
 use crate::domain::{encode_component, Permission};
 
@@ -167,12 +167,17 @@ fn Decision(
                         view! { <p class="hint" data-testid="own-request">"You asked for this change, so a different manager or an admin must approve it. You can withdraw it by declining."</p> }.into_any()
                     } else {
                         view! {
-                            <ActionForm action=approve attr:class="inline-form">
-                                <input type="hidden" name="id" value=approve_id />
-                                <button type="submit" class="button" disabled=busy>
-                                    {move || if approve.pending().get() { "Approving…" } else { "Approve and make the change" }}
-                                </button>
-                            </ActionForm>
+                            <ConfirmFirst opener="Approve…".to_string() message=format!(
+                                "Approving makes the change now, in your name, with {} named as its requester: {}",
+                                request.requested_by, request.summary
+                            )>
+                                <ActionForm action=approve attr:class="inline-form">
+                                    <input type="hidden" name="id" value=approve_id />
+                                    <button type="submit" class="button" disabled=busy>
+                                        {move || if approve.pending().get() { "Approving…" } else { "Approve and make the change" }}
+                                    </button>
+                                </ActionForm>
+                            </ConfirmFirst>
                         }.into_any()
                     }}
                     <ActionForm action=decline attr:class="decline-form">
