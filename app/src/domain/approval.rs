@@ -225,6 +225,17 @@ pub struct ApprovalRequest {
     pub attempt_id: Option<i64>,
 }
 
+impl ApprovalRequest {
+    /// Where it stands in words: an approved request whose change SendGrid refused (or whose
+    /// outcome is unknown) says so, rather than reading as done.
+    pub fn standing(&self) -> &'static str {
+        match (self.status, self.succeeded) {
+            (ApprovalStatus::Approved, Some(false)) => "Approved, not made",
+            (status, _) => status.label(),
+        }
+    }
+}
+
 /// A field of the account as SendGrid reported it when the request was made and now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StateLine {
@@ -262,6 +273,38 @@ mod tests {
         assert!(policy.requires(ApprovalKind::Credits, None));
         assert!(!ApprovalPolicy::default().requires(ApprovalKind::Credits, None));
         assert!(!policy.requires(ApprovalKind::Close, None));
+    }
+
+    #[test]
+    fn an_approved_request_whose_change_was_not_made_says_so() {
+        let request = ApprovalRequest {
+            id: 1,
+            kind: ApprovalKind::Close,
+            customer: "acme".into(),
+            summary: "Close acme's account now.".into(),
+            requested_by: "a@example.com".into(),
+            requested_at: "2026-12-07T00:00:00.000Z".into(),
+            expires_at: "2026-12-08T00:00:00.000Z".into(),
+            status: ApprovalStatus::Approved,
+            decided_by: Some("b@example.com".into()),
+            decided_at: None,
+            reason: None,
+            result: None,
+            succeeded: Some(false),
+            attempt_id: None,
+        };
+        assert_eq!(request.standing(), "Approved, not made");
+        let made = ApprovalRequest {
+            succeeded: Some(true),
+            ..request.clone()
+        };
+        assert_eq!(made.standing(), "Approved");
+        let waiting = ApprovalRequest {
+            status: ApprovalStatus::Pending,
+            succeeded: None,
+            ..request
+        };
+        assert_eq!(waiting.standing(), "Waiting");
     }
 
     #[test]

@@ -47,19 +47,21 @@ fn RequestDetail() -> impl IntoView {
         )
     };
     view! {
-        <p class="breadcrumb"><a href="/approvals">"← Approvals"</a></p>
-        {refused}
-        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading the request…"</p> }>
-            {move || detail.get().map(|loaded| match loaded {
-                Ok(detail) => view! { <Detail detail approve decline /> }.into_any(),
-                Err(error) => view! {
-                    <section class="empty-state">
-                        <h1>"Request not found"</h1>
-                        <p>{error.to_string()}</p>
-                    </section>
-                }.into_any(),
-            })}
-        </Transition>
+        <div class="approval-page">
+            <p class="breadcrumb"><a href="/approvals">"← Approvals"</a></p>
+            {refused}
+            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading the request…"</p> }>
+                {move || detail.get().map(|loaded| match loaded {
+                    Ok(detail) => view! { <Detail detail approve decline /> }.into_any(),
+                    Err(error) => view! {
+                        <section class="empty-state">
+                            <h1>"Request not found"</h1>
+                            <p>{error.to_string()}</p>
+                        </section>
+                    }.into_any(),
+                })}
+            </Transition>
+        </div>
     }
 }
 
@@ -88,7 +90,7 @@ fn Detail(
     view! {
         <div class="page-head">
             <h1>{format!("Request #{}: {}", request.id, request.kind.label())}</h1>
-            <p><span class=status_class(request.status) data-testid="approval-status">{request.status.label()}</span></p>
+            <p><span class=status_class(&request) data-testid="approval-status">{request.standing()}</span></p>
         </div>
         <section class="card" aria-labelledby="review-title">
             <h2 id="review-title">"The change"</h2>

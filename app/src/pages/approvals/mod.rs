@@ -32,16 +32,18 @@ fn Approvals() -> impl IntoView {
     let set_policy = ServerAction::<SetApprovalPolicy>::new();
     let view = Resource::new_blocking(|| (), |_| list_approvals(None));
     view! {
-        <div class="page-head">
-            <h1>"Approvals"</h1>
-            <p class="hint">"Changes a manager asked for that need a second person: a different manager or an admin approves (the change is then made, checked against SendGrid again) or declines with a reason. A request not decided in time expires and never runs."</p>
+        <div class="approval-page">
+            <div class="page-head">
+                <h1>"Approvals"</h1>
+                <p class="hint">"Changes a manager asked for that need a second person: a different manager or an admin approves (the change is then made, checked against SendGrid again) or declines with a reason. A request not decided in time expires and never runs."</p>
+            </div>
+            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading approvals…"</p> }>
+                {move || view.get().map(|loaded| match loaded {
+                    Ok(view) => view! { <Loaded view set_policy /> }.into_any(),
+                    Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
         </div>
-        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading approvals…"</p> }>
-            {move || view.get().map(|loaded| match loaded {
-                Ok(view) => view! { <Loaded view set_policy /> }.into_any(),
-                Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
     }
 }
 
@@ -106,7 +108,7 @@ fn RequestTable(caption: &'static str, requests: Vec<ApprovalRequest>) -> impl I
                     <td>{request.kind.label()}</td>
                     <td>{request.summary.clone()}</td>
                     <td>{request.requested_by.clone()}</td>
-                    <td><span class=status_class(request.status)>{request.status.label()}</span></td>
+                    <td><span class=status_class(&request)>{request.standing()}</span></td>
                     <td><LocalTime utc=when /></td>
                 </tr>
             }
@@ -128,9 +130,10 @@ fn RequestTable(caption: &'static str, requests: Vec<ApprovalRequest>) -> impl I
     }
 }
 
-pub(crate) fn status_class(status: ApprovalStatus) -> &'static str {
-    match status {
+pub(crate) fn status_class(request: &ApprovalRequest) -> &'static str {
+    match request.status {
         ApprovalStatus::Pending => "badge badge-warn",
+        ApprovalStatus::Approved if request.succeeded == Some(false) => "badge badge-warn",
         ApprovalStatus::Approved => "badge badge-ok",
         ApprovalStatus::Declined => "badge badge-danger",
         ApprovalStatus::Expired => "badge",

@@ -44,7 +44,7 @@ pub fn PolicySection(
     .map(|kind| {
         let id = format!("policy-{}", kind.as_str());
         view! {
-            <div class="field field-check">
+            <div class="choice">
                 <input type="checkbox" id=id.clone() name=kind.as_str() value="on"
                     checked=policy.holds(kind) disabled=!can_set />
                 <label for=id>{kind.label()}</label>
