@@ -2,6 +2,7 @@ import { Page } from "@playwright/test";
 import { test, expect, hydrated } from "./fixtures";
 import { signIn } from "./operators";
 import { openCustomer } from "./directory";
+import { downgradeToBasic } from "./plan";
 import { customerState } from "./simulator";
 import { CUSTOMERS } from "./world";
 
@@ -36,14 +37,7 @@ async function setDowngradePolicy(page: Page, held: boolean, js: boolean): Promi
 async function requestDowngrade(page: Page, c: Who, js: boolean): Promise<string> {
   await signIn(page, "manager");
   await openCustomer(page, c.username, nameOf(c), js);
-  await page.getByLabel("Action").selectOption("downgrade");
-  await page.getByLabel("Timing").selectOption("now");
-  await page.getByLabel("Target package").selectOption("Basic Package");
-  await page.getByLabel("IP group").fill("Transactional");
-  await page.getByRole("button", { name: "Review change" }).click();
-  if (js) await hydrated(page);
-  await page.getByLabel("Type the username to confirm").fill(c.username);
-  await page.getByRole("button", { name: "Confirm change" }).click();
+  await downgradeToBasic(page, c.username, "now", js);
   const outcome = page.getByTestId("plan-outcome");
   await expect(outcome).toContainText(`Waiting for a second person: Downgrade ${c.username} to Basic Package now.`);
   expect((await customerState(c.username)).v2?.package, "nothing sent yet").toBe("Silver Package");

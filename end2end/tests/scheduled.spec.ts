@@ -1,6 +1,7 @@
 import { test, expect, hydrated } from "./fixtures";
 import { signIn } from "./operators";
 import { openCustomer } from "./directory";
+import { downgradeToBasic } from "./plan";
 import { addFault, customerState } from "./simulator";
 import { CUSTOMERS } from "./world";
 
@@ -16,14 +17,7 @@ for (const js of [true, false]) {
       const c = js ? CUSTOMERS.scheduledJs : CUSTOMERS.scheduledNoJs;
       await signIn(page, "manager");
       await openCustomer(page, c.username, `${c.first_name} ${c.last_name}`, js);
-      await page.getByLabel("Action").selectOption("downgrade");
-      await page.getByLabel("Timing").selectOption("end_of_cycle");
-      await page.getByLabel("Target package").selectOption("Basic Package");
-      await page.getByLabel("IP group").fill("Transactional");
-      await page.getByRole("button", { name: "Review change" }).click();
-      if (js) await hydrated(page);
-      await page.getByLabel("Type the username to confirm").fill(c.username);
-      await page.getByRole("button", { name: "Confirm change" }).click();
+      await downgradeToBasic(page, c.username, "end_of_cycle", js);
       await expect(page.getByTestId("plan-outcome")).toContainText("Recorded in the audit log");
       expect((await customerState(c.username)).v2?.scheduled_change?.package).toBe("Basic Package");
 
