@@ -23,7 +23,6 @@ use crate::services::auth::Admin;
 
 pub use decide::{approve, decline, DecisionError};
 pub use gate::{answer_for_key, gate, submitted, Held};
-pub use store::RequestRow;
 
 /// The submitted form a request holds, made again on approval.
 #[derive(Clone, Debug, Serialize, Deserialize)]
