@@ -13,6 +13,7 @@ pub mod limits;
 pub mod offerings;
 pub mod operators;
 pub mod plan;
+pub mod saved_views;
 pub mod scheduled;
 pub mod session;
 pub mod sso;

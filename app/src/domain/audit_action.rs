@@ -41,6 +41,8 @@ pub enum AuditAction {
     ApprovalApprove,
     ApprovalDecline,
     ApprovalPolicy,
+    ViewSave,
+    ViewDelete,
 }
 
 /// The part of SendGrid a change touched, which says what to read back to settle it.
@@ -75,7 +77,7 @@ impl ActionFamily {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 37] = [
+    pub const ALL: [AuditAction; 39] = [
         AuditAction::Plan(PlanAction::Upgrade, PlanTiming::Now),
         AuditAction::Plan(PlanAction::Downgrade, PlanTiming::Now),
         AuditAction::Plan(PlanAction::Close, PlanTiming::Now),
@@ -113,6 +115,8 @@ impl AuditAction {
         AuditAction::ApprovalApprove,
         AuditAction::ApprovalDecline,
         AuditAction::ApprovalPolicy,
+        AuditAction::ViewSave,
+        AuditAction::ViewDelete,
     ];
 
     /// The name stored in the log.
@@ -157,6 +161,8 @@ impl AuditAction {
             AuditAction::ApprovalApprove => "approval.approve",
             AuditAction::ApprovalDecline => "approval.decline",
             AuditAction::ApprovalPolicy => "approval.policy",
+            AuditAction::ViewSave => "view.save",
+            AuditAction::ViewDelete => "view.delete",
         }
     }
 

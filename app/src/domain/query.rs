@@ -1,4 +1,5 @@
-//! Percent-encoding of the console's own URLs: one encoder for every link and query string.
+//! Percent-encoding of the console's own URLs: one encoder for every link and query string,
+//! and one reader of a query string stored as text (a saved view's).
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -20,6 +21,28 @@ pub fn encode_component(value: &str) -> String {
 /// Percent-encodes a page's path and query as the value of `next=` (where sign-in returns to).
 pub fn encode_return_path(value: &str) -> String {
     utf8_percent_encode(value, RETURN_PATH).to_string()
+}
+
+/// A query string's `name=value` pairs, decoded (`+` as a space, as forms send it).
+pub struct QueryParams(Vec<(String, String)>);
+
+impl QueryParams {
+    pub fn parse(query: &str) -> QueryParams {
+        let query = query.trim_start_matches('?');
+        QueryParams(
+            form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect(),
+        )
+    }
+
+    /// The first value of `name`, as the screens read their parameters.
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    }
 }
 
 #[cfg(test)]

@@ -7,10 +7,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::home::{home_daily_changes, home_due_soon, home_summary};
+use crate::api::saved_views::pinned_views;
 use crate::components::{DailyChart, LocalTime, Me, UnresolvedPanel};
 use crate::domain::bulk::JobSummary;
 use crate::domain::encode_component;
 use crate::domain::home::{DueSoon, WhatNeedsYou, BULK_RECENT_DAYS, DUE_WITHIN_DAYS};
+use crate::domain::saved_view::{PinnedView, ViewCount, ViewScreen};
 use crate::domain::Permission;
 
 /// Where each kind of work starts: a card per area, each only for roles that may open it.
@@ -81,6 +83,7 @@ pub fn HomePage() -> impl IntoView {
                 </Suspense>
             </div>
         </section>
+        <PinnedViews />
         {move || reads_audit().then(|| view! { <ChangesChart /> })}
         <Suspense fallback=|| ()>
             {move || me.operator().map(|op| view! {
@@ -254,6 +257,51 @@ fn DueCard(due: DueSoon) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// The operator's pinned views of Customers and the Audit log, each with what it lists now.
+#[component]
+fn PinnedViews() -> impl IntoView {
+    let pinned = Resource::new(|| (), |_| pinned_views());
+    view! {
+        <section aria-labelledby="pinned-title" class="pinned-views">
+            <h2 id="pinned-title">"Your pinned views"</h2>
+            <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Counting…"</p> }>
+                {move || pinned.get().map(|loaded| match loaded {
+                    Ok(views) if views.is_empty() => view! {
+                        <p class="hint">"None pinned. On Customers or the Audit log, filter the list, then “Save this view…” with “Pin to the dashboard” to count it here."</p>
+                    }.into_any(),
+                    Ok(views) => view! {
+                        <div class="card-grid needs">
+                            {views.into_iter().map(|pinned| view! { <PinnedCard pinned /> }).collect_view()}
+                        </div>
+                    }.into_any(),
+                    Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn PinnedCard(pinned: PinnedView) -> impl IntoView {
+    let PinnedView { view, count } = pinned;
+    let noun = match view.screen {
+        ViewScreen::Customers => "customers",
+        ViewScreen::Audit => "events",
+    };
+    let detail = match &count {
+        ViewCount::Unreadable(why) => why.clone(),
+        ViewCount::MoreThan(n) => format!("More than {n} {noun}, on {}", view.screen.label()),
+        ViewCount::Exactly(n) => format!("{n} {noun}, on {}", view.screen.label()),
+    };
+    view! {
+        <a class="card need card-link" href=view.href() data-testid="pinned-view">
+            <h3>{view.name.clone()}</h3>
+            <p class="need-count" aria-hidden="true">{count.text()}</p>
+            <p class="hint">{detail}</p>
+        </a>
     }
 }
 

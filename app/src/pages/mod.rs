@@ -12,6 +12,7 @@ mod lazy;
 mod login;
 mod not_found;
 mod operators;
+mod saved_views;
 mod scheduled;
 
 pub use account::ChangePasswordPage;

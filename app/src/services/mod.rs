@@ -21,6 +21,7 @@ pub mod operators;
 pub mod outcome;
 pub mod passwords;
 pub mod plan;
+pub mod saved_views;
 pub mod schedule;
 pub mod scheduled;
 pub mod sign_in_email;

@@ -204,6 +204,23 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule, Args)] = &[
         &[("credits_threshold", "x"), ("expiry_hours", "24")],
     ),
     (
+        "list_saved_views",
+        Rule::SignedIn,
+        &[("screen", "customers")],
+    ),
+    (
+        "save_view",
+        Rule::SignedIn,
+        &[("screen", "customers"), ("name", ""), ("query", "")],
+    ),
+    (
+        "pin_view",
+        Rule::SignedIn,
+        &[("id", NO_SUCH_ID), ("pinned", "true")],
+    ),
+    ("delete_view", Rule::SignedIn, &[("id", NO_SUCH_ID)]),
+    ("pinned_views", Rule::SignedIn, &[]),
+    (
         "rerun_bulk",
         Rule::Changes,
         &[("id", NO_SUCH_ID), ("what", "failed")],

@@ -50,6 +50,7 @@ mod plan_changes;
 mod plan_ip_choices;
 mod private_files;
 mod request_limits;
+mod saved_views;
 mod scheduled_changes;
 mod security;
 mod sessions;

@@ -10,9 +10,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::saved_views::SavedViews;
 use crate::api::audit::{audit_daily_counts, list_audit_events};
 use crate::components::{DailyChart, Guarded};
 use crate::domain::audit_filter::AuditQuery;
+use crate::domain::saved_view::ViewScreen;
 use crate::domain::Permission;
 
 pub use detail::AuditDetailPage;
@@ -52,6 +54,7 @@ fn AuditLog() -> impl IntoView {
             // `rel="external"` keeps the client-side router from treating the file as a page.
             <a class="button button-secondary" href=csv_href rel="external" download="">"Download CSV"</a>
         </div>
+        <SavedViews screen=ViewScreen::Audit />
         <filters::FilterForm current />
         <Suspense fallback=|| ()>
             {move || chart.get().map(|loaded| match loaded {

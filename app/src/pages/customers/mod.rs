@@ -8,9 +8,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::saved_views::SavedViews;
 use crate::api::customers::{directory_status, get_directory_facets, search_customers};
 use crate::components::{DirectoryMemory, EmptyState, Guarded, Pager};
 use crate::domain::directory::{DirectoryPage, DirectoryQuery, SyncStatus, PAGE_SIZE};
+use crate::domain::saved_view::ViewScreen;
 use crate::domain::Permission;
 
 use search::SearchForm;
@@ -55,6 +57,7 @@ fn Directory() -> impl IntoView {
                 })}
             </Suspense>
         </div>
+        <SavedViews screen=ViewScreen::Customers />
         <Suspense fallback=|| ()>
             {move || facets.get().map(|loaded| {
                 view! { <SearchForm query facets=loaded.unwrap_or_default() /> }

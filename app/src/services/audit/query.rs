@@ -385,6 +385,31 @@ pub async fn page(
     })
 }
 
+/// How many rows match, counting no further than `cap` (the home page's pinned views: a
+/// count of a broad filter over a million rows would cost what the number is not worth).
+/// `Err(cap)` is "more than `cap`".
+pub async fn count_up_to(
+    pool: &SqlitePool,
+    filter: &Filter,
+    cap: u32,
+) -> Result<Result<u64, u64>, sqlx::Error> {
+    let Some(window) = window(pool, filter).await? else {
+        return Ok(Ok(0));
+    };
+    let mut query = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT e.id FROM audit_events e");
+    push_where(&mut query, filter, window);
+    query
+        .push(" LIMIT ")
+        .push_bind(i64::from(cap) + 1)
+        .push(")");
+    let counted: i64 = query.build_query_scalar().fetch_one(pool).await?;
+    let counted = counted.max(0) as u64;
+    Ok(match counted > u64::from(cap) {
+        true => Err(u64::from(cap)),
+        false => Ok(counted),
+    })
+}
+
 /// Whether any matching row has an id `op` `id` (`op` is one of `<`, `<=`, `>`, `>=`).
 async fn exists(
     pool: &SqlitePool,

@@ -56,14 +56,19 @@ fn order_column(column: SortColumn) -> &'static str {
     }
 }
 
+/// How many customers the query's filters match (its sort and page aside).
+pub async fn count(pool: &SqlitePool, query: &DirectoryQuery) -> Result<u64, sqlx::Error> {
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM customers");
+    push_filters(&mut count, query);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    Ok(total.max(0) as u64)
+}
+
 pub async fn search(
     pool: &SqlitePool,
     query: &DirectoryQuery,
 ) -> Result<DirectoryPage, sqlx::Error> {
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM customers");
-    push_filters(&mut count, query);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    let total = total.max(0) as u64;
+    let total = count(pool, query).await?;
     let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1) as u32;
     let page = query.page.clamp(1, pages);
 
