@@ -10,8 +10,8 @@ use crate::domain::Theme;
 use crate::pages::{
     ApprovalDetailRoute, ApprovalsRoute, AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute,
     ChangePasswordRoute, ConnectionRoute, CustomerRoute, CustomersRoute, HistoryRoute, HomeRoute,
-    LimitsRoute, LoginRoute, NotFoundPage, OfferingsRoute, OperatorsRoute, PlanRoute,
-    ScheduledRoute,
+    LimitsRoute, LoginRoute, NotFoundPage, NotificationsRoute, OfferingsRoute, OperatorsRoute,
+    PlanRoute, ScheduledRoute,
 };
 
 /// The HTML document around the app. Rendered on the server only; the theme comes from the
@@ -131,6 +131,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/password") view={Lazy::<ChangePasswordRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/operators") view={Lazy::<OperatorsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/connection") view={Lazy::<ConnectionRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit/:id") view={Lazy::<AuditDetailRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />

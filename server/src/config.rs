@@ -212,6 +212,16 @@ pub struct ServeArgs {
     #[arg(long, env = "SCHEDULED_JOBS_POLL_SECONDS", default_value_t = 30)]
     pub scheduled_jobs_poll_seconds: u64,
 
+    /// Seconds before a notification the webhook did not take is tried again; each later
+    /// try waits twice as long as the one before (at most an hour), 8 tries in all.
+    #[arg(long, env = "NOTIFICATION_RETRY_SECONDS", default_value_t = 30.0)]
+    pub notification_retry_seconds: f64,
+
+    /// Hours between the console's own checks of the audit log's hash chain (recorded as
+    /// `audit.verify`; a failure notifies the webhook). 0 turns them off.
+    #[arg(long, env = "AUDIT_VERIFY_HOURS", default_value_t = 24)]
+    pub audit_verify_hours: u64,
+
     /// Who makes a plan change chosen for the end of the billing cycle: `upstream` (always
     /// SendGrid's `scheduled_*` tasks), `console` (the console holds it and makes it as the
     /// immediate task when due), or `auto` (SendGrid while it answers its pending API, else

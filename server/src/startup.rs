@@ -219,6 +219,18 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         Duration::from_secs(args.scheduled_jobs_poll_seconds),
     )
     .spawn(&background);
+    app::services::notifications::Worker::new(
+        state.pool.clone(),
+        Duration::from_secs_f64(args.notification_retry_seconds.clamp(0.05, 3600.0)),
+    )
+    .spawn(&background);
+    if args.audit_verify_hours > 0 {
+        app::services::audit::self_check::spawn_periodic(
+            state.pool.clone(),
+            Duration::from_secs(args.audit_verify_hours * 3600),
+            &background,
+        );
+    }
     let bulk_runner = state.bulk.clone();
     let router = router(state, &args, session_layer);
 

@@ -10,6 +10,7 @@ pub mod customers;
 mod error;
 pub mod home;
 pub mod limits;
+pub mod notifications;
 pub mod offerings;
 pub mod operators;
 pub mod plan;

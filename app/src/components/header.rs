@@ -30,6 +30,7 @@ pub fn Header() -> impl IntoView {
                                 {role.allows(Permission::ChangeAccounts).then(|| view! { <A href="/bulk">"Bulk"</A> })}
                                 {role.allows(Permission::ManageOperators).then(|| view! { <A href="/operators">"Operators"</A> })}
                                 {role.allows(Permission::ManageSettings).then(|| view! { <A href="/connection">"Connection"</A> })}
+                                {role.allows(Permission::ManageSettings).then(|| view! { <A href="/notifications">"Notifications"</A> })}
                             </nav>
                         }
                     })

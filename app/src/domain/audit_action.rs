@@ -43,6 +43,10 @@ pub enum AuditAction {
     ApprovalPolicy,
     ViewSave,
     ViewDelete,
+    NotificationSettings,
+    NotificationTest,
+    NotificationSend,
+    AuditVerify,
 }
 
 /// The part of SendGrid a change touched, which says what to read back to settle it.
@@ -77,7 +81,7 @@ impl ActionFamily {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 43] = [
         AuditAction::Plan(PlanAction::Upgrade, PlanTiming::Now),
         AuditAction::Plan(PlanAction::Downgrade, PlanTiming::Now),
         AuditAction::Plan(PlanAction::Close, PlanTiming::Now),
@@ -117,6 +121,10 @@ impl AuditAction {
         AuditAction::ApprovalPolicy,
         AuditAction::ViewSave,
         AuditAction::ViewDelete,
+        AuditAction::NotificationSettings,
+        AuditAction::NotificationTest,
+        AuditAction::NotificationSend,
+        AuditAction::AuditVerify,
     ];
 
     /// The name stored in the log.
@@ -163,6 +171,10 @@ impl AuditAction {
             AuditAction::ApprovalPolicy => "approval.policy",
             AuditAction::ViewSave => "view.save",
             AuditAction::ViewDelete => "view.delete",
+            AuditAction::NotificationSettings => "notification.settings",
+            AuditAction::NotificationTest => "notification.test",
+            AuditAction::NotificationSend => "notification.send",
+            AuditAction::AuditVerify => "audit.verify",
         }
     }
 

@@ -16,6 +16,7 @@ pub mod home;
 pub mod idempotency;
 pub mod limits;
 pub mod money;
+pub mod notification;
 pub mod offerings;
 pub mod operator;
 pub mod plan;

@@ -16,7 +16,7 @@ use crate::domain::saved_view::{PinnedView, ViewCount, ViewScreen};
 use crate::domain::Permission;
 
 /// Where each kind of work starts: a card per area, each only for roles that may open it.
-const CARDS: [(&str, &str, &str, Permission); 5] = [
+const CARDS: [(&str, &str, &str, Permission); 6] = [
     (
         "/customers",
         "Customers",
@@ -45,6 +45,12 @@ const CARDS: [(&str, &str, &str, Permission); 5] = [
         "/connection",
         "SendGrid connection",
         "Where the console's calls go, with which credential, and whether SendGrid accepts them.",
+        Permission::ManageSettings,
+    ),
+    (
+        "/notifications",
+        "Notifications",
+        "The webhook that hears what needs a person, and what was sent to it.",
         Permission::ManageSettings,
     ),
 ];
@@ -287,14 +293,16 @@ fn PinnedViews() -> impl IntoView {
 #[component]
 fn PinnedCard(pinned: PinnedView) -> impl IntoView {
     let PinnedView { view, count } = pinned;
-    let noun = match view.screen {
-        ViewScreen::Customers => "customers",
-        ViewScreen::Audit => "events",
+    let noun = |n: u64| match (view.screen, n) {
+        (ViewScreen::Customers, 1) => "customer",
+        (ViewScreen::Customers, _) => "customers",
+        (ViewScreen::Audit, 1) => "event",
+        (ViewScreen::Audit, _) => "events",
     };
     let detail = match &count {
         ViewCount::Unreadable(why) => why.clone(),
-        ViewCount::MoreThan(n) => format!("More than {n} {noun}, on {}", view.screen.label()),
-        ViewCount::Exactly(n) => format!("{n} {noun}, on {}", view.screen.label()),
+        ViewCount::MoreThan(n) => format!("More than {n} {}, on {}", noun(*n), view.screen.label()),
+        ViewCount::Exactly(n) => format!("{n} {}, on {}", noun(*n), view.screen.label()),
     };
     view! {
         <a class="card need card-link" href=view.href() data-testid="pinned-view">

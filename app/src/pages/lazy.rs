@@ -45,6 +45,10 @@ lazy_page!(
     ConnectionRoute => ConnectionPage
 );
 lazy_page!(
+    /// `/notifications`: admins, to set the webhook and see what was sent.
+    NotificationsRoute => NotificationsPage
+);
+lazy_page!(
     /// `/account/password`: once at first sign-in, then rarely.
     ChangePasswordRoute => ChangePasswordPage
 );

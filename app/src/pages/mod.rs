@@ -11,6 +11,7 @@ mod home;
 mod lazy;
 mod login;
 mod not_found;
+mod notifications;
 mod operators;
 mod saved_views;
 mod scheduled;
@@ -26,9 +27,11 @@ pub use home::HomePage;
 pub use lazy::{
     ApprovalDetailRoute, ApprovalsRoute, AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute,
     ChangePasswordRoute, ConnectionRoute, CustomerRoute, CustomersRoute, HistoryRoute, HomeRoute,
-    LimitsRoute, LoginRoute, OfferingsRoute, OperatorsRoute, PlanRoute, ScheduledRoute,
+    LimitsRoute, LoginRoute, NotificationsRoute, OfferingsRoute, OperatorsRoute, PlanRoute,
+    ScheduledRoute,
 };
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
+pub use notifications::NotificationsPage;
 pub use operators::OperatorsPage;
 pub use scheduled::ScheduledPage;

@@ -42,7 +42,7 @@ pub fn SavedViews(screen: ViewScreen) -> impl IntoView {
                     Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Transition>
-            <SaveForm screen save current />
+            <SaveForm screen save />
             <Transition fallback=|| ()>
                 {move || views.get().and_then(Result::ok).filter(|views| !views.is_empty()).map(|views| view! {
                     <ManageViews views pin delete />
@@ -74,11 +74,8 @@ fn ViewLinks(views: Vec<SavedView>, current: String) -> impl IntoView {
 }
 
 #[component]
-fn SaveForm(
-    screen: ViewScreen,
-    save: ServerAction<SaveView>,
-    current: Memo<String>,
-) -> impl IntoView {
+fn SaveForm(screen: ViewScreen, save: ServerAction<SaveView>) -> impl IntoView {
+    let location = use_location();
     let pending = save.pending();
     let error_for = move |field: ViewField| {
         save.value()
@@ -114,7 +111,9 @@ fn SaveForm(
             <summary class="button button-ghost">"Save this view…"</summary>
             <ActionForm action=save attr:class="save-view-form">
                 <input type="hidden" name="screen" value=screen.as_str() />
-                <input type="hidden" name="query" value=move || current.get() />
+                // As the address has it: the server reads it as the screen does, and refuses
+                // what the screen would refuse.
+                <input type="hidden" name="query" value=move || location.search.get() />
                 <div class="field">
                     <label for=name_id.clone()>"Name"</label>
                     <input id=name_id type="text" name="name" required maxlength=NAME_MAX_CHARS.to_string()

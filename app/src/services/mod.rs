@@ -16,6 +16,7 @@ pub mod hash_queue;
 pub mod home;
 pub mod initial_password;
 pub mod limits;
+pub mod notifications;
 pub mod offerings;
 pub mod operators;
 pub mod outcome;

@@ -58,6 +58,7 @@ pub const PAGES: &[(&str, Rule)] = &[
     ("/bulk/{job}/events", Rule::Changes),
     ("/operators", Rule::Admins),
     ("/connection", Rule::Admins),
+    ("/notifications", Rule::Admins),
 ];
 
 type Args = &'static [(&'static str, &'static str)];
@@ -227,6 +228,13 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule, Args)] = &[
     ),
     // Admins.
     ("check_connection", Rule::Admins, &[]),
+    ("get_notifications", Rule::Admins, &[]),
+    (
+        "set_webhook",
+        Rule::Admins,
+        &[("url", "ftp://example.com/x")],
+    ),
+    ("send_test_notification", Rule::Admins, &[]),
     (
         "link_customers",
         Rule::Admins,

@@ -42,6 +42,7 @@ mod hostile_input;
 mod idempotency;
 mod load;
 mod missing_database;
+mod notifications;
 mod offerings;
 mod open_in_sendgrid;
 mod operator_cli;

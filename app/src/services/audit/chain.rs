@@ -201,7 +201,7 @@ pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i
     };
     seal(&mut row, &key_id, &secret);
 
-    sqlx::query_scalar!(
+    let id = sqlx::query_scalar!(
         r#"INSERT INTO audit_events (occurred_at, kind, attempt_id, operator, customer, action,
             params, outcome, upstream_status, upstream_message, duration_ms, idempotency_key,
             before_state, after_state, client_ip, prev_hash, hash, key_id)
@@ -226,7 +226,10 @@ pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i
         row.key_id,
     )
     .fetch_one(&mut *conn)
-    .await
+    .await?;
+    // A row that needs a person queues its message in this same transaction.
+    crate::services::notifications::raise_for(conn, &row, id).await?;
+    Ok(id)
 }
 
 /// Records a local event, logging (not failing) if the write itself fails: a sign-in must

@@ -17,6 +17,7 @@ pub mod query;
 mod reconcile;
 mod redact;
 mod row;
+pub mod self_check;
 pub mod snapshot;
 pub mod stats;
 
