@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{StreamingText, TextStream};
 
 use super::ApiError;
-use crate::domain::directory::{DirectoryFacets, DirectoryPage, DirectoryQuery, SyncStatus};
+use crate::domain::directory::{
+    CustomerRow, DirectoryFacets, DirectoryPage, DirectoryQuery, SyncStatus,
+};
 use crate::domain::CustomerSummary;
 
 #[server(endpoint = "search_customers")]
@@ -16,6 +18,17 @@ pub async fn search_customers(query: DirectoryQuery) -> Result<DirectoryPage, Ap
     crate::services::directory::search(&state.pool, &query)
         .await
         .map_err(ApiError::from)
+}
+
+/// "Go to" (Ctrl/Cmd-K): at most 8 customers, an exact username, account id or email first,
+/// then what the directory search matches.
+#[server(endpoint = "jump_to_customer")]
+pub async fn jump_to_customer(text: String) -> Result<Vec<CustomerRow>, ApiError> {
+    use crate::domain::Permission;
+    super::require(Permission::ReadCustomers)?;
+    let state = super::app_state()?;
+    let text: String = text.trim().chars().take(200).collect();
+    Ok(crate::services::directory::jump(&state.pool, &text, 8).await?)
 }
 
 #[server(endpoint = "get_directory_facets")]

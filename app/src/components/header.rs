@@ -37,6 +37,9 @@ pub fn Header() -> impl IntoView {
                 }}
             </Suspense>
             <div class="header-end">
+                <Suspense fallback=|| ()>
+                    {move || me.operator().map(|_| view! { <super::CommandPalette /> })}
+                </Suspense>
                 <div class="operator-slot" data-testid="operator-slot">
                     <Suspense fallback=|| ()>
                         {move || match me.operator() {

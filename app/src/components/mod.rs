@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI. Components never import services.
 
 mod adopt;
+mod command_palette;
 mod confirm_actions;
 mod confirm_first;
 mod customer_history;
@@ -19,6 +20,7 @@ mod typed_confirmation;
 mod unresolved;
 
 pub use adopt::adopt_controls;
+pub use command_palette::CommandPalette;
 pub use confirm_actions::ConfirmActions;
 pub use confirm_first::ConfirmFirst;
 pub use customer_history::CustomerHistory;

@@ -204,6 +204,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule, Args)] = &[
         Rule::Admins,
         &[("credits_threshold", "x"), ("expiry_hours", "24")],
     ),
+    ("jump_to_customer", Rule::SignedIn, &[("text", "zz")]),
     (
         "list_saved_views",
         Rule::SignedIn,

@@ -471,3 +471,49 @@ async fn sorted_by_name_v3_only_accounts_take_their_place_by_what_the_list_shows
     }
     t.console.stop().await;
 }
+
+#[tokio::test]
+async fn go_to_finds_a_customer_by_exact_account_id_username_or_email_first() {
+    let t = Customers::start(40).await;
+    t.sync().await;
+    let rows: Vec<(String, Option<String>, Option<String>, String)> = sqlx::query_as(
+        "SELECT key, username, account_id, email FROM customers \
+         WHERE username IS NOT NULL AND account_id IS NOT NULL LIMIT 1",
+    )
+    .fetch_all(&t.console.pool)
+    .await
+    .unwrap();
+    let (key, username, account, email) = rows.into_iter().next().expect("a linked customer");
+    let jump = |text: String| {
+        let t = &t;
+        async move {
+            let (status, body) = t
+                .call(&t.support, "jump_to_customer", &[("text", &text)])
+                .await;
+            assert_eq!(status, 200, "{body}");
+            body.as_array()
+                .unwrap()
+                .iter()
+                .map(|row| row["key"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    // The account id is not a search word: only the exact match finds it, and first.
+    assert_eq!(jump(account.unwrap()).await, [key.clone()]);
+    assert_eq!(
+        jump(username.unwrap().to_uppercase()).await.first(),
+        Some(&key)
+    );
+    assert_eq!(jump(email.to_uppercase()).await.first(), Some(&key));
+    let many = jump("e".to_string()).await;
+    assert!(many.len() <= 8, "{many:?}");
+    assert_eq!(
+        jump("no-such-customer-anywhere".to_string()).await,
+        Vec::<String>::new()
+    );
+    let (status, _) = t
+        .call(&t.console.client(), "jump_to_customer", &[("text", "x")])
+        .await;
+    assert_eq!(status, 401);
+    t.stop().await;
+}

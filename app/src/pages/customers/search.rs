@@ -26,6 +26,17 @@ pub fn SearchForm(query: Memo<DirectoryQuery>, facets: DirectoryFacets) -> impl 
             handle.clear();
         }
     });
+    // The box follows the address when something else than typing changed it (a saved view's
+    // link, Back); while typing, the address follows the box, trimmed, and is left alone.
+    let search_box = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        let q = query.get().q;
+        if let Some(field) = search_box.get_untracked() {
+            if field.value().trim() != q {
+                field.set_value(&q);
+            }
+        }
+    });
     let (path, search) = (location.pathname, location.search);
     let here = move || (path.get_untracked(), search.get_untracked());
 
@@ -102,19 +113,20 @@ pub fn SearchForm(query: Memo<DirectoryQuery>, facets: DirectoryFacets) -> impl 
         <Form method="get" action="/customers" replace=true noscroll=true attr:role="search" attr:class="directory-search">
             <div class="field field-grow">
                 <label for="customer-search">"Search customers"</label>
-                <input id="customer-search" type="search" name="q" value=initial.q.clone()
+                <input node_ref=search_box id="customer-search" type="search" name="q" value=initial.q.clone()
                     placeholder="Username, email, name or company" autocomplete="off" maxlength="200"
                     on:input=on_input />
             </div>
             <div class="field">
                 <label for="filter-package">"Package"</label>
-                <select id="filter-package" name="package" on:change=on_package>
+                // Follows the address too: a saved view's link or Back changes the filter.
+                <select id="filter-package" name="package" on:change=on_package prop:value=move || query.get().package>
                     {options(&facets.packages, &initial.package, "All packages")}
                 </select>
             </div>
             <div class="field">
                 <label for="filter-state">"State"</label>
-                <select id="filter-state" name="state" on:change=on_state>
+                <select id="filter-state" name="state" on:change=on_state prop:value=move || query.get().state>
                     {options(&facets.states, &initial.state, "All states")}
                 </select>
             </div>

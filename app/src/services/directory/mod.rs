@@ -15,7 +15,7 @@ use crate::domain::directory::SyncStatus;
 pub use details::{state_name, DETAIL_CONCURRENCY};
 pub use link::{correct, Correction, Pair};
 pub use merge::{email_key, merge, Decision, Merged, V2Entry, V3Entry};
-pub use search::{all_matching, count, facets, find, match_expression, search};
+pub use search::{all_matching, count, facets, find, jump, match_expression, search};
 pub use sync::{spawn_periodic, DirectorySync, SyncReport};
 
 #[derive(Debug, thiserror::Error)]

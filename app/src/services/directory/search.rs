@@ -56,6 +56,50 @@ fn order_column(column: SortColumn) -> &'static str {
     }
 }
 
+/// "Go to": customers whose username, account id or email is exactly `typed` (any case),
+/// then those the directory search matches, at most `limit`, none twice.
+pub async fn jump(
+    pool: &SqlitePool,
+    typed: &str,
+    limit: u32,
+) -> Result<Vec<CustomerRow>, sqlx::Error> {
+    let mut exact =
+        QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM customers WHERE username = "));
+    exact
+        .push_bind(typed)
+        .push(" COLLATE NOCASE OR account_id = ")
+        .push_bind(typed)
+        .push(" OR email = ")
+        .push_bind(typed)
+        .push(" COLLATE NOCASE LIMIT ")
+        .push_bind(i64::from(limit));
+    let mut rows = exact
+        .build_query_as::<CustomerRow>()
+        .fetch_all(pool)
+        .await?;
+    if let Some(expression) = match_expression(typed) {
+        let mut matched = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {COLUMNS} FROM customers WHERE id IN \
+             (SELECT rowid FROM customers_search WHERE customers_search MATCH "
+        ));
+        matched
+            .push_bind(expression)
+            .push(") ORDER BY sort_name COLLATE NOCASE, id LIMIT ")
+            .push_bind(i64::from(limit));
+        for row in matched
+            .build_query_as::<CustomerRow>()
+            .fetch_all(pool)
+            .await?
+        {
+            if !rows.iter().any(|kept| kept.key == row.key) {
+                rows.push(row);
+            }
+        }
+    }
+    rows.truncate(limit as usize);
+    Ok(rows)
+}
+
 /// How many customers the query's filters match (its sort and page aside).
 pub async fn count(pool: &SqlitePool, query: &DirectoryQuery) -> Result<u64, sqlx::Error> {
     let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM customers");
