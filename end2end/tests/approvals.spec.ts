@@ -86,8 +86,50 @@ function flows(js: boolean) {
   });
 }
 
+async function setBulkThreshold(page: Page, threshold: string): Promise<void> {
+  await signIn(page, "admin");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Approvals" }).click();
+  await hydrated(page);
+  await page.getByLabel("Bulk changes for more customers than (blank = never)").fill(threshold);
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await expect(page.getByText("The approval policy was saved")).toBeVisible();
+}
+
 test.describe("with JavaScript", () => {
   flows(true);
+
+  test("a bulk change for more customers than the threshold waits as a request; declined, nothing starts", async ({ page }) => {
+    const users = [CUSTOMERS.supportView.username, CUSTOMERS.v2Only.username];
+    await setBulkThreshold(page, "1");
+    try {
+      await signIn(page, "manager");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Bulk" }).click();
+      await hydrated(page);
+      await page.getByRole("radio", { name: "These customers" }).check();
+      await page.getByLabel("Usernames or account ids").fill(users.join("\n"));
+      await page.getByLabel("Operation").selectOption("limit_total");
+      await page.getByLabel("Credits").fill("4321");
+      await page.getByRole("button", { name: "Review the change" }).click();
+      await page.getByRole("button", { name: "Start the bulk change (2 customers)" }).click();
+
+      // Not started: the request waits, with the form and the customers chosen then and now.
+      await expect(page).toHaveURL(/\/approvals\/\d+$/);
+      await expect(page.getByTestId("approval-status")).toHaveText("Waiting");
+      await expect(page.getByTestId("approval-summary")).toHaveText("Set the credit limit to 4,321 credits for 2 customers.");
+      await expect(page.getByRole("row").filter({ hasText: "Customers chosen" })).toContainText("2");
+      const id = page.url().replace(/.*\//, "");
+
+      await signIn(page, "admin");
+      await page.goto(`/approvals/${id}`);
+      await page.getByLabel("Why decline it").fill("One at a time, please.");
+      await page.getByRole("button", { name: "Decline", exact: true }).click();
+      await expect(page.getByTestId("approval-status")).toHaveText("Declined");
+      await page.goto("/bulk");
+      await expect(page.locator("main")).not.toContainText("Set the credit limit to 4,321 credits");
+    } finally {
+      await setBulkThreshold(page, "");
+    }
+  });
 });
 
 test.describe("without JavaScript", () => {

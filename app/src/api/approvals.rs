@@ -87,6 +87,7 @@ pub async fn approve_request(id: i64) -> Result<ApprovalRequest, ApiError> {
     approvals::approve(
         &state.pool,
         &state.upstream,
+        &state.bulk,
         &me,
         id,
         state.plan_scheduling,
@@ -134,6 +135,8 @@ pub async fn set_approval_policy(
     deactivate: Option<String>,
     offerings_removal: Option<String>,
     credits_threshold: String,
+    /// Absent from clients that predate it: never.
+    bulk_threshold: Option<String>,
     expiry_hours: String,
 ) -> Result<ApprovalPolicy, ChangeError<PolicyField>> {
     use super::change::with_status;
@@ -152,8 +155,13 @@ pub async fn set_approval_policy(
     .filter(|(ticked, _)| ticked.is_some())
     .map(|(_, kind)| kind.as_str().to_string())
     .collect();
-    let policy = ApprovalPolicy::from_form(&kinds, &credits_threshold, &expiry_hours)
-        .map_err(|errors| with_status(ChangeError::Invalid(errors)))?;
+    let policy = ApprovalPolicy::from_form(
+        &kinds,
+        &credits_threshold,
+        bulk_threshold.as_deref().unwrap_or_default(),
+        &expiry_hours,
+    )
+    .map_err(|errors| with_status(ChangeError::Invalid(errors)))?;
     approvals::set_policy(&state.pool, &me, &policy, super::client_ip())
         .await
         .map_err(|error| with_status(outcome::unavailable(error)))?;

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::bulk::{BulkError, BulkForm, BulkReview, JobSummary, JobView};
+use crate::domain::bulk::{BulkError, BulkForm, BulkReview, BulkStarted, JobSummary, JobView};
 
 /// A plain form post (no JavaScript) that failed goes back to `page` with the message in
 /// its URL, since the framework's redirect to the referring page would lose it.
@@ -50,17 +50,19 @@ pub async fn review_bulk(form: BulkForm) -> Result<BulkReview, BulkError> {
         .map_err(super::change::with_status)
 }
 
-/// Starts the reviewed bulk change and goes to its progress page.
+/// Starts the reviewed bulk change and goes to its progress page, or, when the approval policy
+/// holds it, to the request waiting for a second person.
 #[server(endpoint = "start_bulk")]
 pub async fn start_bulk(
     #[server(flatten)] form: BulkForm,
     confirm: Option<String>,
     idempotency_key: String,
-) -> Result<i64, BulkError> {
+) -> Result<BulkStarted, BulkError> {
     let me = super::require_manager()?;
     let app = super::app_state()?;
     let started = crate::services::bulk::start(
         &app.pool,
+        &app.upstream,
         &app.bulk,
         &me,
         &form,
@@ -70,9 +72,9 @@ pub async fn start_bulk(
     )
     .await;
     match started {
-        Ok(id) => {
-            leptos_axum::redirect(&format!("/bulk/{id}"));
-            Ok(id)
+        Ok(started) => {
+            leptos_axum::redirect(&started.href());
+            Ok(started)
         }
         Err(error) => {
             let mut pairs = form.query_pairs();

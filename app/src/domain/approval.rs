@@ -19,15 +19,18 @@ pub enum ApprovalKind {
     /// A credit limit change of at least the policy's threshold; removing the limit (no
     /// limit at all) always counts.
     Credits,
+    /// A bulk change for more customers than the policy's threshold.
+    Bulk,
 }
 
 impl ApprovalKind {
-    pub const ALL: [ApprovalKind; 5] = [
+    pub const ALL: [ApprovalKind; 6] = [
         ApprovalKind::Close,
         ApprovalKind::Downgrade,
         ApprovalKind::Deactivate,
         ApprovalKind::OfferingsRemoval,
         ApprovalKind::Credits,
+        ApprovalKind::Bulk,
     ];
 
     /// The name stored with a request and used in forms.
@@ -38,6 +41,7 @@ impl ApprovalKind {
             ApprovalKind::Deactivate => "deactivate",
             ApprovalKind::OfferingsRemoval => "offerings_removal",
             ApprovalKind::Credits => "credits",
+            ApprovalKind::Bulk => "bulk",
         }
     }
 
@@ -53,6 +57,7 @@ impl ApprovalKind {
             ApprovalKind::Deactivate => "Deactivate an account",
             ApprovalKind::OfferingsRemoval => "Take offerings away",
             ApprovalKind::Credits => "Credit limit change over the threshold",
+            ApprovalKind::Bulk => "Bulk change for more customers than the threshold",
         }
     }
 }
@@ -68,6 +73,9 @@ pub struct ApprovalPolicy {
     /// Credit limit changes of at least this many credits (or removing the limit) need a
     /// second person; `None` = never.
     pub credits_threshold: Option<u32>,
+    /// Bulk changes for more customers than this need a second person; `None` = never.
+    #[serde(default)]
+    pub bulk_threshold: Option<u32>,
     /// How long a request waits for a decision before it expires and can no longer run.
     pub expiry_hours: u32,
 }
@@ -80,6 +88,7 @@ impl Default for ApprovalPolicy {
             deactivate: false,
             offerings_removal: false,
             credits_threshold: None,
+            bulk_threshold: None,
             expiry_hours: ApprovalPolicy::DEFAULT_EXPIRY_HOURS,
         }
     }
@@ -92,16 +101,22 @@ impl ApprovalPolicy {
 
     /// Whether a change of `kind` needs a second person. `credits` is the amount a limit
     /// change sets or moves by (`None` for removing the limit, which is unlimited).
-    pub fn requires(&self, kind: ApprovalKind, credits: Option<u32>) -> bool {
+    /// `size`: the credits of a limit change (`None`: no limit at all), or the customers of a
+    /// bulk change.
+    pub fn requires(&self, kind: ApprovalKind, size: Option<u32>) -> bool {
         match kind {
             ApprovalKind::Close => self.close,
             ApprovalKind::Downgrade => self.downgrade,
             ApprovalKind::Deactivate => self.deactivate,
             ApprovalKind::OfferingsRemoval => self.offerings_removal,
-            ApprovalKind::Credits => match (self.credits_threshold, credits) {
+            ApprovalKind::Credits => match (self.credits_threshold, size) {
                 (None, _) => false,
                 (Some(_), None) => true,
                 (Some(threshold), Some(amount)) => amount >= threshold,
+            },
+            ApprovalKind::Bulk => match (self.bulk_threshold, size) {
+                (Some(threshold), Some(customers)) => customers > threshold,
+                _ => false,
             },
         }
     }
@@ -113,6 +128,7 @@ impl ApprovalPolicy {
             || self.deactivate
             || self.offerings_removal
             || self.credits_threshold.is_some()
+            || self.bulk_threshold.is_some()
     }
 
     /// The policy from the admins' form: checked kinds, a threshold (blank = off) and the
@@ -120,6 +136,7 @@ impl ApprovalPolicy {
     pub fn from_form(
         kinds: &[String],
         credits_threshold: &str,
+        bulk_threshold: &str,
         expiry_hours: &str,
     ) -> Result<ApprovalPolicy, Vec<FieldError<PolicyField>>> {
         let mut errors = Vec::new();
@@ -132,6 +149,19 @@ impl ApprovalPolicy {
                     errors.push(FieldError::new(
                         PolicyField::CreditsThreshold,
                         "Give a whole number of credits above 0, or leave it blank for never.",
+                    ));
+                    None
+                }
+            },
+        };
+        let bulk_threshold = match bulk_threshold.trim().replace(',', "") {
+            blank if blank.is_empty() => None,
+            text => match text.parse::<u32>() {
+                Ok(n) if n > 0 => Some(n),
+                _ => {
+                    errors.push(FieldError::new(
+                        PolicyField::BulkThreshold,
+                        "Give a whole number of customers above 0, or leave it blank for never.",
                     ));
                     None
                 }
@@ -159,6 +189,7 @@ impl ApprovalPolicy {
             deactivate: has(ApprovalKind::Deactivate),
             offerings_removal: has(ApprovalKind::OfferingsRemoval),
             credits_threshold,
+            bulk_threshold,
             expiry_hours,
         })
     }
@@ -167,6 +198,7 @@ impl ApprovalPolicy {
     pub fn holds(&self, kind: ApprovalKind) -> bool {
         match kind {
             ApprovalKind::Credits => self.credits_threshold.is_some(),
+            ApprovalKind::Bulk => self.bulk_threshold.is_some(),
             other => self.requires(other, None),
         }
     }
@@ -176,6 +208,7 @@ impl ApprovalPolicy {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PolicyField {
     CreditsThreshold,
+    BulkThreshold,
     ExpiryHours,
 }
 
@@ -223,6 +256,9 @@ pub struct ApprovalRequest {
     pub succeeded: Option<bool>,
     /// The audit log's attempt of the change made on approval.
     pub attempt_id: Option<i64>,
+    /// The bulk change (or the console's held change) started on approval.
+    #[serde(default)]
+    pub job_id: Option<i64>,
 }
 
 impl ApprovalRequest {
@@ -292,6 +328,7 @@ mod tests {
             result: None,
             succeeded: Some(false),
             attempt_id: None,
+            job_id: None,
         };
         assert_eq!(request.standing(), "Approved, not made");
         let made = ApprovalRequest {
@@ -308,20 +345,36 @@ mod tests {
     }
 
     #[test]
+    fn a_bulk_change_is_held_only_for_more_customers_than_the_threshold() {
+        let policy = ApprovalPolicy {
+            bulk_threshold: Some(100),
+            ..ApprovalPolicy::default()
+        };
+        assert!(!policy.requires(ApprovalKind::Bulk, Some(100)));
+        assert!(policy.requires(ApprovalKind::Bulk, Some(101)));
+        assert!(!ApprovalPolicy::default().requires(ApprovalKind::Bulk, Some(1000)));
+    }
+
+    #[test]
     fn the_form_names_the_field_it_refuses() {
         let kinds = vec!["close".to_string(), "deactivate".to_string()];
-        let policy = ApprovalPolicy::from_form(&kinds, "5,000", "48").unwrap();
+        let policy = ApprovalPolicy::from_form(&kinds, "5,000", "100", "48").unwrap();
         assert!(policy.close && policy.deactivate && !policy.downgrade);
         assert_eq!(policy.credits_threshold, Some(5_000));
+        assert_eq!(policy.bulk_threshold, Some(100));
         assert_eq!(policy.expiry_hours, 48);
-        let errors = ApprovalPolicy::from_form(&kinds, "-3", "0").unwrap_err();
+        let errors = ApprovalPolicy::from_form(&kinds, "-3", "some", "0").unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
-            [PolicyField::CreditsThreshold, PolicyField::ExpiryHours]
+            [
+                PolicyField::CreditsThreshold,
+                PolicyField::BulkThreshold,
+                PolicyField::ExpiryHours
+            ]
         );
         assert_eq!(
-            ApprovalPolicy::from_form(&[], "", "24").unwrap(),
+            ApprovalPolicy::from_form(&[], "", "", "24").unwrap(),
             ApprovalPolicy::default()
         );
     }

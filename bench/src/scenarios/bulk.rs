@@ -81,7 +81,7 @@ async fn run(
             ],
         )
         .await?;
-    let id = id
+    let id = id["Job"]
         .as_i64()
         .ok_or_else(|| BenchError::Console(format!("start_bulk answered {id}")))?
         .to_string();

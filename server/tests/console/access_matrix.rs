@@ -100,7 +100,7 @@ impl World {
             user,
             account,
             event,
-            job: job.as_i64().expect("the job id"),
+            job: job["Job"].as_i64().expect("the job id"),
             approval: held["approval_id"].as_i64().expect("the request id"),
         };
         World { h, ids, clients }

@@ -418,3 +418,129 @@ async fn a_deactivation_waits_and_the_approver_sees_what_changed_since() {
     assert_eq!(listed["requests"].as_array().unwrap().len(), 1, "{listed}");
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_bulk_change_for_more_customers_than_the_threshold_starts_only_when_approved() {
+    let h = Harness::start(CUSTOMERS, 30).await;
+    let t = &h.t;
+    t.sync().await;
+    set_policy(
+        &h,
+        &[
+            ("credits_threshold", ""),
+            ("bulk_threshold", "2"),
+            ("expiry_hours", "24"),
+        ],
+    )
+    .await;
+    let users: Vec<String> = sqlx::query_scalar(
+        "SELECT username FROM customers WHERE username IS NOT NULL ORDER BY username LIMIT 3",
+    )
+    .fetch_all(&t.console.pool)
+    .await
+    .unwrap();
+    let args = |pasted: String, key: &'static str| {
+        vec![
+            ("by", "paste".to_string()),
+            ("pasted", pasted),
+            ("op", "limit_total".to_string()),
+            ("credits", "100".to_string()),
+            ("concurrency", "2".to_string()),
+            ("idempotency_key", key.to_string()),
+        ]
+    };
+    let call = |client: &reqwest::Client, args: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            t.call(&client, "start_bulk", &pairs).await
+        }
+    };
+
+    // Two customers: at the threshold, it starts.
+    let (status, body) = call(&t.manager, args(users[..2].join("\n"), "start-two")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["Job"].is_i64(), "{body}");
+
+    // Three: held, nothing started or sent.
+    let limit_calls = || async {
+        t.sim_get("/_sim/calls")
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c["path"].as_str().unwrap_or_default().contains("apiv2") && c["method"] != "GET"
+            })
+            .count()
+    };
+    let (status, body) = call(&t.manager, args(users.join("\n"), "start-three")).await;
+    assert_eq!(status, 200, "{body}");
+    let request = body["Held"]["request_id"]
+        .as_i64()
+        .expect("held for approval");
+    let (_, jobs) = t.call(&t.manager, "list_bulk_jobs", &[]).await;
+    assert_eq!(
+        jobs.as_array().unwrap().len(),
+        1,
+        "only the two-customer job: {jobs}"
+    );
+    // The same form again answers the same request.
+    let (_, again) = call(&t.manager, args(users.join("\n"), "start-three")).await;
+    assert_eq!(again["Held"]["request_id"], request, "{again}");
+
+    // The request shows the customers chosen then and now, and the form.
+    let id = request.to_string();
+    let (status, detail) = t.call(&t.support, "get_approval", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(detail["request"]["kind"], "Bulk");
+    assert_eq!(detail["request"]["customer"], "");
+    let chosen = detail["state"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|line| line["field"] == "Customers chosen")
+        .cloned()
+        .expect("the count of customers");
+    assert_eq!(
+        (chosen["then"].as_str(), chosen["now"].as_str()),
+        (Some("3"), Some("3")),
+        "{chosen}"
+    );
+
+    // The requester cannot approve it; a second manager does, and it starts as theirs.
+    let (status, _) = t.call(&t.manager, "approve_request", &[("id", &id)]).await;
+    assert_eq!(status, 403);
+    let before = limit_calls().await;
+    let second = second_manager(&h).await;
+    let (status, approved) = t.call(&second, "approve_request", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(approved["succeeded"], true, "{approved}");
+    let job = approved["job_id"].as_i64().expect("the job started");
+    assert!(approved["result"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("Bulk change #{job}")));
+    let started: (String, String) = sqlx::query_as(
+        "SELECT operator, params FROM audit_events WHERE action = 'bulk.start' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&t.console.pool)
+    .await
+    .unwrap();
+    assert_eq!(started.0, "second@example.com");
+    let params: Value = serde_json::from_str(&started.1).unwrap();
+    assert_eq!(params["approval"]["request_id"], request, "{params}");
+    assert_eq!(params["approval"]["requested_by"], "manager@example.com");
+    assert_eq!(params["customers"], 3);
+    for _ in 0..200 {
+        if limit_calls().await >= before + 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        limit_calls().await >= before + 3,
+        "the job sent its three changes"
+    );
+    h.stop().await;
+}

@@ -54,7 +54,7 @@ fn start_args<'a>(
 async fn start(t: &Customers, args: &[(&str, &str)]) -> i64 {
     let (status, body) = t.call(&t.manager, "start_bulk", args).await;
     assert_eq!(status, 200, "{body}");
-    body.as_i64().expect("the job id")
+    body["Job"].as_i64().expect("the job id")
 }
 
 async fn job(t: &Customers, id: i64) -> Value {

@@ -170,7 +170,7 @@ async fn a_bulk_downgrade_checks_each_customer_by_the_plan_rules_and_records_eac
     args.push(("confirm", "4"));
     let (status, body) = t.call(&t.manager, "start_bulk", &args).await;
     assert_eq!(status, 200, "{body}");
-    let items = ended_items(&t, body.as_i64().unwrap()).await;
+    let items = ended_items(&t, body["Job"].as_i64().unwrap()).await;
 
     for user in [&silver_a, &silver_b] {
         assert_eq!(status_of(&items, user).0, "Done", "{items:?}");
@@ -294,7 +294,7 @@ async fn a_bulk_change_for_the_cycle_end_is_held_by_the_console_where_sendgrid_n
     args.push(("confirm", "1"));
     let (status, body) = t.call(&t.manager, "start_bulk", &args).await;
     assert_eq!(status, 200, "{body}");
-    let items = ended_items(&t, body.as_i64().unwrap()).await;
+    let items = ended_items(&t, body["Job"].as_i64().unwrap()).await;
     let (status, message) = status_of(&items, &silver);
     assert_eq!(status, "Done", "{items:?}");
     assert!(message.contains("made by the console"), "{message}");

@@ -286,7 +286,7 @@ async fn a_bulk_change_killed_mid_run_is_exactly_accounted_and_resumes_once() {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    let id = body.as_i64().expect("a job id");
+    let id = body["Job"].as_i64().expect("a job id");
     wait_for("four done and two held", || async {
         let done = statuses(&get_job(&console, &manager, id).await)
             .iter()

@@ -499,7 +499,7 @@ async fn go_to_finds_a_customer_by_exact_account_id_username_or_email_first() {
         }
     };
     // The account id is not a search word: only the exact match finds it, and first.
-    assert_eq!(jump(account.unwrap()).await, [key.clone()]);
+    assert_eq!(jump(account.unwrap()).await, std::slice::from_ref(&key));
     assert_eq!(
         jump(username.unwrap().to_uppercase()).await.first(),
         Some(&key)

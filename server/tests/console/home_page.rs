@@ -48,7 +48,7 @@ async fn start_limit_job(t: &Customers, users: &[String], key: &str) -> Value {
         )
         .await;
     assert_eq!(status, 200, "{job}");
-    job
+    job["Job"].clone()
 }
 
 #[tokio::test]

@@ -96,6 +96,24 @@ pub struct BulkReview {
     pub key: String,
 }
 
+/// What starting a bulk change did: the job runs, or (over the approval policy's threshold) a
+/// request waits for a second person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BulkStarted {
+    Job(i64),
+    Held { request_id: i64 },
+}
+
+impl BulkStarted {
+    /// Where the operator goes next: the job's progress or the request's page.
+    pub fn href(self) -> String {
+        match self {
+            BulkStarted::Job(id) => format!("/bulk/{id}"),
+            BulkStarted::Held { request_id } => format!("/approvals/{request_id}"),
+        }
+    }
+}
+
 /// One job in the list on /bulk.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobSummary {

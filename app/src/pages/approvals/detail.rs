@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use super::status_class;
 use crate::api::approvals::{get_approval, ApprovalDetailView, ApproveRequest, DeclineRequest};
 use crate::components::{headings, Column, ConfirmFirst, DataTable, Guarded, LocalTime};
-use crate::domain::approval::{ApprovalRequest, ApprovalStatus, StateLine};
+use crate::domain::approval::{ApprovalKind, ApprovalRequest, ApprovalStatus, StateLine};
 use crate::domain::{encode_component, Permission};
 
 #[component]
@@ -96,7 +96,11 @@ fn Detail(
             <h2 id="review-title">"The change"</h2>
             <p class="review-summary" data-testid="approval-summary">{request.summary.clone()}</p>
             <dl class="facts">
-                <dt>"Customer"</dt><dd><a href=customer_href>{request.customer.clone()}</a></dd>
+                {if request.customer.is_empty() {
+                    view! { <dt>"Customers"</dt><dd>"The bulk change's, as chosen below"</dd> }.into_any()
+                } else {
+                    view! { <dt>"Customer"</dt><dd><a href=customer_href>{request.customer.clone()}</a></dd> }.into_any()
+                }}
                 <dt>"Asked by"</dt><dd>{request.requested_by.clone()}</dd>
                 <dt>"Asked at"</dt><dd><LocalTime utc=request.requested_at.clone() /></dd>
                 <dt>"Expires"</dt><dd><LocalTime utc=request.expires_at.clone() /></dd>
@@ -215,6 +219,10 @@ fn Decision(
             let audit = request
                 .attempt_id
                 .map(|id| view! { <p><a href=format!("/audit/{id}")>{format!("Change #{id} in the audit log")}</a></p> });
+            let bulk = request
+                .job_id
+                .filter(|_| request.kind == ApprovalKind::Bulk)
+                .map(|id| view! { <p><a href=format!("/bulk/{id}")>{format!("Bulk change #{id}: its progress")}</a></p> });
             let class = if request.succeeded == Some(true) {
                 "notice notice-ok"
             } else {
@@ -225,6 +233,7 @@ fn Decision(
                     <p>{format!("Approved by {decided_by}.")}</p>
                     <p>{request.result.clone().unwrap_or_else(|| "The change is being made.".to_string())}</p>
                     {audit}
+                    {bulk}
                 </div>
             }
             .into_any()

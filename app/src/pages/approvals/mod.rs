@@ -104,7 +104,11 @@ fn RequestTable(caption: &'static str, requests: Vec<ApprovalRequest>) -> impl I
             view! {
                 <tr data-testid="approval-request">
                     <td><a href=href>{format!("#{}", request.id)}</a></td>
-                    <td><a href=customer>{request.customer.clone()}</a></td>
+                    <td>{if request.customer.is_empty() {
+                        "Bulk change".into_any()
+                    } else {
+                        view! { <a href=customer>{request.customer.clone()}</a> }.into_any()
+                    }}</td>
                     <td>{request.kind.label()}</td>
                     <td>{request.summary.clone()}</td>
                     <td>{request.requested_by.clone()}</td>

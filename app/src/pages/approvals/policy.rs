@@ -75,6 +75,14 @@ pub fn PolicySection(
                         {move || view! { <FieldMessage id="policy-credits-error" message=error_for(PolicyField::CreditsThreshold) /> }}
                     </div>
                     <div class="field">
+                        <label for="policy-bulk">"Bulk changes for more customers than (blank = never)"</label>
+                        <input id="policy-bulk" name="bulk_threshold" type="text" inputmode="numeric"
+                            value=policy.bulk_threshold.map(|n| n.to_string()).unwrap_or_default()
+                            aria-invalid=move || invalid(&error_for(PolicyField::BulkThreshold))
+                            aria-describedby="policy-bulk-error" />
+                        {move || view! { <FieldMessage id="policy-bulk-error" message=error_for(PolicyField::BulkThreshold) /> }}
+                    </div>
+                    <div class="field">
                         <label for="policy-expiry">"A request expires after (hours)"</label>
                         <input id="policy-expiry" name="expiry_hours" type="number" min="1"
                             max=ApprovalPolicy::MAX_EXPIRY_HOURS.to_string() required

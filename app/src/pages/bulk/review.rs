@@ -58,10 +58,11 @@ fn effect_badge(effect: PlanEffect) -> impl IntoView {
 fn ReviewBody(review: BulkReview, form: BulkForm, edit: String) -> impl IntoView {
     let query = use_query_map();
     let start = ServerAction::<StartBulk>::new();
-    // With JavaScript the answer is the job's id: go to its progress page.
+    // With JavaScript the answer says where to go: the job's progress, or the request
+    // waiting for a second person.
     Effect::new(move |_| {
-        if let Some(Ok(id)) = start.value().get() {
-            use_navigate()(&format!("/bulk/{id}"), Default::default());
+        if let Some(Ok(started)) = start.value().get() {
+            use_navigate()(&started.href(), Default::default());
         }
     });
     let total = review.items.len();

@@ -60,10 +60,11 @@ fn open_for_decision(row: &RequestRow) -> Result<(), DecisionError> {
 }
 
 /// Approves request `id` and makes its change; answers the request with how it ended.
-#[tracing::instrument(skip(pool, client, client_ip))]
+#[tracing::instrument(skip(pool, client, runner, client_ip))]
 pub async fn approve(
     pool: &SqlitePool,
     client: &sendgrid::Client,
+    runner: &std::sync::Arc<crate::services::bulk::BulkRunner>,
     by: &Manager,
     id: i64,
     scheduling: SchedulingMode,
@@ -91,6 +92,7 @@ pub async fn approve(
             make(
                 pool,
                 client,
+                runner,
                 &approver,
                 change,
                 row.idempotency_key.clone(),
@@ -208,9 +210,11 @@ impl Made {
 }
 
 /// Submits the stored form as `approver`, under the requester's form key.
+#[allow(clippy::too_many_arguments)]
 async fn make(
     pool: &SqlitePool,
     client: &sendgrid::Client,
+    runner: &std::sync::Arc<crate::services::bulk::BulkRunner>,
     approver: &Manager,
     change: StoredChange,
     idempotency_key: String,
@@ -280,6 +284,40 @@ async fn make(
                 idempotency_key,
             };
             Made::of(limits::change(pool, client, approver, request, client_ip).await)
+        }
+        StoredChange::Bulk { form, confirm } => {
+            use crate::domain::bulk::BulkStarted;
+            let started = crate::services::bulk::start(
+                pool,
+                client,
+                runner,
+                approver,
+                &form,
+                &confirm,
+                &idempotency_key,
+                client_ip,
+            )
+            .await;
+            match started {
+                Ok(BulkStarted::Job(id)) => Made {
+                    result: format!("Bulk change #{id} started; its progress is on its page."),
+                    succeeded: true,
+                    attempt_id: None,
+                    job_id: Some(id),
+                },
+                Ok(BulkStarted::Held { .. }) => Made {
+                    result: "The bulk change was held again; nothing was sent.".to_string(),
+                    succeeded: false,
+                    attempt_id: None,
+                    job_id: None,
+                },
+                Err(error) => Made {
+                    result: error.to_string(),
+                    succeeded: false,
+                    attempt_id: None,
+                    job_id: None,
+                },
+            }
         }
     }
 }

@@ -61,12 +61,12 @@ async fn request(
     held: Held<'_>,
     policy: &crate::domain::approval::ApprovalPolicy,
 ) -> Result<ChangeDone, sqlx::Error> {
-    let before = match held.before {
-        Some(before) => Some(before),
-        None => {
-            let (family, customer, target) = held.change.reads();
+    let before = match (held.before, held.change.reads()) {
+        (Some(before), _) => Some(before),
+        (None, Some((family, customer, target))) => {
             read_state(client, family, customer, target).await.ok()
         }
+        (None, None) => None,
     };
     let change = serde_json::to_string(&held.change).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let now = Utc::now();

@@ -15,6 +15,7 @@ use sqlx::SqlitePool;
 
 use crate::domain::approval::{ApprovalPolicy, ApprovalRequest, StateLine};
 use crate::domain::audit::Outcome;
+use crate::domain::bulk::BulkForm;
 use crate::domain::limits::LimitForm;
 use crate::domain::plan::PlanForm;
 use crate::domain::{AccountId, ActionFamily, AuditAction, CustomerKey, Username};
@@ -54,6 +55,8 @@ pub enum StoredChange {
         target: String,
         form: LimitForm,
     },
+    /// A bulk change, started as the approver's job when approved.
+    Bulk { form: BulkForm, confirm: String },
 }
 
 impl StoredChange {
@@ -97,6 +100,14 @@ impl StoredChange {
                 ("End date", form.end_date.clone()),
                 ("Initial credits", form.initial_credits.clone()),
             ],
+            StoredChange::Bulk { form, .. } => {
+                return form
+                    .query_pairs()
+                    .into_iter()
+                    .filter(|(_, value)| !value.trim().is_empty())
+                    .map(|(name, value)| (bulk_field_name(&name), value.trim().to_string()))
+                    .collect()
+            }
         };
         lines
             .into_iter()
@@ -106,9 +117,10 @@ impl StoredChange {
     }
 
     /// What to read from SendGrid to show the account then and now: the family, the name
-    /// the change is filed under and the one it changes.
-    fn reads(&self) -> (ActionFamily, &str, &str) {
-        match self {
+    /// the change is filed under and the one it changes. `None` for a bulk change, whose
+    /// "then and now" is how many customers it chooses (the directory's, not SendGrid's).
+    fn reads(&self) -> Option<(ActionFamily, &str, &str)> {
+        Some(match self {
             StoredChange::Plan { user, .. } => (ActionFamily::Plan, user, user),
             StoredChange::Offerings {
                 key, account_id, ..
@@ -119,8 +131,24 @@ impl StoredChange {
             StoredChange::Limits {
                 username, target, ..
             } => (ActionFamily::Limits, username, target),
-        }
+            StoredChange::Bulk { .. } => return None,
+        })
     }
+}
+
+/// A bulk form's field as its review names it.
+fn bulk_field_name(name: &str) -> String {
+    match name {
+        "by" => "Customers chosen by",
+        "q" => "Search",
+        "package" => "Package",
+        "state" => "State",
+        "pasted" => "Pasted",
+        "op" => "Operation",
+        "concurrency" => "At a time",
+        other => return other.replace('_', " "),
+    }
+    .to_string()
 }
 
 /// The admins' policy as it stands.
@@ -197,16 +225,27 @@ pub async fn detail(
         .and_then(|text| serde_json::from_str(text).ok())
         .unwrap_or(serde_json::Value::Null);
     let (current, unread) = match &change {
-        Some(change) => {
-            let (family, customer, target) = change.reads();
-            match crate::services::audit::read_state(client, family, customer, target).await {
+        Some(StoredChange::Bulk { form, .. }) => {
+            match crate::services::bulk::chosen_now(pool, form).await {
                 Ok(state) => (state, None),
                 Err(error) => (
                     serde_json::Value::Null,
-                    Some(format!("SendGrid could not be read now: {error}")),
+                    Some(format!("The directory could not be read now: {error}")),
                 ),
             }
         }
+        Some(change) => match change.reads() {
+            Some((family, customer, target)) => {
+                match crate::services::audit::read_state(client, family, customer, target).await {
+                    Ok(state) => (state, None),
+                    Err(error) => (
+                        serde_json::Value::Null,
+                        Some(format!("SendGrid could not be read now: {error}")),
+                    ),
+                }
+            }
+            None => (serde_json::Value::Null, None),
+        },
         None => (serde_json::Value::Null, None),
     };
     Ok(Some(Detail {

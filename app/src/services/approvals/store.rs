@@ -55,6 +55,7 @@ impl RequestRow {
             result: self.result.clone(),
             succeeded: self.succeeded.map(|n| n == 1),
             attempt_id: self.attempt_id,
+            job_id: self.job_id,
         }
     }
 }
@@ -68,7 +69,7 @@ pub async fn policy(conn: &mut SqliteConnection) -> Result<ApprovalPolicy, sqlx:
     let row = sqlx::query!(
         r#"SELECT close AS "close!: bool", downgrade AS "downgrade!: bool",
                   deactivate AS "deactivate!: bool", offerings_removal AS "offerings_removal!: bool",
-                  credits_threshold, expiry_hours
+                  credits_threshold, bulk_threshold, expiry_hours
            FROM approval_policy WHERE id = 1"#
     )
     .fetch_optional(&mut *conn)
@@ -80,6 +81,7 @@ pub async fn policy(conn: &mut SqliteConnection) -> Result<ApprovalPolicy, sqlx:
             deactivate: row.deactivate,
             offerings_removal: row.offerings_removal,
             credits_threshold: row.credits_threshold.and_then(|n| u32::try_from(n).ok()),
+            bulk_threshold: row.bulk_threshold.and_then(|n| u32::try_from(n).ok()),
             expiry_hours: u32::try_from(row.expiry_hours)
                 .unwrap_or(ApprovalPolicy::DEFAULT_EXPIRY_HOURS),
         })
@@ -94,16 +96,18 @@ pub async fn save_policy(
 ) -> Result<(), sqlx::Error> {
     let at = timestamp(now);
     let threshold = policy.credits_threshold.map(i64::from);
+    let bulk_threshold = policy.bulk_threshold.map(i64::from);
     let expiry = i64::from(policy.expiry_hours);
     sqlx::query!(
         "INSERT INTO approval_policy
              (id, close, downgrade, deactivate, offerings_removal, credits_threshold,
-              expiry_hours, updated_by, updated_at)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
+              bulk_threshold, expiry_hours, updated_by, updated_at)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
              close = excluded.close, downgrade = excluded.downgrade,
              deactivate = excluded.deactivate, offerings_removal = excluded.offerings_removal,
              credits_threshold = excluded.credits_threshold,
+             bulk_threshold = excluded.bulk_threshold,
              expiry_hours = excluded.expiry_hours,
              updated_by = excluded.updated_by, updated_at = excluded.updated_at",
         policy.close,
@@ -111,6 +115,7 @@ pub async fn save_policy(
         policy.deactivate,
         policy.offerings_removal,
         threshold,
+        bulk_threshold,
         expiry,
         by,
         at

@@ -12,7 +12,9 @@ use futures::{stream, StreamExt};
 use serde_json::json;
 use sqlx::SqlitePool;
 
+use crate::domain::approval::ApprovalKind;
 use crate::domain::audit::Outcome;
+use crate::domain::bulk::BulkStarted;
 use crate::domain::bulk::{
     BulkError, BulkField, BulkForm, BulkOperation, BulkReview, ItemStatus, JobStatus, JobSummary,
     JobView, Needs, PlanEffect, Progress, Selection, MAX_CUSTOMERS,
@@ -20,6 +22,7 @@ use crate::domain::bulk::{
 use crate::domain::change::{ChangeError, FieldError};
 use crate::domain::directory::{CustomerRow, DirectoryQuery};
 use crate::domain::AuditAction;
+use crate::services::approvals;
 use crate::services::audit::{append_in, new_idempotency_key, NewEvent};
 use crate::services::auth::Manager;
 use crate::services::directory;
@@ -158,22 +161,27 @@ pub async fn review(
 
 /// Stores the job and its customers (with `bulk.start` in the same transaction) and starts
 /// it. The same start form posted again answers the job it started the first time.
+///
+/// A manager's change for more customers than the approval policy allows one person is held
+/// instead (`BulkStarted::Held`): it starts, as the approver's, when a second person approves.
+#[allow(clippy::too_many_arguments)]
 pub async fn start(
     pool: &SqlitePool,
+    client: &sendgrid::Client,
     runner: &std::sync::Arc<BulkRunner>,
     by: &Manager,
     form: &BulkForm,
     confirm: &str,
     key: &str,
     client_ip: Option<String>,
-) -> Result<i64, BulkError> {
+) -> Result<BulkStarted, BulkError> {
     let operator = by.email();
-    let key = crate::domain::IdempotencyKey::from_form(key)?;
-    let key = key.as_str();
+    let form_key = crate::domain::IdempotencyKey::from_form(key)?;
+    let key = form_key.as_str();
     {
         let mut conn = pool.acquire().await.map_err(database)?;
         if let Some(job) = store::by_key(&mut conn, key).await.map_err(database)? {
-            return Ok(job.id);
+            return Ok(BulkStarted::Job(job.id));
         }
     }
     let (selection, operation, concurrency) = checked(form)?;
@@ -193,6 +201,25 @@ pub async fn start(
                 rows.len()
             ),
         ));
+    }
+    let summary = format!("{} for {} customers.", operation.summary(), rows.len());
+    let held = approvals::Held {
+        kind: ApprovalKind::Bulk,
+        credits: u32::try_from(rows.len()).ok(),
+        customer: "",
+        summary: &summary,
+        change: approvals::StoredChange::Bulk {
+            form: form.clone(),
+            confirm: confirm.to_string(),
+        },
+        key: &form_key,
+        before: Some(chosen_state(rows.len(), unknown.len())),
+        client_ip: client_ip.clone(),
+    };
+    if let Some(request) = approvals::gate(pool, client, by, held).await? {
+        return Ok(BulkStarted::Held {
+            request_id: request.approval_id.unwrap_or_default(),
+        });
     }
     let items: Vec<store::NewItem> = rows
         .iter()
@@ -217,7 +244,7 @@ pub async fn start(
         .collect();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
     if let Some(job) = store::by_key(&mut tx, key).await.map_err(database)? {
-        return Ok(job.id);
+        return Ok(BulkStarted::Job(job.id));
     }
     let id = store::insert(&mut tx, operator, &operation, concurrency, key, &items)
         .await
@@ -232,13 +259,32 @@ pub async fn start(
             "customers": items.len(),
             "not_in_directory": unknown,
             "concurrency": concurrency,
+            "approval": by.approving().map(|approving| json!({
+                "request_id": approving.request_id,
+                "requested_by": approving.requested_by,
+            })),
         }),
     )
     .with_client_ip(client_ip);
     append_in(&mut tx, event).await.map_err(database)?;
     tx.commit().await.map_err(database)?;
     runner.spawn(id);
-    Ok(id)
+    Ok(BulkStarted::Job(id))
+}
+
+/// How many customers a bulk change chose, as its approval request shows them then and now.
+fn chosen_state(customers: usize, not_in_directory: usize) -> serde_json::Value {
+    json!({ "Customers chosen": customers, "Not in the directory": not_in_directory })
+}
+
+/// The customers the form chooses now, for its approval request's "then and now".
+pub async fn chosen_now(
+    pool: &SqlitePool,
+    form: &BulkForm,
+) -> Result<serde_json::Value, BulkError> {
+    let (selection, _, _) = checked(form)?;
+    let (rows, unknown) = resolve(pool, &selection).await?;
+    Ok(chosen_state(rows.len(), unknown.len()))
 }
 
 async fn job_or_404(pool: &SqlitePool, id: i64) -> Result<store::JobRow, BulkError> {
