@@ -112,7 +112,7 @@ fn log_format_json_is_accepted_after_a_subcommand() {
 
 /// Every row of README's configuration table: its variable, a value for it, and a different
 /// value for its flag. The test below checks the README names exactly these.
-const CONFIGURATION: [(&str, &str, &str); 31] = [
+const CONFIGURATION: [(&str, &str, &str); 33] = [
     ("LEPTOS_SITE_ADDR", "127.0.0.1:4100", "127.0.0.1:4200"),
     (
         "DATABASE_URL",
@@ -161,6 +161,8 @@ const CONFIGURATION: [(&str, &str, &str); 31] = [
     ("ONE_TIME_PASSWORD_HOURS", "2", "3"),
     ("DIRECTORY_SYNC_MINUTES", "0", "3"),
     ("SCHEDULED_JOBS_POLL_SECONDS", "5", "6"),
+    ("NOTIFICATION_RETRY_SECONDS", "0.5", "2"),
+    ("AUDIT_VERIFY_HOURS", "0", "6"),
     ("SCHEDULED_PLAN_CHANGES", "console", "upstream"),
     ("API_RATE_PER_MINUTE", "120", "130"),
     ("API_BURST", "20", "30"),
@@ -324,6 +326,8 @@ fn every_documented_variable_is_read_and_its_flag_beats_it() {
     );
     assert_eq!(serve.audit_checkpoint_minutes, 5);
     assert_eq!(serve.scheduled_jobs_poll_seconds, 5);
+    assert_eq!(serve.notification_retry_seconds, 0.5);
+    assert_eq!(serve.audit_verify_hours, 0);
     assert_eq!(serve.scheduled_plan_changes, SchedulingMode::Console);
     assert_eq!(serve.api_rate_per_minute, 120);
     assert_eq!(serve.api_burst, 20);
@@ -373,6 +377,8 @@ fn every_documented_variable_is_read_and_its_flag_beats_it() {
     assert!(!serve.secure_cookies());
     assert_eq!(serve.session_idle_minutes, 50);
     assert_eq!(serve.directory_sync_minutes, 3);
+    assert_eq!(serve.notification_retry_seconds, 2.0);
+    assert_eq!(serve.audit_verify_hours, 6);
     assert_eq!(serve.api_burst, 30);
     assert_eq!(serve.trusted_proxies, "127.0.0.1/32".parse().ok());
     assert_eq!(
