@@ -71,6 +71,14 @@ test("/ focuses the search, ? lists the shortcuts, Escape closes them and the op
   await expect(shortcuts).toContainText("Go to a screen, a customer, or a tab of the customer in view");
   await page.keyboard.press("Escape");
   await expect(shortcuts).toBeHidden();
+  // Straight from Go to, without waiting for it to finish closing.
+  await page.keyboard.press("Control+k");
+  await expect(page.getByRole("dialog", { name: "Go to" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("?");
+  await expect(shortcuts).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(shortcuts).toBeHidden();
 
   // A "…" panel opened from the keyboard closes with Escape, the focus back on its summary.
   const opener = page.getByText("Save this view…");

@@ -225,12 +225,12 @@ pub fn CommandPalette() -> impl IntoView {
         if (ev.ctrl_key() || ev.meta_key()) && key.eq_ignore_ascii_case("k") {
             ev.prevent_default();
             open();
-        } else if key == "/" && !typing && !any_modal_open() {
+        } else if key == "/" && !typing && !in_dialog(&ev) {
             ev.prevent_default();
             if !focus_page_search() {
                 open();
             }
-        } else if key == "?" && !typing && !any_modal_open() {
+        } else if key == "?" && !typing && !in_dialog(&ev) {
             ev.prevent_default();
             if let Some(dialog) = shortcuts.get_untracked() {
                 let _ = dialog.show_modal();
@@ -297,6 +297,17 @@ fn is_typing(ev: &leptos::ev::KeyboardEvent) -> bool {
             matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
                 || element.is_content_editable()
         })
+}
+
+/// Whether the key was pressed inside a dialog. A modal dialog keeps the focus inside it, so a
+/// key from outside means none is open, even while one closing still reads as open (the browser
+/// closes it on Escape in a task of its own).
+fn in_dialog(ev: &leptos::ev::KeyboardEvent) -> bool {
+    use leptos::wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|target| target.dyn_into::<leptos::web_sys::Element>().ok())
+        .and_then(|element| element.closest("dialog").ok().flatten())
+        .is_some()
 }
 
 fn any_modal_open() -> bool {

@@ -38,9 +38,15 @@ fn Directory() -> impl IntoView {
     let synced = RwSignal::new(0u32);
     let status = Resource::new_blocking(move || synced.get(), |_| directory_status());
     let facets = Resource::new_blocking(move || synced.get(), |_| get_directory_facets());
+    // Each page with the query it answers: while the next one loads, the count and the
+    // filters it names stay those of the rows shown.
     let results = Resource::new_blocking(
         move || (query.get(), synced.get()),
-        |(query, _)| search_customers(query),
+        |(query, _)| async move {
+            search_customers(query.clone())
+                .await
+                .map(|page| (page, query))
+        },
     );
     let memory = DirectoryMemory::get();
     Effect::new(move |_| memory.remember(&query.get()));
@@ -67,7 +73,7 @@ fn Directory() -> impl IntoView {
             {move || {
                 let status = status.get().and_then(Result::ok).unwrap_or_default();
                 results.get().map(|loaded| match loaded {
-                    Ok(page) => view! { <Results page status query=query.get() /> }.into_any(),
+                    Ok((page, query)) => view! { <Results page status query /> }.into_any(),
                     Err(error) => view! {
                         <div class="notice notice-error" role="alert">
                             <p>{format!("The directory could not be read: {error}")}</p>
