@@ -54,6 +54,7 @@ async function audit(browser: Browser, colorScheme: "light" | "dark"): Promise<s
   await expect(page).toHaveURL(/\/audit\/\d+$/);
   found.push(...(await serious(page, `${colorScheme} audit event`)));
   await hydrated(page);
+  await expect(page.getByRole("button", { name: /Go to…/ })).toBeVisible();
   await page.keyboard.press("Control+k");
   await expect(page.getByRole("dialog", { name: "Go to" })).toBeVisible();
   found.push(...(await serious(page, `${colorScheme} go-to dialog`)));

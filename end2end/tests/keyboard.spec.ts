@@ -1,3 +1,4 @@
+import { Page } from "@playwright/test";
 import { test, expect, hydrated } from "./fixtures";
 import { signIn } from "./operators";
 import { CUSTOMERS } from "./world";
@@ -8,9 +9,15 @@ import { CUSTOMERS } from "./world";
 
 const c = CUSTOMERS.supportView;
 
+/// The shortcuts listen once the header's Go to has its code: its opener shows then.
+async function keysReady(page: Page): Promise<void> {
+  await hydrated(page);
+  await expect(page.getByRole("button", { name: /Go to…/ })).toBeVisible();
+}
+
 test("Go to reaches a screen, a customer and a tab of the customer in view, by keyboard only", async ({ page }) => {
   await signIn(page, "admin");
-  await hydrated(page);
+  await keysReady(page);
   const dialog = page.getByRole("dialog", { name: "Go to" });
   const box = dialog.getByRole("combobox", { name: "Go to a screen or a customer" });
 
@@ -55,7 +62,7 @@ test("Go to reaches a screen, a customer and a tab of the customer in view, by k
 test("/ focuses the search, ? lists the shortcuts, Escape closes them and the open panel", async ({ page }) => {
   await signIn(page, "manager");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Customers" }).click();
-  await hydrated(page);
+  await keysReady(page);
   await page.locator("body").click({ position: { x: 5, y: 300 } });
   await page.keyboard.press("/");
   await expect(page.getByLabel("Search customers")).toBeFocused();

@@ -243,8 +243,8 @@ pub fn CommandPalette() -> impl IntoView {
 
     view! {
         <button type="button" class="button button-ghost palette-opener" hidden=move || !ready.get()
-            aria-keyshortcuts="Control+K Meta+K" on:click=move |_| open()>
-            "Go to…"<kbd>"Ctrl K"</kbd>
+            aria-keyshortcuts="Control+K Meta+K" title="Go to… (Ctrl K)" on:click=move |_| open()>
+            <span class="visually-hidden">"Go to… "</span><kbd>"Ctrl K"</kbd>
         </button>
         <dialog node_ref=palette class="palette" aria-labelledby="palette-title">
             <h2 id="palette-title" class="visually-hidden">"Go to"</h2>

@@ -89,6 +89,7 @@ fn WebhookCard(
         <section class="card" aria-labelledby="webhook-title">
             <h2 id="webhook-title">"Webhook"</h2>
             {current}
+            <p>"It hears of:"</p>
             <ul class="hint">
                 {NotificationKind::ALL.into_iter().filter(|kind| *kind != NotificationKind::Test).map(|kind| view! {
                     <li>{kind.label()}</li>

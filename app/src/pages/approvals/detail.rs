@@ -74,10 +74,22 @@ fn Detail(
     let request = detail.request.clone();
     let customer_href = format!("/customers/{}", encode_component(&request.customer));
     let changed = detail.state.iter().filter(|l| l.changed()).count();
+    // A bulk change's "then and now" is the customers its form chooses, from the directory.
+    let bulk = request.kind == ApprovalKind::Bulk;
+    let (since_title, unchanged) = match bulk {
+        true => (
+            "The customers then and now",
+            "The form chooses the same customers as when asked.",
+        ),
+        false => (
+            "The account then and now",
+            "Nothing changed at SendGrid since the request: the account is as the requester reviewed it.",
+        ),
+    };
     let since = match (&detail.unread, changed) {
         (Some(why), _) => view! { <p class="notice notice-warn" role="status">{why.clone()}</p> }.into_any(),
         (None, 0) if request.status == ApprovalStatus::Pending => view! {
-            <p class="notice notice-ok" role="status" data-testid="changed-since">"Nothing changed at SendGrid since the request: the account is as the requester reviewed it."</p>
+            <p class="notice notice-ok" role="status" data-testid="changed-since">{unchanged}</p>
         }.into_any(),
         (None, 0) => ().into_any(),
         (None, n) => view! {
@@ -110,7 +122,7 @@ fn Detail(
             </dl>
         </section>
         <section class="card" aria-labelledby="since-title">
-            <h2 id="since-title">"The account then and now"</h2>
+            <h2 id="since-title">{since_title}</h2>
             {since}
             <StateTable lines=detail.state.clone() />
         </section>

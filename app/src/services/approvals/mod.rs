@@ -146,7 +146,16 @@ fn bulk_field_name(name: &str) -> String {
         "pasted" => "Pasted",
         "op" => "Operation",
         "concurrency" => "At a time",
-        other => return other.replace('_', " "),
+        "count" => "Customers counted",
+        "credits" => "Credits",
+        other => {
+            let words = other.replace('_', " ");
+            let mut chars = words.chars();
+            return chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+        }
     }
     .to_string()
 }
