@@ -185,10 +185,6 @@ impl ViewCount {
             ViewCount::Unreadable(_) => "?".to_string(),
         }
     }
-
-    pub fn is_zero(&self) -> bool {
-        matches!(self, ViewCount::Exactly(0))
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

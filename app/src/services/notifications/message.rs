@@ -8,23 +8,27 @@ use crate::domain::notification::NotificationKind;
 use crate::domain::AuditAction;
 use crate::services::audit::StoredEvent;
 
-/// The notification a just-appended row raises, if it raises one.
+/// The notification a just-appended row raises, if it raises one. Every append asks, so the
+/// row's parameters are parsed only for the few rows that do raise one.
 pub fn message_for(row: &StoredEvent, event_id: i64) -> Option<(NotificationKind, String)> {
     let action = AuditAction::parse(&row.action)?;
-    let params = row.params_json();
+    let parsed = std::cell::OnceCell::new();
+    let params = || parsed.get_or_init(|| row.params_json());
     let text = |key: &str| {
-        params
+        params()
             .get(key)
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string()
     };
-    let number = |key: &str| params.get(key).and_then(Value::as_i64).unwrap_or_default();
-    let operator = row
-        .operator
-        .clone()
-        .unwrap_or_else(|| "the console".to_string());
-    let customer = row.customer.clone().unwrap_or_default();
+    let number = |key: &str| {
+        params()
+            .get(key)
+            .and_then(Value::as_i64)
+            .unwrap_or_default()
+    };
+    let operator = row.operator.as_deref().unwrap_or("the console");
+    let customer = row.customer.as_deref().unwrap_or_default();
     match (row.kind(), action, row.outcome()) {
         (Some(Kind::Result), _, Some(Outcome::Unknown)) => Some((
             NotificationKind::OutcomeUnknown,

@@ -23,10 +23,13 @@ fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// The webhook notifications go to, if an admin set one.
-pub async fn webhook(pool: &SqlitePool) -> Result<Option<String>, sqlx::Error> {
+/// The webhook notifications go to, if an admin set one; read from the pool or inside the
+/// transaction of the audit row that raises a message.
+pub async fn webhook<'c>(
+    executor: impl sqlx::SqliteExecutor<'c>,
+) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar!("SELECT webhook_url FROM notification_settings WHERE id = 1")
-        .fetch_optional(pool)
+        .fetch_optional(executor)
         .await
         .map(Option::flatten)
 }
@@ -90,11 +93,7 @@ pub(in crate::services) async fn raise_for(
     let Some((kind, text)) = message_for(row, event_id) else {
         return Ok(());
     };
-    let url = sqlx::query_scalar!("SELECT webhook_url FROM notification_settings WHERE id = 1")
-        .fetch_optional(&mut *conn)
-        .await?
-        .flatten();
-    let Some(url) = url else {
+    let Some(url) = webhook(&mut *conn).await? else {
         return Ok(());
     };
     let at = now();

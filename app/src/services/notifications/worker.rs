@@ -67,9 +67,8 @@ impl Worker {
         });
     }
 
-    /// Tries every message due now, oldest first; answers how many were tried.
-    pub async fn deliver_due(&self, background: &Background) -> usize {
-        let mut tried = 0;
+    /// Tries every message due now, oldest first.
+    async fn deliver_due(&self, background: &Background) {
         while !background.is_stopping() {
             let due = match self.next_due().await {
                 Ok(Some(due)) => due,
@@ -84,9 +83,7 @@ impl Worker {
                 tracing::error!(notification = due.id, %error, "could not record a notification's delivery");
                 break;
             }
-            tried += 1;
         }
-        tried
     }
 
     async fn next_due(&self) -> Result<Option<Due>, sqlx::Error> {
