@@ -108,7 +108,7 @@ fn Detail(
             <h2 id="review-title">"The change"</h2>
             <p class="review-summary" data-testid="approval-summary">{request.summary.clone()}</p>
             <dl class="facts">
-                {if request.customer.is_empty() {
+                {if request.kind == ApprovalKind::Bulk {
                     view! { <dt>"Customers"</dt><dd>"The bulk change's, as chosen below"</dd> }.into_any()
                 } else {
                     view! { <dt>"Customer"</dt><dd><a href=customer_href>{request.customer.clone()}</a></dd> }.into_any()

@@ -12,7 +12,7 @@ pub use detail::ApprovalDetailPage;
 
 use crate::api::approvals::{list_approvals, ApprovalsView, SetApprovalPolicy};
 use crate::components::{headings, Column, DataTable, Guarded, LocalTime};
-use crate::domain::approval::{ApprovalRequest, ApprovalStatus};
+use crate::domain::approval::{ApprovalKind, ApprovalRequest, ApprovalStatus};
 use crate::domain::{encode_component, Permission};
 
 #[component]
@@ -104,7 +104,7 @@ fn RequestTable(caption: &'static str, requests: Vec<ApprovalRequest>) -> impl I
             view! {
                 <tr data-testid="approval-request">
                     <td><a href=href>{format!("#{}", request.id)}</a></td>
-                    <td>{if request.customer.is_empty() {
+                    <td>{if request.kind == ApprovalKind::Bulk {
                         "Bulk change".into_any()
                     } else {
                         view! { <a href=customer>{request.customer.clone()}</a> }.into_any()

@@ -18,8 +18,9 @@ use crate::services::outcome::unavailable;
 /// A change that passed its rules, as the policy sees it.
 pub struct Held<'a> {
     pub kind: ApprovalKind,
-    /// For a credit limit change: the credits it sets or moves by (`None`: no limit at all).
-    pub credits: Option<u32>,
+    /// What the policy's threshold is about: the credits a limit change sets or moves by
+    /// (`None`: no limit at all), the customers of a bulk change.
+    pub size: Option<u32>,
     /// The customer page's key the change is filed under.
     pub customer: &'a str,
     /// What the change does, in the words of its review.
@@ -45,7 +46,7 @@ pub async fn gate<F>(
         return Ok(None);
     }
     let policy = super::policy(pool).await.map_err(unavailable)?;
-    if !policy.requires(held.kind, held.credits) {
+    if !policy.requires(held.kind, held.size) {
         return Ok(None);
     }
     request(pool, client, by, held, &policy)

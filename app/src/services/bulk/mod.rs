@@ -205,7 +205,8 @@ pub async fn start(
     let summary = format!("{} for {} customers.", operation.summary(), rows.len());
     let held = approvals::Held {
         kind: ApprovalKind::Bulk,
-        credits: u32::try_from(rows.len()).ok(),
+        size: u32::try_from(rows.len()).ok(),
+        // Filed under no customer: the request page shows the customers it chooses.
         customer: "",
         summary: &summary,
         change: approvals::StoredChange::Bulk {

@@ -214,7 +214,7 @@ pub async fn change(
     );
     let held = approvals::Held {
         kind: ApprovalKind::Credits,
-        credits: valid.credits(),
+        size: valid.credits(),
         customer: &username,
         summary: &asked,
         change: approvals::StoredChange::Limits {

@@ -271,7 +271,7 @@ pub async fn update(
         );
         let held = approvals::Held {
             kind: ApprovalKind::OfferingsRemoval,
-            credits: None,
+            size: None,
             customer: &keys.key,
             summary: &asked,
             change: approvals::StoredChange::Offerings {

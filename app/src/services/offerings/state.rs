@@ -96,7 +96,7 @@ pub async fn change_state(
     if target == WritableState::Deactivated {
         let held = approvals::Held {
             kind: ApprovalKind::Deactivate,
-            credits: None,
+            size: None,
             customer: &keys.key,
             summary: &format!("Deactivate {} {}", keys.key, when.words()),
             change: approvals::StoredChange::State {

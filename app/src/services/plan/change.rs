@@ -132,7 +132,7 @@ pub async fn change(
         let summary = request_summary(&user, valid.action, valid.timing, target.as_deref());
         let held = approvals::Held {
             kind,
-            credits: None,
+            size: None,
             customer: &user,
             summary: &summary,
             change: approvals::StoredChange::Plan {
