@@ -174,12 +174,7 @@ pub async fn set_pinned(
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(view) = row.and_then(Row::view) else {
-        return Ok(None);
-    };
-    record(&mut tx, AuditAction::ViewSave, by, &view, client_ip).await?;
-    tx.commit().await?;
-    Ok(Some(view))
+    commit_recorded(tx, row, AuditAction::ViewSave, by, client_ip).await
 }
 
 /// Removes the operator's view; `None` when they have no such view.
@@ -199,10 +194,22 @@ pub async fn delete(
     )
     .fetch_optional(&mut *tx)
     .await?;
+    commit_recorded(tx, row, AuditAction::ViewDelete, by, client_ip).await
+}
+
+/// The operator's view the statement changed, recorded with `action` and committed; `None`
+/// (nothing recorded, the transaction dropped) when they have no such view.
+async fn commit_recorded(
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    row: Option<Row>,
+    action: AuditAction,
+    by: &OperatorView,
+    client_ip: Option<String>,
+) -> Result<Option<SavedView>, sqlx::Error> {
     let Some(view) = row.and_then(Row::view) else {
         return Ok(None);
     };
-    record(&mut tx, AuditAction::ViewDelete, by, &view, client_ip).await?;
+    record(&mut tx, action, by, &view, client_ip).await?;
     tx.commit().await?;
     Ok(Some(view))
 }

@@ -100,6 +100,19 @@ async fn sends(pool: &sqlx::SqlitePool) -> Vec<(String, String)> {
     .unwrap()
 }
 
+/// The tries recorded, once there are at least `count` (or after 5 s, whatever there are).
+async fn sends_once_there_are(pool: &sqlx::SqlitePool, count: usize) -> Vec<(String, String)> {
+    let mut tries = sends(pool).await;
+    for _ in 0..100 {
+        if tries.len() >= count {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        tries = sends(pool).await;
+    }
+    tries
+}
+
 #[tokio::test]
 async fn a_waiting_approval_reaches_the_webhook_after_its_refusals_each_try_audited() {
     let t = start().await;
@@ -174,14 +187,7 @@ async fn a_waiting_approval_reaches_the_webhook_after_its_refusals_each_try_audi
     );
 
     // Two refusals, then taken: three tries, each recorded (the last once the answer is in).
-    let mut tries = sends(pool).await;
-    for _ in 0..100 {
-        if tries.len() >= 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        tries = sends(pool).await;
-    }
+    let tries = sends_once_there_are(pool, 3).await;
     let outcomes: Vec<&str> = tries.iter().map(|(o, _)| o.as_str()).collect();
     assert_eq!(outcomes, ["failure", "failure", "success"], "{tries:?}");
     assert!(tries[0].1.contains("500"), "{}", tries[0].1);
@@ -254,13 +260,7 @@ async fn an_unknown_outcome_is_notified_and_the_change_does_not_wait_for_a_dead_
     );
 
     // The webhook comes back: the message waiting for it arrives.
-    for _ in 0..100 {
-        if !sends(pool).await.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let failed = sends(pool).await;
+    let failed = sends_once_there_are(pool, 1).await;
     assert_eq!(failed[0].0, "failure");
     assert!(
         failed[0].1.contains("could not be reached"),
