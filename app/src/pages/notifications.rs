@@ -83,6 +83,17 @@ fn WebhookCard(
         None => view! { <p data-testid="webhook-now">"Off: no webhook is set, so nothing is sent."</p> }.into_any(),
     };
     let off = webhook.is_none();
+    // Once saved, the address leaves the box: it is a secret, and the card shows it masked.
+    // A refused one stays, to be mended; so does one typed since (a later save only clears).
+    let address = NodeRef::<leptos::html::Input>::new();
+    let saves_seen = set.version().get_untracked();
+    Effect::new(move |_| {
+        let saves = set.version().get();
+        let saved = matches!(set.value().get_untracked(), Some(Ok(_)));
+        if let (true, true, Some(field)) = (saves != saves_seen, saved, address.get_untracked()) {
+            field.set_value("");
+        }
+    });
     let set_pending = set.pending();
     let test_pending = test.pending();
     view! {
@@ -99,7 +110,7 @@ fn WebhookCard(
             <ActionForm action=set attr:class="webhook-form">
                 <div class="field">
                     <label for="webhook-url">"Webhook address"</label>
-                    <input id="webhook-url" name="url" type="text" inputmode="url" autocomplete="off"
+                    <input node_ref=address id="webhook-url" name="url" type="text" inputmode="url" autocomplete="off"
                         placeholder="https://hooks.slack.com/services/…"
                         aria-invalid=move || invalid(&error_for(WebhookField::Url))
                         aria-describedby="webhook-url-hint webhook-url-error" />
