@@ -52,6 +52,8 @@ async function audit(browser: Browser, colorScheme: "light" | "dark"): Promise<s
   await page.goto("/audit");
   await page.locator("table a[href^='/audit/']").first().click();
   await expect(page).toHaveURL(/\/audit\/\d+$/);
+  // The address changes first; the screen (and its title) once its code has come.
+  await expect(page.getByRole("heading", { name: /^Event \d+/, level: 1 })).toBeVisible();
   found.push(...(await serious(page, `${colorScheme} audit event`)));
   await hydrated(page);
   await expect(page.getByRole("button", { name: /Go to…/ })).toBeVisible();
