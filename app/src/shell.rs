@@ -11,7 +11,7 @@ use crate::pages::{
     ApprovalDetailRoute, ApprovalsRoute, AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute,
     ChangePasswordRoute, ConnectionRoute, CustomerRoute, CustomersRoute, HistoryRoute, HomeRoute,
     LimitsRoute, LoginRoute, NotFoundPage, NotificationsRoute, OfferingsRoute, OperatorsRoute,
-    PlanRoute, ScheduledRoute,
+    PlanRoute, RevertRoute, ScheduledRoute,
 };
 
 /// The HTML document around the app. Rendered on the server only; the theme comes from the
@@ -134,6 +134,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit/:id") view={Lazy::<AuditDetailRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/audit/:id/revert") view={Lazy::<RevertRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/bulk") view={Lazy::<BulkRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/scheduled") view={Lazy::<ScheduledRoute>::new()} ssr=SsrMode::Async />

@@ -54,6 +54,18 @@ pub async fn get_audit_event(id: i64) -> Result<AuditDetail, ApiError> {
     })
 }
 
+/// What would undo change `id` now: read from SendGrid, for the revert screen. Managers and
+/// admins, who can make the revert.
+#[server(endpoint = "get_revert")]
+pub async fn get_revert(id: i64) -> Result<crate::domain::revert::RevertView, ApiError> {
+    use crate::domain::Permission;
+    use crate::services::revert;
+
+    super::require(Permission::ChangeAccounts)?;
+    let state = super::app_state()?;
+    Ok(revert::view(&state.pool, &state.upstream, id).await?)
+}
+
 /// Rows with an outcome per UTC day, for the last [`CHART_DAYS`] days.
 #[server(endpoint = "audit_daily_counts")]
 pub async fn audit_daily_counts() -> Result<Vec<DayCount>, ApiError> {

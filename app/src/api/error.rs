@@ -194,6 +194,17 @@ mod server {
         }
     }
 
+    impl From<crate::services::revert::RevertError> for ApiError {
+        fn from(error: crate::services::revert::RevertError) -> ApiError {
+            use crate::services::revert::RevertError;
+            match error {
+                RevertError::NotFound(_) => fail(ApiError::NotFound(error.to_string())),
+                RevertError::Upstream(_) => fail(ApiError::Upstream(error.to_string())),
+                RevertError::Database(inner) => inner.into(),
+            }
+        }
+    }
+
     impl From<crate::services::home::HomeError> for ApiError {
         fn from(error: crate::services::home::HomeError) -> ApiError {
             fail(ApiError::Busy(error.to_string()))

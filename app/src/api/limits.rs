@@ -83,6 +83,7 @@ pub async fn set_credit_limit(
     target: Option<String>,
     #[server(flatten)] form: LimitForm,
     idempotency_key: String,
+    reverts: Option<i64>,
 ) -> Result<ChangeDone, LimitError> {
     use super::change::with_status;
     use crate::services::limits::{change, LimitRequest};
@@ -95,6 +96,7 @@ pub async fn set_credit_limit(
         username,
         form,
         idempotency_key,
+        reverts,
     };
     change(
         &state.pool,

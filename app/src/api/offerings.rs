@@ -2,6 +2,10 @@
 //! (`ReadCustomers`), change them now or at the end of the billing cycle, cancel a change
 //! held for later (`ChangeAccounts`). Changes go through the audit log.
 
+// `update_offerings` takes the review step's form fields one by one, as its plain form posts
+// them; the client function the macro writes for it cannot carry an attribute of its own.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -117,6 +121,7 @@ pub async fn update_offerings(
     confirm: Option<String>,
     idempotency_key: String,
     reviewed: Option<String>,
+    reverts: Option<i64>,
 ) -> Result<ChangeDone, OfferingsError> {
     use super::change::with_status;
     use crate::services::offerings::{update, OfferingsRequest};
@@ -131,6 +136,7 @@ pub async fn update_offerings(
         confirm: confirm.unwrap_or_default(),
         idempotency_key,
         reviewed,
+        reverts,
     };
     update(
         &state.pool,
@@ -151,6 +157,7 @@ pub async fn change_account_state(
     timing: Option<String>,
     apply_on: Option<String>,
     idempotency_key: String,
+    reverts: Option<i64>,
 ) -> Result<ChangeDone, OfferingsError> {
     use super::change::with_status;
     use crate::services::offerings::{change_state, StateRequest};
@@ -163,6 +170,7 @@ pub async fn change_account_state(
         timing: timing.unwrap_or_default(),
         apply_on: apply_on.unwrap_or_default(),
         idempotency_key,
+        reverts,
     };
     change_state(&app.pool, &app.upstream, &me, request, super::client_ip())
         .await

@@ -80,6 +80,7 @@ pub async fn change_plan(
     #[server(flatten)] form: PlanForm,
     confirm: Option<String>,
     idempotency_key: String,
+    reverts: Option<i64>,
 ) -> Result<ChangeDone, PlanError> {
     use crate::services::plan::{change, username_for, ChangeRequest};
 
@@ -94,6 +95,7 @@ pub async fn change_plan(
         confirm: confirm.unwrap_or_default(),
         idempotency_key,
         scheduling: state.plan_scheduling,
+        reverts,
     };
     change(
         &state.pool,

@@ -4,6 +4,7 @@ use leptos_router::hooks::use_query_map;
 use super::field_diff::FieldDiff;
 use super::local_time::LocalTime;
 use super::reconcile::ReconcileButton;
+use super::revert_links::RevertLinks;
 use super::status_badge::StatusBadge;
 use super::unresolved::UnresolvedPanel;
 use super::Me;
@@ -95,6 +96,9 @@ fn TimelineEntry(
         changes,
         reconciled_by,
         reconcile_key,
+        reverts,
+        reverted_by,
+        revertible,
     } = entry;
     let unknown = reconcile_key.map(|key| {
         view! {
@@ -123,6 +127,7 @@ fn TimelineEntry(
             {message.map(|message| view! { <p class="timeline-message">{message}</p> })}
             {(!changes.is_empty()).then(|| view! { <FieldDiff changes /> })}
             {unknown}
+            <RevertLinks reverts reverted_by can_revert=revertible && can_reconcile can_audit id />
             {can_audit.then(|| view! { <a href=format!("/audit/{id}")>{format!("Audit event {id}")}</a> })}
         </li>
     }

@@ -184,6 +184,15 @@ pub struct AuditDetail {
     pub related: Vec<AuditRow>,
     /// Set when the change still needs a reconcile: the key for that form.
     pub reconcile_key: Option<String>,
+    /// The change this one reverts (its attempt), when it is a revert.
+    #[serde(default)]
+    pub reverts: Option<i64>,
+    /// Later changes made to revert this one.
+    #[serde(default)]
+    pub reverted_by: Vec<i64>,
+    /// SendGrid accepted this change and it is of a kind with an inverse: "Revert…" is offered.
+    #[serde(default)]
+    pub revertible: bool,
 }
 
 /// One entry of a customer's timeline: a change (attempt with its result or reconcile) or a
@@ -204,6 +213,15 @@ pub struct HistoryEntry {
     pub reconciled_by: Option<String>,
     /// Set when the change still needs a reconcile: the key for that form.
     pub reconcile_key: Option<String>,
+    /// The change this one reverts (its attempt), when it is a revert.
+    #[serde(default)]
+    pub reverts: Option<i64>,
+    /// Later changes made to revert this one.
+    #[serde(default)]
+    pub reverted_by: Vec<i64>,
+    /// SendGrid accepted this change and it is of a kind with an inverse: "Revert…" is offered.
+    #[serde(default)]
+    pub revertible: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

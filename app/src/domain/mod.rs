@@ -21,6 +21,7 @@ pub mod offerings;
 pub mod operator;
 pub mod plan;
 pub mod query;
+pub mod revert;
 pub mod role;
 pub mod saved_view;
 pub mod schedule;

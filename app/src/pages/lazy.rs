@@ -61,6 +61,10 @@ lazy_page!(
     AuditDetailRoute => AuditDetailPage
 );
 lazy_page!(
+    /// `/audit/:id/revert`: undoing one change, through its normal review.
+    RevertRoute => RevertPage
+);
+lazy_page!(
     /// `/bulk`: choosing and reviewing a change for many customers.
     BulkRoute => BulkPage
 );

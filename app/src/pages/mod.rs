@@ -18,7 +18,7 @@ mod scheduled;
 
 pub use account::ChangePasswordPage;
 pub use approvals::{ApprovalDetailPage, ApprovalsPage};
-pub use audit::{AuditDetailPage, AuditPage};
+pub use audit::{AuditDetailPage, AuditPage, RevertPage};
 pub use bulk::{BulkJobPage, BulkPage};
 pub use connection::ConnectionPage;
 pub use customer::{CustomerPage, HistoryTab, LimitsTab, OfferingsTab, PlanTab};
@@ -28,7 +28,7 @@ pub use lazy::{
     ApprovalDetailRoute, ApprovalsRoute, AuditDetailRoute, AuditRoute, BulkJobRoute, BulkRoute,
     ChangePasswordRoute, ConnectionRoute, CustomerRoute, CustomersRoute, HistoryRoute, HomeRoute,
     LimitsRoute, LoginRoute, NotificationsRoute, OfferingsRoute, OperatorsRoute, PlanRoute,
-    ScheduledRoute,
+    RevertRoute, ScheduledRoute,
 };
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;

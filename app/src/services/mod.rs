@@ -22,6 +22,7 @@ pub mod operators;
 pub mod outcome;
 pub mod passwords;
 pub mod plan;
+pub mod revert;
 pub mod saved_views;
 pub mod schedule;
 pub mod scheduled;

@@ -49,6 +49,7 @@ pub const PAGES: &[(&str, Rule)] = &[
     ("/customers/{user}/history", Rule::SignedIn),
     ("/audit", Rule::AuditLog),
     ("/audit/{event}", Rule::AuditLog),
+    ("/audit/{event}/revert", Rule::Changes),
     ("/audit/export.csv", Rule::AuditLog),
     ("/scheduled", Rule::SignedIn),
     ("/approvals", Rule::SignedIn),
@@ -109,6 +110,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Rule, Args)] = &[
         &[("query[customer]", "{user}")],
     ),
     ("get_audit_event", Rule::AuditLog, &[("id", "{event}")]),
+    ("get_revert", Rule::Changes, &[("id", "{event}")]),
     ("audit_daily_counts", Rule::AuditLog, &[]),
     ("home_daily_changes", Rule::AuditLog, &[]),
     // Changes.

@@ -21,6 +21,7 @@ fn mutation(customer: &str, key: &str, credits: u64) -> Mutation {
         before: None,
         client_ip: Some("127.0.0.1".to_string()),
         approving: None,
+        reverts: None,
     }
 }
 

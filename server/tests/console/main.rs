@@ -51,6 +51,7 @@ mod plan_changes;
 mod plan_ip_choices;
 mod private_files;
 mod request_limits;
+mod reverts;
 mod saved_views;
 mod scheduled_changes;
 mod security;

@@ -6,7 +6,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::audit::{get_audit_event, ReconcileAttempt};
 use crate::components::{
-    FieldDiff, Guarded, LocalTime, Me, ReconcileButton, ReconcileResult, StateList, StatusBadge,
+    FieldDiff, Guarded, LocalTime, Me, ReconcileButton, ReconcileResult, RevertLinks, StateList,
+    StatusBadge,
 };
 use crate::domain::audit::{
     duration_display, AuditDetail, AuditRow, FieldChange, Kind, Outcome, Status,
@@ -74,6 +75,9 @@ fn Detail(detail: AuditDetail, reconcile: ServerAction<ReconcileAttempt>) -> imp
         changes,
         related,
         reconcile_key,
+        reverts,
+        reverted_by,
+        revertible,
     } = detail;
     // Local events (sign-ins, operator changes) have no upstream answer and no state.
     let local = row.kind == Kind::Event;
@@ -108,6 +112,8 @@ fn Detail(detail: AuditDetail, reconcile: ServerAction<ReconcileAttempt>) -> imp
         <h1>{title}</h1>
         <ReconcileResult action=reconcile />
         {unknown}
+        <RevertLinks reverts reverted_by can_revert=revertible && me.allows(Permission::ChangeAccounts)
+            can_audit=true id=row.attempt_id.unwrap_or(row.id) />
         <dl class="facts card">
             <div><dt>"Time"</dt><dd><LocalTime utc=row.occurred_at.clone() /></dd></div>
             <div><dt>"Kind"</dt><dd>{row.kind.as_str()}</dd></div>

@@ -4,6 +4,7 @@
 
 mod detail;
 mod filters;
+mod revert;
 mod table;
 
 use leptos::prelude::*;
@@ -18,6 +19,7 @@ use crate::domain::saved_view::ViewScreen;
 use crate::domain::Permission;
 
 pub use detail::AuditDetailPage;
+pub use revert::RevertPage;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {

@@ -9,6 +9,7 @@ mod limits;
 mod offerings;
 pub(crate) mod outcome;
 mod plan;
+mod revert;
 mod tabs;
 
 use leptos::prelude::*;

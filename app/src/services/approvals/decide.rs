@@ -226,6 +226,7 @@ async fn make(
             user,
             form,
             confirm,
+            reverts,
         } => {
             let request = plan::ChangeRequest {
                 user,
@@ -233,6 +234,7 @@ async fn make(
                 confirm,
                 idempotency_key,
                 scheduling,
+                reverts,
             };
             Made::of(plan::change(pool, client, approver, request, client_ip).await)
         }
@@ -243,6 +245,7 @@ async fn make(
             apply_on,
             confirm,
             reviewed,
+            reverts,
             ..
         } => {
             let request = offerings::OfferingsRequest {
@@ -253,6 +256,7 @@ async fn make(
                 confirm,
                 idempotency_key,
                 reviewed,
+                reverts,
             };
             Made::of(offerings::update(pool, client, approver, request, client_ip).await)
         }
@@ -261,6 +265,7 @@ async fn make(
             state,
             timing,
             apply_on,
+            reverts,
             ..
         } => {
             let request = offerings::StateRequest {
@@ -269,6 +274,7 @@ async fn make(
                 timing,
                 apply_on,
                 idempotency_key,
+                reverts,
             };
             Made::of(offerings::change_state(pool, client, approver, request, client_ip).await)
         }
@@ -276,12 +282,14 @@ async fn make(
             username,
             target,
             form,
+            reverts,
         } => {
             let request = limits::LimitRequest {
                 username,
                 target,
                 form,
                 idempotency_key,
+                reverts,
             };
             Made::of(limits::change(pool, client, approver, request, client_ip).await)
         }

@@ -33,6 +33,9 @@ pub enum StoredChange {
         user: Username,
         form: PlanForm,
         confirm: String,
+        /// The earlier change this one reverts (its attempt id), from "Revert…".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reverts: Option<i64>,
     },
     Offerings {
         key: CustomerKey,
@@ -42,6 +45,9 @@ pub enum StoredChange {
         apply_on: String,
         confirm: String,
         reviewed: Option<String>,
+        /// The earlier change this one reverts (its attempt id), from "Revert…".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reverts: Option<i64>,
     },
     State {
         key: CustomerKey,
@@ -49,11 +55,17 @@ pub enum StoredChange {
         state: String,
         timing: String,
         apply_on: String,
+        /// The earlier change this one reverts (its attempt id), from "Revert…".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reverts: Option<i64>,
     },
     Limits {
         username: Username,
         target: String,
         form: LimitForm,
+        /// The earlier change this one reverts (its attempt id), from "Revert…".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reverts: Option<i64>,
     },
     /// A bulk change, started as the approver's job when approved.
     Bulk { form: BulkForm, confirm: String },

@@ -7,8 +7,10 @@ use sqlx::SqlitePool;
 use super::diff::{diff, flatten};
 use super::mutation::new_idempotency_key;
 use super::query::{event, linked};
+use super::reverts::{reverted_by, reverts_of};
 use super::row::{change_status, StoredEvent};
-use crate::domain::audit::{AuditDetail, Kind, Status};
+use crate::domain::audit::{AuditDetail, Kind, Outcome, Status};
+use crate::domain::revert::offers_revert;
 
 pub async fn detail(pool: &SqlitePool, id: i64) -> Result<Option<AuditDetail>, sqlx::Error> {
     let Some(row) = event(pool, id).await? else {
@@ -50,6 +52,24 @@ pub async fn detail(pool: &SqlitePool, id: i64) -> Result<Option<AuditDetail>, s
             .or_else(|| row.after_json()),
     };
     let answer = result.unwrap_or(&row);
+    let reverted_by = match &attempt {
+        Some(attempt) => reverted_by(
+            pool,
+            attempt.customer.as_deref().unwrap_or_default(),
+            &[attempt.id],
+        )
+        .await?
+        .into_iter()
+        .map(|(_, by)| by)
+        .collect(),
+        None => Vec::new(),
+    };
+    let revertible = attempt.is_some()
+        && offers_revert(
+            &request.action,
+            status == Status::Done(Outcome::Success),
+            before.as_ref(),
+        );
     Ok(Some(AuditDetail {
         row: row.row_view(open),
         change_status: status,
@@ -72,6 +92,9 @@ pub async fn detail(pool: &SqlitePool, id: i64) -> Result<Option<AuditDetail>, s
             .map(|r| r.row_view(open && r.kind() == Some(Kind::Attempt)))
             .collect(),
         reconcile_key: open.then(new_idempotency_key),
+        reverts: reverts_of(&request.params_json()),
+        reverted_by,
+        revertible,
     }))
 }
 

@@ -6,8 +6,10 @@ use sqlx::SqlitePool;
 use super::diff::diff;
 use super::mutation::new_idempotency_key;
 use super::query::linked;
+use super::reverts::{reverted_by, reverts_of};
 use super::row::{change_status, select_events, StoredEvent};
-use crate::domain::audit::{HistoryEntry, HistoryPage, Kind, Outcome};
+use crate::domain::audit::{HistoryEntry, HistoryPage, Kind, Outcome, Status};
+use crate::domain::revert::offers_revert;
 
 /// Entries per page of a customer's history.
 pub const HISTORY_PAGE: i64 = 20;
@@ -40,6 +42,7 @@ pub async fn customer_history(
         .map(|row| row.id)
         .collect();
     let linked = linked(pool, &attempts).await?;
+    let reverts = reverted_by(pool, customer, &attempts).await?;
     let entries = rows
         .iter()
         .map(|row| {
@@ -47,7 +50,13 @@ pub async fn customer_history(
                 .iter()
                 .filter(|l| l.attempt_id == Some(row.id))
                 .collect();
-            entry(row, &own)
+            let mut entry = entry(row, &own);
+            entry.reverted_by = reverts
+                .iter()
+                .filter(|(reverted, _)| *reverted == row.id)
+                .map(|(_, by)| *by)
+                .collect();
+            entry
         })
         .collect();
     Ok(HistoryPage { entries, older })
@@ -87,5 +96,12 @@ fn entry(row: &StoredEvent, linked: &[&StoredEvent]) -> HistoryEntry {
         changes,
         reconciled_by: reconcile.and_then(|r| r.operator.clone()),
         reconcile_key: status.needs_reconcile().then(new_idempotency_key),
+        reverts: reverts_of(&row.params_json()),
+        reverted_by: Vec::new(),
+        revertible: offers_revert(
+            &row.action,
+            status == Status::Done(Outcome::Success),
+            row.before_json().as_ref(),
+        ),
     }
 }

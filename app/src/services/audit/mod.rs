@@ -16,6 +16,7 @@ mod mutation;
 pub mod query;
 mod reconcile;
 mod redact;
+mod reverts;
 mod row;
 pub mod self_check;
 pub mod snapshot;
@@ -32,5 +33,6 @@ pub use reconcile::{
     unresolved_newest, unresolved_view, Reconcile, ReconcileError,
 };
 pub use redact::redact;
+pub use reverts::{change_of, reverted_by, reverts_of, RecordedChange};
 pub use row::{NewEvent, StoredEvent, EVENT_COLUMNS};
 pub use snapshot::{read_state, ActionFamily};

@@ -38,6 +38,9 @@ pub struct Mutation {
     /// The request a second person approved, when the change is made on their approval: the
     /// attempt names its requester beside the approver (`operator`).
     pub approving: Option<Approving>,
+    /// The earlier change (its attempt) this one reverts, named in the attempt's parameters
+    /// so the link is chained with the change (see [`super::reverted_by`]).
+    pub reverts: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,6 +108,9 @@ where
                 "requested_by": approving.requested_by,
             }),
         );
+    }
+    if let (Some(reverts), Value::Object(map)) = (mutation.reverts, &mut params) {
+        map.insert("reverts".to_string(), json!(reverts));
     }
     let key = mutation.idempotency_key.as_str().to_string();
 

@@ -310,6 +310,7 @@ impl BulkRunner {
                 before: Some(before_state),
                 client_ip: None,
                 approving: None,
+                reverts: None,
             };
             let seen = Mutex::new(None);
             let unknown_call = AtomicBool::new(false);

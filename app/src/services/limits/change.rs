@@ -31,6 +31,8 @@ pub struct LimitRequest {
     pub form: LimitForm,
     /// Minted when the form was rendered.
     pub idempotency_key: String,
+    /// The earlier change this one reverts (its attempt id), from "Revert…".
+    pub reverts: Option<i64>,
 }
 
 /// The audit parameters: the target and the fields its task takes, a function of the form
@@ -205,6 +207,9 @@ pub async fn change(
             )]));
         }
     }
+    let reverts =
+        crate::services::revert::link(pool, request.reverts, ActionFamily::Limits, &username, true)
+            .await?;
     let before = limit_state(current.as_ref());
     // The review's own sentence, against the limit read above.
     let asked = describe_change(
@@ -221,6 +226,7 @@ pub async fn change(
             username: request.username.clone(),
             target: target.clone(),
             form: request.form.clone(),
+            reverts,
         },
         key: &key,
         before: Some(before.clone()),
@@ -240,6 +246,7 @@ pub async fn change(
         before: Some(before),
         client_ip,
         approving: by.approving().cloned(),
+        reverts,
     };
     let recorded = run_mutation(
         pool,

@@ -44,6 +44,8 @@ pub struct OfferingsRequest {
     /// holdings than SendGrid reports at submit is not sent: it is reviewed again. `None` from
     /// a caller that did not review (a script); the review step always sends it.
     pub reviewed: Option<String>,
+    /// The earlier change this one reverts (its attempt id), from "Revert…".
+    pub reverts: Option<i64>,
 }
 
 fn invalid(field: OfferingField, message: impl Into<String>) -> OfferingsError {
@@ -260,6 +262,14 @@ pub async fn update(
         ChangeTiming::Now => None,
         ChangeTiming::Later => Some(due_for(client, &keys, &request.apply_on).await?),
     };
+    let reverts = crate::services::revert::link(
+        pool,
+        request.reverts,
+        crate::domain::ActionFamily::Offerings,
+        &keys.key,
+        due.is_none(),
+    )
+    .await?;
     if removes {
         let asked = format!(
             "{} {}",
@@ -282,6 +292,7 @@ pub async fn update(
                 apply_on: request.apply_on.clone(),
                 confirm: request.confirm.clone(),
                 reviewed: request.reviewed.clone(),
+                reverts,
             },
             key: &key,
             before: Some(offerings_state(&current)),
@@ -302,6 +313,7 @@ pub async fn update(
                 before: Some(offerings_state(&current)),
                 client_ip,
                 approving: by.approving().cloned(),
+                reverts,
             };
             let recorded = apply_offerings(pool, client, mutation, &account_id, &set).await;
             from_recorded(recorded, summary, field)

@@ -206,6 +206,7 @@ pub async fn run_job(pool: &SqlitePool, client: &Client, job: &JobRow) -> JobRun
             .ok(),
         client_ip: None,
         approving: None,
+        reverts: None,
     };
     let recorded = match family {
         ActionFamily::Offerings => {

@@ -27,6 +27,8 @@ pub struct StateRequest {
     pub timing: String,
     pub apply_on: String,
     pub idempotency_key: String,
+    /// The earlier change this one reverts (its attempt id), from "Revert…".
+    pub reverts: Option<i64>,
 }
 
 fn invalid(field: OfferingField, message: impl Into<String>) -> OfferingsError {
@@ -93,6 +95,14 @@ pub async fn change_state(
         }
         ChangeTiming::Later => When::On(due_for(client, &keys, &request.apply_on).await?),
     };
+    let reverts = crate::services::revert::link(
+        pool,
+        request.reverts,
+        crate::domain::ActionFamily::State,
+        &keys.key,
+        matches!(when, When::Now(_)),
+    )
+    .await?;
     if target == WritableState::Deactivated {
         let held = approvals::Held {
             kind: ApprovalKind::Deactivate,
@@ -105,6 +115,7 @@ pub async fn change_state(
                 state: request.state.clone(),
                 timing: request.timing.clone(),
                 apply_on: request.apply_on.clone(),
+                reverts,
             },
             key: &key,
             before: match when {
@@ -128,6 +139,7 @@ pub async fn change_state(
                 before: Some(account_state(current)),
                 client_ip,
                 approving: by.approving().cloned(),
+                reverts,
             };
             let recorded = apply_state(pool, client, mutation, &account_id, target).await;
             from_recorded(recorded, summary, |name| {

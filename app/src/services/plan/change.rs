@@ -31,6 +31,8 @@ pub struct ChangeRequest {
     pub idempotency_key: String,
     /// Who makes a change chosen for the end of the cycle (`SCHEDULED_PLAN_CHANGES`).
     pub scheduling: SchedulingMode,
+    /// The earlier change this one reverts (its attempt id), from "Revert…".
+    pub reverts: Option<i64>,
 }
 
 /// The audit parameters: a function of the form alone, so a repeated submission of the same
@@ -122,6 +124,10 @@ pub async fn change(
     };
     check_confirmation(valid.action, &user, &request.confirm)
         .map_err(|error| PlanError::Invalid(vec![error]))?;
+    let now = valid.timing == PlanTiming::Now;
+    let reverts =
+        crate::services::revert::link(pool, request.reverts, ActionFamily::Plan, &user, now)
+            .await?;
     let target = valid.target.as_ref().map(|t| t.name.clone());
     let kind = match valid.action {
         PlanAction::Upgrade => None,
@@ -139,6 +145,7 @@ pub async fn change(
                 user: request.user.clone(),
                 form: request.form.clone(),
                 confirm: request.confirm.clone(),
+                reverts,
             },
             key: &key,
             before: Some(plan.before.clone()),
@@ -182,6 +189,7 @@ pub async fn change(
         before: Some(plan.before),
         client_ip: client_ip.clone(),
         approving: by.approving().cloned(),
+        reverts,
     };
     // Whether SendGrid answered that the scheduled task does not exist (API.md §2.6).
     let unknown_task = AtomicBool::new(false);
@@ -268,6 +276,7 @@ pub async fn cancel_pending(
         before: Some(plan.before),
         client_ip,
         approving: by.approving().cloned(),
+        reverts: None,
     };
     let recorded = run_mutation(
         pool,

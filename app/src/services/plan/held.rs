@@ -189,6 +189,7 @@ pub async fn run_job(pool: &SqlitePool, client: &Client, job: &JobRow) -> JobRun
         before: Some(plan.before),
         client_ip: None,
         approving: None,
+        reverts: None,
     };
     let upstream = to_upstream(user, &valid);
     let recorded = run_mutation(

@@ -4,6 +4,8 @@
 //! key minted when this form was rendered.
 
 use leptos::prelude::*;
+
+use super::super::revert::{RevertField, RevertNotice};
 use leptos_router::components::Form;
 
 use super::super::outcome::{invalid, tab_href, FieldMessage};
@@ -88,6 +90,8 @@ pub fn ChangeLimitForm(
             <input type="hidden" name="target" value=view.target.clone() />
             <input type="hidden" name="review" value="1" />
             <input type="hidden" name="key" value=view.change_key.clone() />
+            <RevertField />
+            <RevertNotice />
             <div class="form-grid">
                 <div class="field">
                     <label for="limit-task">"Task"</label>

@@ -1,6 +1,7 @@
 //! The review step: what the task will do in words, the values it sends, and "Confirm change",
 //! which posts them (with the form's idempotency key) to `set_credit_limit`.
 
+use super::super::revert::{keep_reverts, RevertField, RevertNotice};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -27,7 +28,11 @@ pub fn LimitReview(
     let message_for = move |field: LimitField| error().and_then(|e| e.message_for(&field));
     // Once SendGrid has answered (or may have), this key is spent: offer a fresh form instead.
     let spent = move || error().is_some_and(|e| e.reached_upstream());
-    let edit = tab_href(&page_key, "limits", &form_pairs(&view.target, &form));
+    let edit = keep_reverts(tab_href(
+        &page_key,
+        "limits",
+        &form_pairs(&view.target, &form),
+    ));
     let history = history_href(&page_key);
     let fields: Vec<(LimitField, &'static str, String)> = [
         (
@@ -61,6 +66,7 @@ pub fn LimitReview(
     view! {
         <div class="review" aria-labelledby="limit-review-title">
             <h4 id="limit-review-title">"Review the change"</h4>
+            <RevertNotice />
             <p class="review-statement" data-testid="limit-review-statement">{statement}</p>
             <dl class="facts">
                 <div><dt>"User"</dt><dd>{view.target.clone()}</dd></div>
@@ -94,6 +100,7 @@ pub fn LimitReview(
                         <input type="hidden" name="task" value=task.as_str() />
                         {hidden}
                         <input type="hidden" name="idempotency_key" value=key />
+                        <RevertField />
                         <ConfirmActions danger={task == LimitTask::Remove} pending back=edit />
                     </ActionForm>
                 }.into_any()

@@ -3,6 +3,8 @@
 //! desired set and the idempotency key minted when this form was rendered.
 
 use leptos::prelude::*;
+
+use super::super::revert::{RevertField, RevertNotice};
 use leptos_router::components::Form;
 
 use super::super::outcome::{invalid, tab_href, FieldMessage};
@@ -78,6 +80,8 @@ pub fn OfferingsEditForm(
         <Form method="get" action=tab_href(&view.key, "offerings", &[]) attr:class="offerings-form" attr:novalidate=true>
             <input type="hidden" name="review" value="1" />
             <input type="hidden" name="key" value=view.change_key.clone() />
+            <RevertField />
+            <RevertNotice />
             <fieldset class="field package-choice">
                 <legend>"Package"</legend>
                 {packages}

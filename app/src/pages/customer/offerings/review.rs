@@ -2,6 +2,7 @@
 //! changed; removals in red), the account's name or id typed when anything is taken away, and
 //! "Confirm change", which posts the whole set with the form's idempotency key.
 
+use super::super::revert::{keep_reverts, RevertField, RevertNotice};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -56,7 +57,7 @@ pub fn OfferingsReview(
         "apply_on".into(),
         due.map(|d| d.to_string()).unwrap_or_default(),
     ));
-    let edit = tab_href(&view.key, "offerings", &pairs);
+    let edit = keep_reverts(tab_href(&view.key, "offerings", &pairs));
     let history = history_href(&view.key);
     let names: Vec<String> = [view.username.clone(), view.account_id.clone()]
         .into_iter()
@@ -91,6 +92,7 @@ pub fn OfferingsReview(
     view! {
         <div class="review" aria-labelledby="offerings-review-title">
             <h4 id="offerings-review-title">"Review the change"</h4>
+            <RevertNotice />
             <p class="review-statement">{format!("When: {when}")}</p>
             <div class="table-wrap">
                 <table class="offerings-diff" data-testid="offerings-diff">
@@ -131,6 +133,7 @@ pub fn OfferingsReview(
                         <input type="hidden" name="apply_on" value=apply_on />
                         <input type="hidden" name="idempotency_key" value=key />
                         <input type="hidden" name="reviewed" value=reviewed />
+                        <RevertField />
                         {confirm_needed.then(|| view! {
                             <TypedConfirmation id="offerings-confirm"
                                 label="Type the username or account ID to confirm"

@@ -2,6 +2,7 @@
 //! them, and activate / deactivate with a confirmation step (`?state=…&key=…`) that posts to
 //! `change_account_state`, now or at the end of the billing cycle.
 
+use super::super::revert::{RevertField, RevertNotice};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -158,6 +159,7 @@ fn ConfirmState(
     view! {
         <div class="review" aria-labelledby="state-review-title">
             <h4 id="state-review-title">"Confirm the state change"</h4>
+            <RevertNotice />
             <p class="review-statement" data-testid="state-review-statement">{statement}</p>
             {move || error().map(|e| {
                 let message = e.general_message().unwrap_or_else(|| e.to_string());
@@ -174,6 +176,7 @@ fn ConfirmState(
                         <input type="hidden" name="user" value=who />
                         <input type="hidden" name="state" value=target.as_str() />
                         <input type="hidden" name="idempotency_key" value=key />
+                        <RevertField />
                         <TimingFields id="state" end_of_cycle=view.end_of_cycle default_apply_on=view.default_apply_on
                             today=view.today timing=ChangeTiming::Now apply_on=String::new()
                             apply_on_error />

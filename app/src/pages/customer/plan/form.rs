@@ -3,6 +3,8 @@
 //! the review step, carrying the idempotency key minted when this form was rendered.
 
 use leptos::prelude::*;
+
+use super::super::revert::{RevertField, RevertNotice};
 use leptos_router::components::Form;
 
 use super::super::outcome::FieldMessage;
@@ -148,6 +150,8 @@ pub fn ChangeForm(
     view! {
         <Form method="get" action=plan_href(&page_key) attr:class="plan-form" attr:novalidate=true>
             <input type="hidden" name="key" value=view.change_key.clone() />
+            <RevertField />
+            <RevertNotice />
             <div class="form-grid">
                 <div class="field">
                     <label for="plan-action">"Action"</label>

@@ -1,6 +1,7 @@
 //! The review step: exactly what will happen, the username typed for destructive changes, and
 //! "Confirm change", which posts the form (with its idempotency key) to `change_plan`.
 
+use super::super::revert::{keep_reverts, RevertField, RevertNotice};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -51,7 +52,7 @@ pub fn ReviewStep(
     let message_for = move |field: PlanField| error().and_then(|e| e.message_for(&field));
     // Once SendGrid has answered (or may have), this key is spent: offer a fresh form instead.
     let spent = move || error().is_some_and(|e| e.reached_upstream());
-    let edit = edit_href(&page_key, &form);
+    let edit = keep_reverts(edit_href(&page_key, &form));
     let history = history_href(&page_key);
     let rows: Vec<(&'static str, String, Option<PlanField>)> = vec![
         (
@@ -95,6 +96,7 @@ pub fn ReviewStep(
     view! {
         <div class="review" aria-labelledby="review-title">
             <h3 id="review-title">"Review the change"</h3>
+            <RevertNotice />
             <p class="review-statement" data-testid="review-statement">{statement}</p>
             {maker.map(|text| view! { <p class="review-maker" data-testid="review-maker">{text}</p> })}
             {formula.map(|formula| view! {
@@ -138,6 +140,7 @@ pub fn ReviewStep(
                         {ips.into_iter().map(|ip| view! { <input type="hidden" name="ip[]" value=ip /> }).collect_view()}
                         {ip_groups.into_iter().map(|group| view! { <input type="hidden" name="ip_group[]" value=group /> }).collect_view()}
                         <input type="hidden" name="idempotency_key" value=key />
+                        <RevertField />
                         {destructive.then(|| view! {
                             <TypedConfirmation id="plan-confirm" label="Type the username to confirm"
                                 hint=format!("This cannot be undone from here. Type {user} to confirm.")
