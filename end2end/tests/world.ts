@@ -37,5 +37,7 @@ export const CUSTOMERS = {
   approvalJs: { username: "e2e-approval-js", first_name: "Abe", last_name: "Approval", company: "Approval Scripted Ltd", package: "Silver Package" },
   approvalNoJs: { username: "e2e-approval-nojs", first_name: "Ada", last_name: "Approval", company: "Approval Plain Ltd", package: "Silver Package" },
   approvalDecline: { username: "e2e-approval-decline", first_name: "Dora", last_name: "Declined", company: "Approval Declined Ltd", package: "Silver Package" },
+  revertJs: { username: "e2e-revert-js", first_name: "Rita", last_name: "Revert", company: "Revert Scripted Ltd", package: "Basic Package", v3: { offerings: v3Start } },
+  revertNoJs: { username: "e2e-revert-nojs", first_name: "Rolf", last_name: "Revert", company: "Revert Plain Ltd", package: "Basic Package", v3: { offerings: v3Start } },
   v2Only: { username: "e2e-v2-only", first_name: "Vera", last_name: "Legacy", company: "Only Legacy Ltd", package: "Basic Package" },
 } satisfies Record<string, NewCustomer>;

@@ -14,7 +14,9 @@ use crate::domain::revert::{
 };
 use crate::domain::{ActionFamily, AuditAction};
 use crate::services::audit::snapshot::reconcile_subject;
-use crate::services::audit::{self, change_of, diff, reverted_by, RecordedChange};
+use crate::services::audit::{
+    self, change_of, diff, new_idempotency_key, reverted_by, RecordedChange,
+};
 use crate::services::offerings::lines;
 
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +70,7 @@ pub async fn view(pool: &SqlitePool, client: &Client, id: i64) -> Result<RevertV
         Some(action) => match not_revertible(action, change.succeeded(), before.as_ref()) {
             Some(why) => Undo::Nothing(why),
             None => match inverse(client, action, &change, &customer).await? {
-                Ok(inverse) => inverse.undo(&customer, attempt.id),
+                Ok(inverse) => inverse.undo(&customer, attempt.id, &new_idempotency_key()),
                 Err(nothing) => Undo::Nothing(nothing),
             },
         },

@@ -24,14 +24,17 @@ pub struct Inverse {
 }
 
 impl Inverse {
-    /// The review of this inverse on `customer`'s page, linked to the change `event_id`.
-    pub fn undo(self, customer: &str, event_id: i64) -> Undo {
+    /// The review of this inverse on `customer`'s page, linked to the change `event_id`, under
+    /// the form key `key` (so the review's answer is found again after it is submitted, and a
+    /// second submission replays the first).
+    pub fn undo(self, customer: &str, event_id: i64, key: &str) -> Undo {
         let mut pairs = self.pairs;
         // The state step is its own confirmation; the others open on their review.
         if self.tab != "offerings" || !pairs.iter().any(|(name, _)| name == "state") {
             pairs.insert(0, ("review".to_string(), "1".to_string()));
         }
         pairs.push(("reverts".to_string(), event_id.to_string()));
+        pairs.push(("key".to_string(), key.to_string()));
         let query = pairs
             .iter()
             .filter(|(_, value)| !value.is_empty())

@@ -71,8 +71,8 @@ fn an_upgrade_is_undone_by_the_downgrade_back_through_the_review() {
     assert!(inverse.cannot_undo[0].contains("invoice stays"));
     assert_eq!(inverse.since, None);
     assert_eq!(
-        href(inverse.undo("acme-co", 12)),
-        "/customers/acme-co/plan?review=1&action=downgrade&timing=now&package=Silver%20Package&reverts=12"
+        href(inverse.undo("acme-co", 12, "k1")),
+        "/customers/acme-co/plan?review=1&action=downgrade&timing=now&package=Silver%20Package&reverts=12&key=k1"
     );
 }
 
@@ -219,8 +219,8 @@ fn a_state_goes_back_through_its_own_step() {
     assert_eq!(inverse.statement, "Activate acme again.");
     assert!(inverse.cannot_undo[0].contains("API keys"));
     assert_eq!(
-        href(inverse.undo("acme", 7)),
-        "/customers/acme/offerings?state=activated&reverts=7"
+        href(inverse.undo("acme", 7, "k2")),
+        "/customers/acme/offerings?state=activated&reverts=7&key=k2"
     );
     assert!(state_inverse("acme", &json!({"state": "activated"}), "activated").is_err());
 }
