@@ -26,13 +26,15 @@ pub fn RevertLinks(
     (!nothing).then(|| {
         view! {
             <p class="revert-links" data-testid="revert-links">
-                {reverts.map(|of| view! { <span class="badge badge-info">"Revert"</span> " " {link(format!("Reverts change {of}"), of)} })}
+                {reverts.map(|of| link(format!("Reverts change {of}"), of))}
                 {(!reverted_by.is_empty()).then(|| view! {
-                    <span>"Reverted by "</span>
-                    {reverted_by.iter().enumerate().map(|(i, by)| view! {
-                        {(i > 0).then_some(", ")}
-                        {link(format!("change {by}"), *by)}
-                    }).collect_view()}
+                    <span>
+                        "Reverted by "
+                        {reverted_by.iter().enumerate().map(|(i, by)| view! {
+                            {(i > 0).then_some(", ")}
+                            {link(format!("change {by}"), *by)}
+                        }).collect_view()}
+                    </span>
                 })}
                 {can_revert.then(|| view! {
                     <a class="button button-secondary" href=revert_href(id)
