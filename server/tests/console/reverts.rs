@@ -274,3 +274,63 @@ async fn a_revert_must_name_an_accepted_change_of_the_same_customer() {
     assert_eq!(after["credit"], before["credit"], "back as it was");
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_revert_held_for_approval_keeps_its_link_when_approved() {
+    let h = Harness::start(20, 30).await;
+    let t = &h.t;
+    let user = t.customer_on("Basic Package", &[]).await;
+    let plan = t.plan(&user).await;
+    let ip = plan["state"]["free_ips"][0].as_str().unwrap().to_string();
+    let upgrade = Change {
+        package: "Silver Package",
+        ip: &ip,
+        ..Change::new(&user, "upgrade", "now", "k-up")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &upgrade.args()).await;
+    assert_eq!(status, 200, "{body}");
+    let upgraded = attempt_of(&body);
+    let policy = [
+        ("downgrade", "on"),
+        ("credits_threshold", ""),
+        ("expiry_hours", "24"),
+    ];
+    let (status, body) = t.call(&t.admin, "set_approval_policy", &policy).await;
+    assert_eq!(status, 200, "{body}");
+
+    // The revert is a downgrade, so it waits for a second person like any other.
+    let mut args = Change {
+        package: "Basic Package",
+        confirm: &user,
+        ..Change::new(&user, "downgrade", "now", "k-revert")
+    }
+    .args();
+    args.push(("reverts", &upgraded));
+    let (status, held) = t.call(&t.manager, "change_plan", &args).await;
+    assert_eq!(status, 200, "{held}");
+    let request = held["approval_id"].as_i64().expect("a request").to_string();
+    assert_eq!(
+        t.sim_customer(&user).await["v2"]["package"],
+        "Silver Package"
+    );
+
+    let (status, approved) = t
+        .call(&t.admin, "approve_request", &[("id", &request)])
+        .await;
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(approved["succeeded"], true, "{approved}");
+    assert_eq!(
+        t.sim_customer(&user).await["v2"]["package"],
+        "Basic Package"
+    );
+    let revert = approved["attempt_id"].as_i64().unwrap().to_string();
+    let (_, event) = t
+        .call(&t.manager, "get_audit_event", &[("id", &revert)])
+        .await;
+    assert_eq!(event["reverts"].to_string(), upgraded, "{event}");
+    let (_, original) = t
+        .call(&t.manager, "get_audit_event", &[("id", &upgraded)])
+        .await;
+    assert_eq!(original["reverted_by"][0].to_string(), revert);
+    h.stop().await;
+}
