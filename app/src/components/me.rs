@@ -28,36 +28,43 @@ impl Me {
 }
 
 /// Renders `children` only for operators allowed `permission`; others see why, with a 403.
+///
+/// The page is made once, in a `Suspend` that waits for the operator: a `move ||` closure here
+/// would be run again by each server-side pass over the Suspense (its dry run, the re-check
+/// after loading, the render), and each run would make the page anew, with new resources,
+/// so every read (the database, SendGrid) was made three times per page view.
 #[component]
-pub fn Guarded(permission: Permission, children: ChildrenFn) -> impl IntoView {
+pub fn Guarded(permission: Permission, children: Children) -> impl IntoView {
     let me = Me::get();
-    let children = StoredValue::new(children);
+    let page = Suspend::new(async move {
+        match me.0.await.ok().flatten() {
+            Some(op) if op.role.allows(permission) => children().into_any(),
+            Some(op) => {
+                #[cfg(feature = "ssr")]
+                if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                    response.set_status(http::StatusCode::FORBIDDEN);
+                }
+                view! {
+                    <section class="empty-state" aria-labelledby="forbidden-title">
+                        <p class="empty-state-code" aria-hidden="true">"403"</p>
+                        <h1 id="forbidden-title">"Not available to your role"</h1>
+                        <p>{format!("You are signed in as {} ({}). Ask an admin if you need this page.", op.email, op.role.label())}</p>
+                    </section>
+                }
+                .into_any()
+            }
+            None => view! {
+                <section class="empty-state">
+                    <h1>"Sign in to continue"</h1>
+                    <p><a class="button" href="/login">"Sign in"</a></p>
+                </section>
+            }
+            .into_any(),
+        }
+    });
     view! {
         <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
-            {move || {
-                me.0.get().map(|loaded| match loaded.ok().flatten() {
-                    Some(op) if op.role.allows(permission) => children.read_value()().into_any(),
-                    Some(op) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                            response.set_status(http::StatusCode::FORBIDDEN);
-                        }
-                        view! {
-                            <section class="empty-state" aria-labelledby="forbidden-title">
-                                <p class="empty-state-code" aria-hidden="true">"403"</p>
-                                <h1 id="forbidden-title">"Not available to your role"</h1>
-                                <p>{format!("You are signed in as {} ({}). Ask an admin if you need this page.", op.email, op.role.label())}</p>
-                            </section>
-                        }.into_any()
-                    }
-                    None => view! {
-                        <section class="empty-state">
-                            <h1>"Sign in to continue"</h1>
-                            <p><a class="button" href="/login">"Sign in"</a></p>
-                        </section>
-                    }.into_any(),
-                })
-            }}
+            {page}
         </Suspense>
     }
 }
