@@ -12,6 +12,8 @@ mod plan;
 mod revert;
 mod tabs;
 
+use std::any::Any;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
@@ -35,9 +37,54 @@ pub struct CustomerContext {
     pub key: Memo<String>,
     pub changed: RwSignal<u32>,
     pub summary: Resource<Result<Option<CustomerSummary>, crate::api::ApiError>>,
+    tabs: StoredValue<TabData>,
+}
+
+/// What the tabs keep on the customer page (see [`CustomerContext::tab_data`]).
+struct TabData {
+    /// The customer page's owner, so what a tab keeps lives as long as the page.
+    owner: Owner,
+    kept: Vec<(&'static str, Box<dyn Any + Send + Sync>)>,
 }
 
 impl CustomerContext {
+    /// A tab's data (its resource), made once per customer page under the page's owner. The
+    /// router makes a tab's view anew on each server-side pass over the page (its `Outlet` is
+    /// a closure run by each pass), so a resource made in the tab itself was read three times
+    /// per page view, SendGrid included.
+    pub fn tab_data<T>(&self, tab: &'static str, make: impl FnOnce() -> T) -> T
+    where
+        T: Clone + Send + Sync + 'static,
+    {
+        let found = self.tabs.with_value(|tabs| {
+            tabs.kept
+                .iter()
+                .find(|(name, _)| *name == tab)
+                .and_then(|(_, data)| data.downcast_ref::<T>().cloned())
+        });
+        if let Some(found) = found {
+            return found;
+        }
+        let owner = self.tabs.with_value(|tabs| tabs.owner.clone());
+        let made = owner.with(make);
+        self.tabs
+            .update_value(|tabs| tabs.kept.push((tab, Box::new(made.clone()))));
+        made
+    }
+
+    /// Whether `tab` is the one shown: a kept resource reads only while its tab is open.
+    pub fn showing(tab: &'static str) -> impl Fn() -> bool + Send + Sync + Copy + 'static {
+        let location = use_location();
+        move || {
+            location.pathname.with(|path| {
+                let path = path.trim_end_matches('/');
+                path.ends_with(&format!("/{tab}"))
+                    // The bare customer address shows the Plan tab.
+                    || (tab == "plan" && path.matches('/').count() == 2)
+            })
+        }
+    }
+
     pub fn get() -> CustomerContext {
         expect_context::<CustomerContext>()
     }
@@ -73,6 +120,10 @@ fn Customer() -> impl IntoView {
         key,
         changed,
         summary,
+        tabs: StoredValue::new(TabData {
+            owner: Owner::current().expect("a component has an owner"),
+            kept: Vec::new(),
+        }),
     });
 
     let directory = DirectoryMemory::get();

@@ -37,8 +37,6 @@ fn v3_only(context: CustomerContext) -> bool {
 pub fn LimitsTab() -> impl IntoView {
     let context = CustomerContext::get();
     let query = use_query_map();
-    let target = Memo::new(move |_| query.read().get("target").filter(|t| !t.trim().is_empty()));
-    let review_key = Memo::new(move |_| query.read().get("key").filter(|k| !k.trim().is_empty()));
     // Created above the data it changes, so its result survives the reload below.
     let change = ServerAction::<SetCreditLimit>::new();
     // Anything SendGrid was asked to do (whatever it answered) may have changed the limit.
@@ -61,23 +59,38 @@ pub fn LimitsTab() -> impl IntoView {
             change.value().set(None);
         }
     });
-    let limits = Resource::new_blocking(
-        move || {
-            (
-                context.key.get(),
-                target.get(),
-                review_key.get(),
-                context.changed.get(),
-            )
-        },
-        |(user, target, key, _)| get_limits(user, target, key),
-    );
+    let limits = context.tab_data("limits", move || {
+        let showing = CustomerContext::showing("limits");
+        let query = use_query_map();
+        let text = move |name: &'static str| {
+            Memo::new(move |_| query.read().get(name).filter(|t| !t.trim().is_empty()))
+        };
+        let (target, key) = (text("target"), text("key"));
+        Resource::new_blocking(
+            move || {
+                showing().then(|| {
+                    (
+                        context.key.get(),
+                        target.get(),
+                        key.get(),
+                        context.changed.get(),
+                    )
+                })
+            },
+            |source| async move {
+                match source {
+                    Some((user, target, key, _)) => Some(get_limits(user, target, key).await),
+                    None => None,
+                }
+            },
+        )
+    });
 
     view! {
         <section class="tab-panel" aria-labelledby="limits-title">
             <h2 id="limits-title">"Limits"</h2>
             <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading the limit from SendGrid…"</p> }>
-                {move || limits.get().map(|loaded| match loaded {
+                {move || limits.get().flatten().map(|loaded| match loaded {
                     _ if v3_only(context) => view! {
                         <p class="empty-inline">
                             "Credit limits are set with SendGrid's v2 reseller API, which names customers \

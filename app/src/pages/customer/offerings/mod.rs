@@ -74,7 +74,6 @@ where
 pub fn OfferingsTab() -> impl IntoView {
     let context = CustomerContext::get();
     let query = use_query_map();
-    let review_key = Memo::new(move |_| query.read().get("key").filter(|k| !k.trim().is_empty()));
     // Created above the data they change, so their results survive the reload below.
     let update = ServerAction::<UpdateOfferings>::new();
     let change_state = ServerAction::<ChangeAccountState>::new();
@@ -92,16 +91,26 @@ pub fn OfferingsTab() -> impl IntoView {
             change_state.value().set(None);
         }
     });
-    let offerings = Resource::new_blocking(
-        move || (context.key.get(), review_key.get(), context.changed.get()),
-        |(user, key, _)| get_offerings(user, key),
-    );
+    let offerings = context.tab_data("offerings", move || {
+        let showing = CustomerContext::showing("offerings");
+        let query = use_query_map();
+        let key = Memo::new(move |_| query.read().get("key").filter(|k| !k.trim().is_empty()));
+        Resource::new_blocking(
+            move || showing().then(|| (context.key.get(), key.get(), context.changed.get())),
+            |source| async move {
+                match source {
+                    Some((user, key, _)) => Some(get_offerings(user, key).await),
+                    None => None,
+                }
+            },
+        )
+    });
 
     view! {
         <section class="tab-panel" aria-labelledby="offerings-title">
             <h2 id="offerings-title">"Offerings"</h2>
             <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading offerings from SendGrid…"</p> }>
-                {move || offerings.get().map(|loaded| match loaded {
+                {move || offerings.get().flatten().map(|loaded| match loaded {
                     Ok(view) => view! { <OfferingsBody view update change_state cancel refresh /> }.into_any(),
                     Err(ChangeError::NotFound(message)) => view! { <p class="empty-inline">{message}</p> }.into_any(),
                     Err(error) => view! {

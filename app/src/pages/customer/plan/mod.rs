@@ -37,7 +37,6 @@ use review::ReviewStep;
 pub fn PlanTab() -> impl IntoView {
     let context = CustomerContext::get();
     let query = use_query_map();
-    let review_key = Memo::new(move |_| query.read().get("key").filter(|k| !k.trim().is_empty()));
     // Created here, above the data they change, so their results survive the reload below.
     let change = ServerAction::<ChangePlan>::new();
     let cancel = ServerAction::<CancelPendingChange>::new();
@@ -71,10 +70,20 @@ pub fn PlanTab() -> impl IntoView {
             cancel.value().set(None);
         }
     });
-    let plan = Resource::new_blocking(
-        move || (context.key.get(), review_key.get(), context.changed.get()),
-        |(user, key, _)| get_plan(user, key),
-    );
+    let plan = context.tab_data("plan", move || {
+        let showing = CustomerContext::showing("plan");
+        let query = use_query_map();
+        let key = Memo::new(move |_| query.read().get("key").filter(|k| !k.trim().is_empty()));
+        Resource::new_blocking(
+            move || showing().then(|| (context.key.get(), key.get(), context.changed.get())),
+            |source| async move {
+                match source {
+                    Some((user, key, _)) => Some(get_plan(user, key).await),
+                    None => None,
+                }
+            },
+        )
+    });
 
     let panel = |body: AnyView| {
         view! {
@@ -87,7 +96,7 @@ pub fn PlanTab() -> impl IntoView {
     };
     view! {
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading the plan from SendGrid…"</p> }>
-            {move || plan.get().map(|loaded| match loaded {
+            {move || plan.get().flatten().map(|loaded| match loaded {
                 Ok(view) => panel(view! { <PlanBody view change cancel cancel_held /> }.into_any()),
                 Err(ChangeError::Unsupported(message)) => panel(view! {
                     <p class="empty-inline">{message}</p>
