@@ -6,39 +6,77 @@ use super::local_time::LocalTime;
 use super::reconcile::ReconcileButton;
 use super::revert_links::RevertLinks;
 use super::status_badge::StatusBadge;
-use super::unresolved::UnresolvedPanel;
+use super::unresolved::{UnresolvedPanel, UnresolvedResource};
 use super::Me;
-use crate::api::audit::{customer_history, ReconcileAttempt};
+use crate::api::audit::{customer_history, list_unresolved, ReconcileAttempt};
+use crate::api::ApiError;
 use crate::domain::audit::{duration_display, HistoryEntry, HistoryPage};
 use crate::domain::Permission;
+
+/// What a customer's History reads: kept by the customer page (made once per page, see
+/// `CustomerContext::tab_data`), read only while `showing`.
+#[derive(Clone, Copy)]
+pub struct HistoryData {
+    reconcile: ServerAction<ReconcileAttempt>,
+    page: Resource<Option<Result<HistoryPage, ApiError>>>,
+    unresolved: UnresolvedResource,
+}
+
+impl HistoryData {
+    pub fn new(
+        customer: Memo<String>,
+        showing: impl Fn() -> bool + Send + Sync + 'static,
+    ) -> HistoryData {
+        let reconcile = ServerAction::<ReconcileAttempt>::new();
+        let query = use_query_map();
+        let before = Memo::new(move |_| {
+            query
+                .read()
+                .get("before")
+                .and_then(|v| v.trim().parse::<i64>().ok())
+        });
+        let page = Resource::new_blocking(
+            move || showing().then(|| (customer.get(), before.get(), reconcile.version().get())),
+            |source| async move {
+                match source {
+                    Some((customer, before, _)) => Some(customer_history(customer, before).await),
+                    None => None,
+                }
+            },
+        );
+        let unresolved = Resource::new_blocking(
+            move || (customer.get(), reconcile.version().get()),
+            |(customer, _)| list_unresolved(Some(customer)),
+        );
+        HistoryData {
+            reconcile,
+            page,
+            unresolved,
+        }
+    }
+}
 
 /// A customer's history from the audit log, as a timeline: each change with who made it, how
 /// it ended and what changed, and changes of unknown outcome marked for reconciling.
 /// `?before=<id>` pages back, so it works without JavaScript.
 #[component]
-pub fn CustomerHistory(#[prop(into)] customer: String) -> impl IntoView {
+pub fn CustomerHistory(data: HistoryData) -> impl IntoView {
     let me = Me::get();
-    let reconcile = ServerAction::<ReconcileAttempt>::new();
+    let HistoryData {
+        reconcile,
+        page,
+        unresolved,
+    } = data;
     let query = use_query_map();
-    let before = move || {
-        query
-            .read()
-            .get("before")
-            .and_then(|v| v.trim().parse::<i64>().ok())
-    };
-    let fetch_customer = customer.clone();
-    let page = Resource::new_blocking(
-        move || (fetch_customer.clone(), before(), reconcile.version().get()),
-        |(customer, before, _)| customer_history(customer, before),
-    );
+    let paged = move || query.read().get("before").is_some();
 
     view! {
         <section class="history" aria-labelledby="history-title">
             <h2 id="history-title">"History"</h2>
-            <UnresolvedPanel customer=customer.clone() hide_when_empty=true action=reconcile />
+            <UnresolvedPanel hide_when_empty=true action=reconcile list=unresolved />
             <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading history…"</p> }>
-                {move || page.get().map(|loaded| match loaded {
-                    Ok(page) => view! { <Timeline page paged=before().is_some() me reconcile /> }.into_any(),
+                {move || page.get().flatten().map(|loaded| match loaded {
+                    Ok(page) => view! { <Timeline page paged=paged() me reconcile /> }.into_any(),
                     Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Transition>

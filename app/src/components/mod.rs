@@ -24,7 +24,7 @@ pub use adopt::adopt_controls;
 pub use command_palette::CommandPalette;
 pub use confirm_actions::ConfirmActions;
 pub use confirm_first::ConfirmFirst;
-pub use customer_history::CustomerHistory;
+pub use customer_history::{CustomerHistory, HistoryData};
 pub use daily_chart::DailyChart;
 pub use data_table::{headings, Column, DataTable, EmptyState, Pager};
 pub use directory_memory::DirectoryMemory;

@@ -8,21 +8,29 @@ use crate::api::audit::{list_unresolved, ReconcileAttempt};
 use crate::domain::audit::{UnresolvedAttempt, UnresolvedList};
 use crate::domain::Permission;
 
+/// The changes of unknown outcome a panel lists.
+pub type UnresolvedResource = Resource<Result<UnresolvedList, crate::api::ApiError>>;
+
 /// "Changes with unknown outcome": changes sent to SendGrid that may or may not have been
 /// applied (no answer came, or the console stopped before recording it), each with a Reconcile
 /// button for operators who may change accounts. All customers on the dashboard, or one (`customer`).
 /// `action` shares the reconcile with a surrounding view that refreshes on it.
+/// `list` is the list already being read, when the surrounding view keeps it (a customer's
+/// History tab); the panel reads its own otherwise.
 #[component]
 pub fn UnresolvedPanel(
     #[prop(optional, into)] customer: Option<String>,
     #[prop(optional)] hide_when_empty: bool,
     #[prop(optional)] action: Option<ServerAction<ReconcileAttempt>>,
+    #[prop(optional)] list: Option<UnresolvedResource>,
 ) -> impl IntoView {
     let action = action.unwrap_or_default();
-    let list = Resource::new_blocking(
-        move || action.version().get(),
-        move |_| list_unresolved(customer.clone()),
-    );
+    let list = list.unwrap_or_else(|| {
+        Resource::new_blocking(
+            move || action.version().get(),
+            move |_| list_unresolved(customer.clone()),
+        )
+    });
     let me = Me::get();
     let can_reconcile = move || me.allows(Permission::ChangeAccounts);
 
