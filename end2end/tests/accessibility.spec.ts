@@ -54,8 +54,11 @@ async function audit(browser: Browser, colorScheme: "light" | "dark"): Promise<s
   await expect(page).toHaveURL(/\/audit\/\d+$/);
   // The address changes first; the screen (and its title) once its code has come.
   await expect(page.getByRole("heading", { name: /^Event \d+/, level: 1 })).toBeVisible();
-  found.push(...(await serious(page, `${colorScheme} audit event`)));
+  // Audited once its code has come: while the page hydrates, the document's title is set
+  // again and is empty for that moment.
   await hydrated(page);
+  await expect(page).toHaveTitle(/^Event \d+/);
+  found.push(...(await serious(page, `${colorScheme} audit event`)));
   await expect(page.getByRole("button", { name: /Go to…/ })).toBeVisible();
   await page.keyboard.press("Control+k");
   await expect(page.getByRole("dialog", { name: "Go to" })).toBeVisible();
