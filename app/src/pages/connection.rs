@@ -26,14 +26,17 @@ fn ConnectionCheck() -> impl IntoView {
     // "Check again" counts up; the check runs on the server at each count.
     let round = RwSignal::new(0u32);
     let report = Resource::new_blocking(move || round.get(), |_| check_connection());
-    let checking = RwSignal::new(false);
+    // Pending while the Transition waits; it is "Checking…" only for a check asked again, so
+    // the page as first served (the check already answered) offers the button.
+    let pending = RwSignal::new(false);
+    let checking = move || pending.get() && round.get() > 0;
     view! {
         <div class="page-head">
             <h1>"SendGrid connection"</h1>
             <p class="hint">"Where the console sends its calls and whether SendGrid accepts them. Each check is one harmless read per API family; nothing is changed."</p>
         </div>
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Asking SendGrid…"</p> }
-            set_pending=checking.write_only()>
+            set_pending=pending.write_only()>
             {move || report.get().map(|answer| match answer {
                 Ok(report) => view! { <Report report /> }.into_any(),
                 Err(error) => view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -42,8 +45,8 @@ fn ConnectionCheck() -> impl IntoView {
         <form method="get" action="/connection" class="form-actions">
             <button class="button button-secondary" type="submit"
                 on:click=move |ev| { ev.prevent_default(); round.update(|n| *n += 1); }
-                disabled=move || checking.get() aria-busy=move || checking.get().to_string()>
-                {move || if checking.get() { "Checking…" } else { "Check again" }}
+                disabled=checking aria-busy=move || checking().to_string()>
+                {move || if checking() { "Checking…" } else { "Check again" }}
             </button>
         </form>
     }

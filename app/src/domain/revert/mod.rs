@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::audit::FieldChange;
 use super::limits::LimitTask;
 use super::plan::{PlanAction, PlanTiming};
-use super::{ActionFamily, AuditAction};
+use super::AuditAction;
 
 pub use inverse::{
     limits_inverse, offerings_inverse, plan_inverse, state_inverse, Inverse, LimitNow,
@@ -111,11 +111,6 @@ pub fn offers_revert(action: &str, succeeded: bool, before: Option<&Value>) -> b
 /// `/audit/<id>/revert`.
 pub fn revert_href(event_id: i64) -> String {
     format!("/audit/{event_id}/revert")
-}
-
-/// The family a `reverts` link must match on submit.
-pub fn family_of(action: &str) -> Option<ActionFamily> {
-    ActionFamily::of(action)
 }
 
 #[cfg(test)]
