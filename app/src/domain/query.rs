@@ -13,6 +13,22 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// A return path keeps its slashes, so `/login?next=/customers` reads as the page it names.
 const RETURN_PATH: &AsciiSet = &COMPONENT.remove(b'/');
 
+/// `/customers/<key>/<tab>` with `pairs` (empty values left out) as its query.
+pub fn tab_href(key: &str, tab: &str, pairs: &[(String, String)]) -> String {
+    let base = format!("/customers/{}/{tab}", encode_component(key));
+    let query = pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{}={}", encode_component(name), encode_component(value)))
+        .collect::<Vec<_>>()
+        .join("&");
+    if query.is_empty() {
+        base
+    } else {
+        format!("{base}?{query}")
+    }
+}
+
 /// Percent-encodes a path segment or a query-string name or value.
 pub fn encode_component(value: &str) -> String {
     utf8_percent_encode(value, COMPONENT).to_string()

@@ -9,7 +9,7 @@ use super::Undo;
 use crate::domain::limits::LimitTask;
 use crate::domain::offerings::{OfferingKind, OfferingLine, OfferingsForm};
 use crate::domain::plan::{action_unavailable, against_price, targets, PlanAction, PlanState};
-use crate::domain::query::encode_component;
+use crate::domain::query::tab_href;
 
 /// The inverse change, as the tab's review step takes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,24 +30,14 @@ impl Inverse {
     pub fn undo(self, customer: &str, event_id: i64, key: &str) -> Undo {
         let mut pairs = self.pairs;
         // The state step is its own confirmation; the others open on their review.
-        if self.tab != "offerings" || !pairs.iter().any(|(name, _)| name == "state") {
+        if !pairs.iter().any(|(name, _)| name == "state") {
             pairs.insert(0, ("review".to_string(), "1".to_string()));
         }
         pairs.push(("reverts".to_string(), event_id.to_string()));
         pairs.push(("key".to_string(), key.to_string()));
-        let query = pairs
-            .iter()
-            .filter(|(_, value)| !value.is_empty())
-            .map(|(name, value)| format!("{}={}", encode_component(name), encode_component(value)))
-            .collect::<Vec<_>>()
-            .join("&");
         Undo::Review {
             statement: self.statement,
-            href: format!(
-                "/customers/{}/{}?{query}",
-                encode_component(customer),
-                self.tab
-            ),
+            href: tab_href(customer, self.tab, &pairs),
             cannot_undo: self.cannot_undo,
             since: self.since,
         }

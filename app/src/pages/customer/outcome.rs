@@ -4,23 +4,8 @@
 use leptos::prelude::*;
 
 use crate::domain::change::{ChangeDone, ChangeError};
-use crate::domain::encode_component;
 
-/// `/customers/<key>/<tab>` with `pairs` (empty values left out) as its query.
-pub fn tab_href(key: &str, tab: &str, pairs: &[(String, String)]) -> String {
-    let base = format!("/customers/{}/{tab}", encode_component(key));
-    let query = pairs
-        .iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(name, value)| format!("{}={}", encode_component(name), encode_component(value)))
-        .collect::<Vec<_>>()
-        .join("&");
-    if query.is_empty() {
-        base
-    } else {
-        format!("{base}?{query}")
-    }
-}
+pub use crate::domain::query::tab_href;
 
 pub fn history_href(key: &str) -> String {
     tab_href(key, "history", &[])
