@@ -17,7 +17,7 @@ use std::any::Any;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 use crate::api::customers::get_customer;
 use crate::components::{DirectoryMemory, Guarded};
@@ -70,6 +70,20 @@ impl CustomerContext {
         self.tabs
             .update_value(|tabs| tabs.kept.push((tab, Box::new(made.clone()))));
         made
+    }
+
+    /// What a tab's resource is read by: the customer, the form key in the address (`?key=`,
+    /// for the answer a submitted form got) and the change counter; `None` while `tab` is not
+    /// the one shown, so a kept resource reads only while its tab is open.
+    pub fn tab_source(
+        &self,
+        tab: &'static str,
+    ) -> impl Fn() -> Option<(String, Option<String>, u32)> + Send + Sync + Copy + 'static {
+        let showing = CustomerContext::showing(tab);
+        let query = use_query_map();
+        let key = Memo::new(move |_| query.read().get("key").filter(|k| !k.trim().is_empty()));
+        let (customer, changed) = (self.key, self.changed);
+        move || showing().then(|| (customer.get(), key.get(), changed.get()))
     }
 
     /// Whether `tab` is the one shown: a kept resource reads only while its tab is open.

@@ -92,18 +92,12 @@ pub fn OfferingsTab() -> impl IntoView {
         }
     });
     let offerings = context.tab_data("offerings", move || {
-        let showing = CustomerContext::showing("offerings");
-        let query = use_query_map();
-        let key = Memo::new(move |_| query.read().get("key").filter(|k| !k.trim().is_empty()));
-        Resource::new_blocking(
-            move || showing().then(|| (context.key.get(), key.get(), context.changed.get())),
-            |source| async move {
-                match source {
-                    Some((user, key, _)) => Some(get_offerings(user, key).await),
-                    None => None,
-                }
-            },
-        )
+        Resource::new_blocking(context.tab_source("offerings"), |source| async move {
+            match source {
+                Some((user, key, _)) => Some(get_offerings(user, key).await),
+                None => None,
+            }
+        })
     });
 
     view! {

@@ -71,18 +71,12 @@ pub fn PlanTab() -> impl IntoView {
         }
     });
     let plan = context.tab_data("plan", move || {
-        let showing = CustomerContext::showing("plan");
-        let query = use_query_map();
-        let key = Memo::new(move |_| query.read().get("key").filter(|k| !k.trim().is_empty()));
-        Resource::new_blocking(
-            move || showing().then(|| (context.key.get(), key.get(), context.changed.get())),
-            |source| async move {
-                match source {
-                    Some((user, key, _)) => Some(get_plan(user, key).await),
-                    None => None,
-                }
-            },
-        )
+        Resource::new_blocking(context.tab_source("plan"), |source| async move {
+            match source {
+                Some((user, key, _)) => Some(get_plan(user, key).await),
+                None => None,
+            }
+        })
     });
 
     let panel = |body: AnyView| {
