@@ -63,6 +63,9 @@ test("/ focuses the search, ? lists the shortcuts, Escape closes them and the op
   await signIn(page, "manager");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Customers" }).click();
   await keysReady(page);
+  // The screen itself, not only the header: its search is what `/` looks for.
+  await expect(page.getByRole("heading", { name: "Customers", level: 1 })).toBeVisible();
+  await expect(page.getByLabel("Search customers")).toBeVisible();
   await page.locator("body").click({ position: { x: 5, y: 300 } });
   await page.keyboard.press("/");
   await expect(page.getByLabel("Search customers")).toBeFocused();
