@@ -31,7 +31,8 @@ use tower_http::{
     set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
-use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions::{cookie::SameSite, CachingSessionStore, Expiry, SessionManagerLayer};
+use tower_sessions_moka_store::MokaStore;
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::checkpoints::Checkpoints;
@@ -78,11 +79,21 @@ pub struct Running {
     checkpoints: Checkpoints,
     /// Every background task of this console, drained by [`Running::stop`].
     background: Background,
+    sessions: SessionStore,
 }
 
 /// How long a stop waits for background work to reach a point where it may end: a scheduled
 /// change or bulk call under way is bounded by the upstream's total timeout (15 s).
 const DRAIN_GRACE: Duration = Duration::from_secs(30);
+
+/// Sessions are read from memory and written through to SQLite (which keeps them across a
+/// restart). Only this process writes sessions, so the copy in memory is never stale; whether
+/// the operator behind one may still act (disabled, password changed, role) is read from the
+/// operators table on every request (`auth::resolve`), which the `operator` commands of another
+/// process change. A session leaves memory at its expiry, or when the cache is full (the oldest
+/// unused first; it is then read from SQLite again).
+pub type SessionStore = CachingSessionStore<MokaStore, SqliteStore>;
+const SESSIONS_CACHED: u64 = 10_000;
 
 impl Running {
     /// `http://ADDR`, for clients and tests.
@@ -93,6 +104,11 @@ impl Running {
     /// Every background task of this console (a handle to count or await them).
     pub fn background(&self) -> Background {
         self.background.clone()
+    }
+
+    /// The session store the console reads and writes (memory, then SQLite).
+    pub fn sessions(&self) -> SessionStore {
+        self.sessions.clone()
     }
 
     /// Stops accepting, lets in-flight requests finish, ends every background task (each at
@@ -186,7 +202,9 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
     };
     let sessions = SqliteStore::new(state.pool.clone());
     sessions.migrate().await.map_err(StartupError::Sessions)?;
-    let session_layer = SessionManagerLayer::new(sessions.clone())
+    let session_store =
+        CachingSessionStore::new(MokaStore::new(Some(SESSIONS_CACHED)), sessions.clone());
+    let session_layer = SessionManagerLayer::new(session_store.clone())
         .with_name("rc_session")
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
@@ -252,6 +270,7 @@ pub async fn spawn(args: ServeArgs) -> Result<Running, StartupError> {
         bulk: bulk_runner,
         checkpoints,
         background,
+        sessions: session_store,
     })
 }
 
@@ -288,7 +307,11 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-fn router(state: AppState, args: &ServeArgs, sessions: SessionManagerLayer<SqliteStore>) -> Router {
+fn router(
+    state: AppState,
+    args: &ServeArgs,
+    sessions: SessionManagerLayer<SessionStore>,
+) -> Router {
     let routes = route_list();
     let pkg = ServeDir::new(args.site_root.join("pkg"))
         .precompressed_br()

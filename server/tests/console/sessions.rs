@@ -30,13 +30,9 @@ async fn signed_in(console: &TestConsole, client: &reqwest::Client) -> bool {
 
 /// Sets the idle expiry the session store keeps (and checks on every load).
 async fn set_expiry(console: &TestConsole, expiry: OffsetDateTime) {
-    let changed = sqlx::query("UPDATE tower_sessions SET expiry_date = ?")
-        .bind(expiry)
-        .execute(&console.pool)
-        .await
-        .unwrap()
-        .rows_affected();
-    assert_eq!(changed, 1, "one session");
+    console
+        .edit_session(|record| record.expiry_date = expiry)
+        .await;
 }
 
 #[tokio::test]

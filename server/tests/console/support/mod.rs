@@ -97,16 +97,16 @@ impl TestConsole {
     }
 
     /// Rewrites the one stored session as `edit` says: what time passing would do to it
-    /// (its sign-in time, its last touch, its expiry), without waiting for the clock.
+    /// (its sign-in time, its last touch, its expiry), without waiting for the clock. Written
+    /// through the console's own session store, which keeps sessions in memory as well as in
+    /// SQLite.
     pub async fn edit_session(&self, edit: impl FnOnce(&mut tower_sessions::session::Record)) {
-        let (id, mut record) = self.session().await;
+        use tower_sessions::SessionStore;
+        let (_, mut record) = self.session().await;
         edit(&mut record);
-        // The expiry is kept in its own column too, which the store's load checks.
-        sqlx::query("UPDATE tower_sessions SET data = ?, expiry_date = ? WHERE id = ?")
-            .bind(rmp_serde::to_vec(&record).expect("a record encodes"))
-            .bind(record.expiry_date)
-            .bind(id)
-            .execute(&self.pool)
+        self.running()
+            .sessions()
+            .save(&record)
             .await
             .expect("the session is rewritten");
     }
