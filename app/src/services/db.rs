@@ -156,6 +156,10 @@ async fn connect(
     let shown = key_file.display().to_string();
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // sqlx pings a connection before lending it, by default: a round trip to the
+        // connection's thread before every statement. It finds dropped network connections; a
+        // SQLite connection is a file handle in this process and does not drop.
+        .test_before_acquire(false)
         .after_connect(move |conn, _| {
             let (ring, shown) = (ring.clone(), shown.clone());
             Box::pin(async move {
