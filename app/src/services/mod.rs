@@ -31,5 +31,6 @@ pub mod sso;
 pub mod state;
 pub mod throttle;
 pub mod upstream_health;
+pub mod writer;
 
 pub use state::AppState;

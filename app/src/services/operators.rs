@@ -5,6 +5,7 @@ use chrono::Utc;
 use sqlx::SqlitePool;
 
 use crate::domain::{check_new_password, OperatorEmail, OperatorView, Permission, Role};
+use crate::services::writer::begin_write;
 
 use super::audit::{append_in, NewEvent};
 use super::auth::Admin;
@@ -149,7 +150,7 @@ pub async fn create(
     } else {
         display_name.trim().to_string()
     };
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let now = Utc::now().to_rfc3339();
     let (email_text, role_text) = (email.as_str(), role.as_str());
     let inserted = sqlx::query_as!(
@@ -243,7 +244,7 @@ async fn update_one<'q>(
     update: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
     audit: NewEvent,
 ) -> Result<(), OperatorError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let changed = update.execute(&mut *tx).await?.rows_affected();
     if changed == 0 {
         return Err(OperatorError::NotFound(email.to_string()));
@@ -265,7 +266,7 @@ pub async fn set_password(
 ) -> Result<i64, sqlx::Error> {
     // Hashed before the write lock is taken: it takes a while, on purpose.
     let hash = passwords::hash(password);
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let now = Utc::now().to_rfc3339();
     let version = sqlx::query_scalar!(
         "UPDATE operators SET password_hash = ?, must_change_password = ?, password_set_at = ?,

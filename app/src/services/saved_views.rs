@@ -15,6 +15,7 @@ use crate::domain::saved_view::{
     VIEWS_PER_SCREEN,
 };
 use crate::domain::{AuditAction, OperatorView, QueryParams};
+use crate::services::writer::{begin_write, WriteTx};
 
 /// Why a view was not saved.
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +83,7 @@ pub async fn save(
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
     let screen = draft.screen.as_str();
     let pinned = i64::from(draft.pinned);
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let existing = sqlx::query_scalar!(
         r#"SELECT id AS "id!" FROM saved_views
            WHERE operator_id = ? AND screen = ? AND name = ?"#,
@@ -162,7 +163,7 @@ pub async fn set_pinned(
 ) -> Result<Option<SavedView>, sqlx::Error> {
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
     let flag = i64::from(pinned);
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let row = sqlx::query_as!(
         Row,
         r#"UPDATE saved_views SET pinned = ?, updated_at = ? WHERE id = ? AND operator_id = ?
@@ -184,7 +185,7 @@ pub async fn delete(
     id: i64,
     client_ip: Option<String>,
 ) -> Result<Option<SavedView>, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let row = sqlx::query_as!(
         Row,
         r#"DELETE FROM saved_views WHERE id = ? AND operator_id = ?
@@ -200,7 +201,7 @@ pub async fn delete(
 /// The operator's view the statement changed, recorded with `action` and committed; `None`
 /// (nothing recorded, the transaction dropped) when they have no such view.
 async fn commit_recorded(
-    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    mut tx: WriteTx,
     row: Option<Row>,
     action: AuditAction,
     by: &OperatorView,

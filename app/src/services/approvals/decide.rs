@@ -15,6 +15,7 @@ use crate::domain::plan::SchedulingMode;
 use crate::domain::AuditAction;
 use crate::services::audit::{append_in, NewEvent};
 use crate::services::auth::Manager;
+use crate::services::writer::begin_write;
 use crate::services::{limits, offerings, plan};
 
 /// The longest reason kept with a declined request.
@@ -71,7 +72,7 @@ pub async fn approve(
     client_ip: Option<String>,
 ) -> Result<ApprovalRequest, DecisionError> {
     let now = Utc::now();
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let row = store::by_id(&mut tx, id)
         .await?
         .ok_or(DecisionError::NotFound(id))?;
@@ -138,7 +139,7 @@ pub async fn decline(
         return Err(DecisionError::ReasonMissing);
     }
     let now = Utc::now();
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let row = store::by_id(&mut tx, id)
         .await?
         .ok_or(DecisionError::NotFound(id))?;

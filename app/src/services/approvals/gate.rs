@@ -14,6 +14,7 @@ use crate::domain::{AuditAction, IdempotencyKey};
 use crate::services::audit::{append_in, read_state, NewEvent};
 use crate::services::auth::Manager;
 use crate::services::outcome::unavailable;
+use crate::services::writer::begin_write;
 
 /// A change that passed its rules, as the policy sees it.
 pub struct Held<'a> {
@@ -71,7 +72,7 @@ async fn request(
     };
     let change = serde_json::to_string(&held.change).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let now = Utc::now();
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     if let Some(first) = store::by_key(&mut tx, held.key.as_str()).await? {
         tx.rollback().await?;
         return Ok(waiting(&first, true));

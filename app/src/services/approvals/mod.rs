@@ -21,6 +21,7 @@ use crate::domain::plan::PlanForm;
 use crate::domain::{AccountId, ActionFamily, AuditAction, CustomerKey, Username};
 use crate::services::audit::{append_in, NewEvent};
 use crate::services::auth::Admin;
+use crate::services::writer::begin_write;
 
 pub use decide::{approve, decline, DecisionError};
 pub use gate::{answer_for_key, gate, submitted, Held};
@@ -185,7 +186,7 @@ pub async fn set_policy(
     policy: &ApprovalPolicy,
     client_ip: Option<String>,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     store::save_policy(&mut tx, policy, by.email(), Utc::now()).await?;
     let event = NewEvent::event(
         AuditAction::ApprovalPolicy,

@@ -9,6 +9,7 @@
 //! tables exist only on a live connection, so theirs are the statements not checked against
 //! the schema at build time.
 
+use crate::services::writer::begin_write;
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
@@ -163,7 +164,7 @@ pub(super) async fn key_by_id(
 
 /// Appends one row to the chain and returns its id.
 pub async fn append(pool: &SqlitePool, event: NewEvent) -> Result<i64, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let id = append_in(&mut tx, event).await?;
     tx.commit().await?;
     Ok(id)

@@ -17,6 +17,7 @@ use crate::domain::audit::{Kind, Outcome};
 use crate::domain::AuditAction;
 use crate::domain::IdempotencyKey;
 use crate::services::auth::Approving;
+use crate::services::writer::begin_write;
 
 /// One change an operator asked for.
 #[derive(Clone, Debug)]
@@ -114,7 +115,7 @@ where
     }
     let key = mutation.idempotency_key.as_str().to_string();
 
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let first = select_events!("WHERE e.idempotency_key = ?", key)
         .fetch_optional(&mut *tx)
         .await?;

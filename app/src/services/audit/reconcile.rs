@@ -12,6 +12,7 @@ use super::mutation::new_idempotency_key;
 use super::row::{select_events, NewEvent, StoredEvent};
 use crate::domain::audit::{Kind, ReconcileReport, UnresolvedAttempt};
 use crate::domain::AuditAction;
+use crate::services::writer::begin_write;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReconcileError {
@@ -209,7 +210,7 @@ pub async fn record(
     pool: &SqlitePool,
     reconcile: Reconcile,
 ) -> Result<StoredEvent, ReconcileError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let key = reconcile.idempotency_key.as_deref();
     if let Some(done) = by_key(&mut tx, reconcile.attempt_id, key).await? {
         return Ok(done);

@@ -26,6 +26,7 @@ use crate::services::approvals;
 use crate::services::audit::{append_in, new_idempotency_key, NewEvent};
 use crate::services::auth::Manager;
 use crate::services::directory;
+use crate::services::writer::begin_write;
 
 pub use recover::recover;
 pub use runner::BulkRunner;
@@ -243,7 +244,7 @@ pub async fn start(
             }
         })
         .collect();
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
+    let mut tx = begin_write(pool).await.map_err(database)?;
     if let Some(job) = store::by_key(&mut tx, key).await.map_err(database)? {
         return Ok(BulkStarted::Job(job.id));
     }
@@ -303,7 +304,7 @@ async fn record(
     status: Option<JobStatus>,
     client_ip: Option<String>,
 ) -> Result<(), BulkError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
+    let mut tx = begin_write(pool).await.map_err(database)?;
     if let Some(status) = status {
         store::set_status(&mut tx, id, status)
             .await
@@ -389,7 +390,7 @@ pub async fn run_again(
     if wanted == 0 {
         return Err(ChangeError::Conflict(nothing.to_string()));
     }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
+    let mut tx = begin_write(pool).await.map_err(database)?;
     store::restart(&mut tx, id, &from).await.map_err(database)?;
     let action = if resume {
         AuditAction::BulkResume

@@ -8,6 +8,7 @@ use super::{store, DirectoryError};
 use crate::domain::AuditAction;
 use crate::services::audit::{self, NewEvent, Outcome};
 use crate::services::auth::Admin;
+use crate::services::writer::begin_write;
 
 /// A v2 customer and a v3 account as an admin named them, to join or keep apart: named
 /// fields, so the two names cannot be swapped.
@@ -54,7 +55,7 @@ pub async fn correct(
     client_ip: Option<String>,
 ) -> Result<(), DirectoryError> {
     let operator = by.email();
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let (username, account_id) = match correction {
         Correction::Link => unlinked_pair(&mut tx, pair).await?,
         Correction::Separate => linked_pair(&mut tx, pair).await?,

@@ -15,6 +15,7 @@ use super::merge::{merge, V2Entry, V3Entry};
 use super::{store, DirectoryError};
 use crate::domain::directory::{SyncPhase, SyncProgress};
 use crate::services::background::Background;
+use crate::services::writer::begin_write;
 
 /// Rows asked for per page: the v3 maximum (§5.3); v2 documents none (§9 Q4).
 const PAGE_SIZE: u32 = 100;
@@ -199,7 +200,7 @@ impl Running {
             .unwrap_or_default();
         let notes = missing.note();
         let at = now();
-        let mut tx = pool.begin().await?;
+        let mut tx = begin_write(pool).await?;
         let customers = store::replace_sources(&mut tx, &v2, &v3, &at).await?;
         store::record_success(&mut tx, &at, pages, accounts, notes.as_deref()).await?;
         tx.commit().await?;

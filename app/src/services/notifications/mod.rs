@@ -15,6 +15,7 @@ use super::audit::{append_in, NewEvent, Outcome, StoredEvent};
 use super::auth::Admin;
 use crate::domain::notification::{mask, Delivery, DeliveryStatus, NotificationKind, WebhookUrl};
 use crate::domain::AuditAction;
+use crate::services::writer::begin_write;
 
 pub use message::message_for;
 pub use worker::Worker;
@@ -45,7 +46,7 @@ pub async fn set_webhook(
     let at = now();
     let address = url.map(WebhookUrl::as_str);
     let email = by.email();
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     sqlx::query!(
         "UPDATE notification_settings SET webhook_url = ?, updated_by = ?, updated_at = ? WHERE id = 1",
         address,
@@ -71,7 +72,7 @@ pub async fn send_test(
     by: &Admin,
     client_ip: Option<String>,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let event = NewEvent::event(
         AuditAction::NotificationTest,
         Some(by.email()),

@@ -16,6 +16,7 @@ use crate::domain::notification::{backoff, MAX_ATTEMPTS};
 use crate::domain::AuditAction;
 use crate::services::audit::{append_in, NewEvent};
 use crate::services::background::Background;
+use crate::services::writer::begin_write;
 
 /// How long one POST may take before it counts as failed.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -126,7 +127,7 @@ impl Worker {
         let now: DateTime<Utc> = Utc::now();
         let at = now.to_rfc3339_opts(SecondsFormat::Millis, true);
         let attempts = due.attempts + 1;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = begin_write(&self.pool).await?;
         let (outcome, error) = match &answer {
             Ok(_) => {
                 sqlx::query!(

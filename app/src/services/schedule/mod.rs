@@ -12,6 +12,7 @@ use crate::domain::audit::Outcome;
 use crate::domain::schedule::JobStatus;
 use crate::domain::AuditAction;
 use crate::services::audit::{append_in, NewEvent};
+use crate::services::writer::begin_write;
 
 pub use store::{by_key, for_customer, pending, timestamp, JobRow, NewJob};
 pub use worker::{Clock, Worker};
@@ -34,7 +35,7 @@ pub async fn schedule(
     job: NewJob,
     client_ip: Option<String>,
 ) -> Result<(JobRow, bool), sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let (row, inserted) = store::insert(&mut tx, &job).await?;
     if inserted {
         let mut event = NewEvent::event(
@@ -66,7 +67,7 @@ pub async fn cancel(
     id: i64,
     client_ip: Option<String>,
 ) -> Result<(JobRow, bool), CancelError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = begin_write(pool).await?;
     let row = store::by_id(&mut tx, id)
         .await?
         .filter(|row| row.customer == customer)

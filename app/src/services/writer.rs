@@ -1,0 +1,139 @@
+//! Write transactions, one at a time per database file, queued in this process.
+//!
+//! SQLite lets one writer in at a time. A `BEGIN IMMEDIATE` that finds the lock taken waits in
+//! SQLite's busy handler, which sleeps 1, 2, 5, 10, ... ms between tries: under concurrent
+//! audited changes most of a change's time went to those sleeps, not to its commits. Here the
+//! writers of this process queue on an async mutex instead and each starts the moment the one
+//! before it has committed. Another process writing the same file (the CLI beside a running
+//! server) still meets the busy handler, as before.
+
+use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex as StdMutex};
+
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// A `BEGIN IMMEDIATE` transaction that holds this process's turn to write its database.
+/// Dropped without [`WriteTx::commit`], it rolls back and gives up the turn.
+pub struct WriteTx {
+    // Declared first so it drops first: the rollback is queued before the next writer starts.
+    tx: Transaction<'static, Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+/// Waits for this process's turn to write `pool`'s database, then opens the transaction with
+/// `BEGIN IMMEDIATE`, which takes SQLite's write lock at once: reads made inside it (the audit
+/// chain's tip, an idempotency key) stay true until it commits.
+pub async fn begin_write(pool: &SqlitePool) -> Result<WriteTx, sqlx::Error> {
+    let turn = turn_for(pool).lock_owned().await;
+    let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    Ok(WriteTx { tx, _turn: turn })
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+}
+
+/// The queue for `pool`'s file. Pools on the same file share it; an in-memory database's
+/// pools share one too, which only orders their writes.
+fn turn_for(pool: &SqlitePool) -> Arc<Mutex<()>> {
+    static TURNS: LazyLock<StdMutex<HashMap<PathBuf, Arc<Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+    let file = pool.connect_options().get_filename().to_path_buf();
+    let mut turns = TURNS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    turns.entry(file).or_default().clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// A pool whose connections never wait in SQLite's busy handler: a `BEGIN IMMEDIATE`
+    /// that finds the lock taken fails at once, so any waiting seen is the queue's.
+    async fn pool(dir: &tempfile::TempDir) -> SqlitePool {
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(dir.path().join("w.db"))
+            .create_if_missing(true)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .busy_timeout(Duration::ZERO);
+        let pool = SqlitePool::connect_with(options).await.unwrap();
+        sqlx::query("CREATE TABLE IF NOT EXISTS t (n INTEGER)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool
+    }
+
+    #[tokio::test]
+    async fn a_second_writer_waits_for_the_first_to_commit_and_then_sees_its_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (pool(&dir).await, pool(&dir).await);
+        let mut first = begin_write(&a).await.unwrap();
+        sqlx::query("INSERT INTO t VALUES (1)")
+            .execute(&mut *first)
+            .await
+            .unwrap();
+        let second = tokio::spawn(async move {
+            let mut tx = begin_write(&b).await.unwrap();
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            n
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(
+            !second.is_finished(),
+            "the second writer ran while the first held its turn"
+        );
+        first.commit().await.unwrap();
+        assert_eq!(second.await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_transaction_rolls_back_and_gives_up_the_turn() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool(&dir).await;
+        let mut tx = begin_write(&pool).await.unwrap();
+        sqlx::query("INSERT INTO t VALUES (1)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        drop(tx);
+        let mut next = tokio::time::timeout(Duration::from_secs(5), begin_write(&pool))
+            .await
+            .expect("the turn was given up")
+            .unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&mut *next)
+            .await
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}
