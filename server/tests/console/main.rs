@@ -17,6 +17,7 @@ mod access_rules;
 mod approvals;
 mod audit_atomic;
 mod audit_export;
+mod audit_group_commit;
 mod audit_key;
 mod audit_log;
 mod audit_mutation;

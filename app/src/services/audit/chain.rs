@@ -9,7 +9,6 @@
 //! tables exist only on a live connection, so theirs are the statements not checked against
 //! the schema at build time.
 
-use crate::services::writer::begin_write;
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
@@ -163,11 +162,9 @@ pub(super) async fn key_by_id(
 }
 
 /// Appends one row to the chain and returns its id.
+/// Rows appended at the same moment share one transaction ([`super::group_commit`]).
 pub async fn append(pool: &SqlitePool, event: NewEvent) -> Result<i64, sqlx::Error> {
-    let mut tx = begin_write(pool).await?;
-    let id = append_in(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(id)
+    super::group_commit::append(pool, event).await
 }
 
 /// Appends one row inside the caller's transaction, which must have been opened with

@@ -10,14 +10,14 @@ use std::time::Instant;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
-use super::chain::{append, append_in};
+use super::chain::append;
+use super::group_commit::append_if_new_key;
 use super::redact::redact;
 use super::row::{select_events, NewEvent, StoredEvent};
 use crate::domain::audit::{Kind, Outcome};
 use crate::domain::AuditAction;
 use crate::domain::IdempotencyKey;
 use crate::services::auth::Approving;
-use crate::services::writer::begin_write;
 
 /// One change an operator asked for.
 #[derive(Clone, Debug)]
@@ -115,30 +115,23 @@ where
     }
     let key = mutation.idempotency_key.as_str().to_string();
 
-    let mut tx = begin_write(pool).await?;
-    let first = select_events!("WHERE e.idempotency_key = ?", key)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if let Some(first) = first {
-        tx.rollback().await?;
-        return replay(pool, &mutation, &params, first).await;
-    }
-    let attempt_id = append_in(
-        &mut tx,
-        NewEvent {
-            operator: Some(mutation.operator.clone()),
-            customer: Some(mutation.customer.clone()),
-            params,
-            idempotency_key: Some(key),
-            before_state: mutation.before.clone(),
-            client_ip: mutation.client_ip.clone(),
-            ..NewEvent::new(Kind::Attempt, mutation.action)
-        },
-    )
-    .await?;
+    let attempt = NewEvent {
+        operator: Some(mutation.operator.clone()),
+        customer: Some(mutation.customer.clone()),
+        params: params.clone(),
+        idempotency_key: Some(key.clone()),
+        before_state: mutation.before.clone(),
+        client_ip: mutation.client_ip.clone(),
+        ..NewEvent::new(Kind::Attempt, mutation.action)
+    };
     // Committed before the call: a crash from here on leaves an attempt without a result,
     // which the dashboard lists as "outcome unknown" until someone reconciles it.
-    tx.commit().await?;
+    let Some(attempt_id) = append_if_new_key(pool, attempt).await? else {
+        let first = select_events!("WHERE e.idempotency_key = ?", key)
+            .fetch_one(pool)
+            .await?;
+        return replay(pool, &mutation, &params, first).await;
+    };
 
     let started = Instant::now();
     let answer = call().await;
