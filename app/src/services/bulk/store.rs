@@ -7,6 +7,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use crate::domain::bulk::{BulkOperation, Counts, ItemStatus, ItemView, JobStatus};
 use crate::domain::IdempotencyKey;
 use crate::services::schedule::timestamp;
+use crate::services::writer::begin_write;
 
 #[derive(Clone, Debug)]
 pub struct JobRow {
@@ -185,8 +186,13 @@ pub async fn insert(
 }
 
 /// Marks the next customer not started as running; `None` when there is none.
+///
+/// This and the other writes of one customer's turn queue for the file's write turn
+/// ([`begin_write`]) with the audit rows of the same changes, rather than meeting them in
+/// SQLite's busy handler, which sleeps between tries.
 pub async fn claim_next(pool: &SqlitePool, job_id: i64) -> Result<Option<ItemRow>, sqlx::Error> {
-    bulk_items!(
+    let mut tx = begin_write(pool).await?;
+    let item = bulk_items!(
         returning "UPDATE bulk_items SET status = 'running',
              seq = (SELECT MAX(seq) + 1 FROM bulk_items WHERE job_id = ?1)
          WHERE job_id = ?1 AND position =
@@ -194,8 +200,10 @@ pub async fn claim_next(pool: &SqlitePool, job_id: i64) -> Result<Option<ItemRow
               ORDER BY position LIMIT 1)",
         job_id
     )
-    .fetch_optional(pool)
-    .await
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(item)
 }
 
 /// Records how one customer's turn ended.
@@ -207,6 +215,7 @@ pub async fn finish_item(
     attempt_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     let status = status.as_str();
+    let mut tx = begin_write(pool).await?;
     sqlx::query!(
         "UPDATE bulk_items SET status = ?3, message = ?4, attempt_id = COALESCE(?5, attempt_id),
              seq = (SELECT MAX(seq) + 1 FROM bulk_items WHERE job_id = ?1)
@@ -217,22 +226,25 @@ pub async fn finish_item(
         message,
         attempt_id,
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// A running customer goes back to "not started" under a new try (a rate limit's wait).
 pub async fn next_try(pool: &SqlitePool, item: &ItemRow) -> Result<ItemRow, sqlx::Error> {
-    bulk_items!(
+    let mut tx = begin_write(pool).await?;
+    let item = bulk_items!(
         returning "UPDATE bulk_items SET try = try + 1, message = '',
              seq = (SELECT MAX(seq) + 1 FROM bulk_items WHERE job_id = ?1)
          WHERE job_id = ?1 AND position = ?2",
         item.job_id,
         item.position,
     )
-    .fetch_one(pool)
-    .await
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(item)
 }
 
 pub async fn set_status(
