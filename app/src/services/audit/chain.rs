@@ -170,12 +170,42 @@ pub async fn append(pool: &SqlitePool, event: NewEvent) -> Result<i64, sqlx::Err
 /// Appends one row inside the caller's transaction, which must have been opened with
 /// `BEGIN IMMEDIATE` (it holds the write lock, so the tip read here stays the tip).
 pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i64, sqlx::Error> {
-    let (key_id, secret) = signing_key(conn).await?;
-    let prev_hash = sqlx::query_scalar!("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?
-        .unwrap_or_else(|| GENESIS.to_string());
+    let mut tip = Tip::read(conn).await?;
+    append_after(conn, &mut tip, event).await
+}
 
+/// What the next row is sealed with: the current key and the hash of the row before it.
+/// Read once per write transaction; the rows of a group commit carry it from one to the next.
+pub(super) struct Tip {
+    key_id: String,
+    secret: Vec<u8>,
+    hash: String,
+}
+
+impl Tip {
+    /// The tip now, inside a `BEGIN IMMEDIATE` transaction (so it stays the tip until the
+    /// transaction appends to it).
+    pub(super) async fn read(conn: &mut SqliteConnection) -> Result<Tip, sqlx::Error> {
+        let (key_id, secret) = signing_key(conn).await?;
+        let hash = sqlx::query_scalar!("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or_else(|| GENESIS.to_string());
+        Ok(Tip {
+            key_id,
+            secret,
+            hash,
+        })
+    }
+}
+
+/// Appends one row after `tip`, which must be the chain's tip in the caller's transaction,
+/// and moves `tip` onto it.
+pub(super) async fn append_after(
+    conn: &mut SqliteConnection,
+    tip: &mut Tip,
+    event: NewEvent,
+) -> Result<i64, sqlx::Error> {
     let mut row = StoredEvent {
         id: 0,
         occurred_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
@@ -194,10 +224,10 @@ pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i
         after_state: event.after_state.map(|v| v.to_string()),
         client_ip: event.client_ip,
         hash: String::new(),
-        prev_hash,
+        prev_hash: tip.hash.clone(),
         key_id: None,
     };
-    seal(&mut row, &key_id, &secret);
+    seal(&mut row, &tip.key_id, &tip.secret);
 
     let id = sqlx::query_scalar!(
         r#"INSERT INTO audit_events (occurred_at, kind, attempt_id, operator, customer, action,
@@ -227,6 +257,7 @@ pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i
     .await?;
     // A row that needs a person queues its message in this same transaction.
     crate::services::notifications::raise_for(conn, &row, id).await?;
+    tip.hash = row.hash;
     Ok(id)
 }
 

@@ -15,7 +15,7 @@ use std::sync::{Arc, LazyLock, Mutex as StdMutex};
 use sqlx::SqlitePool;
 use tokio::sync::{oneshot, Mutex};
 
-use super::chain::append_in;
+use super::chain::{append_after, Tip};
 use super::row::NewEvent;
 use crate::services::writer::begin_write;
 
@@ -127,13 +127,14 @@ async fn write_together(
     events: Vec<(NewEvent, bool)>,
 ) -> Result<Vec<Appended>, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
+    let mut tip = Tip::read(&mut tx).await?;
     let mut answers = Vec::with_capacity(events.len());
     for (event, only_new_key) in events {
         if only_new_key && key_taken(&mut tx, event.idempotency_key.as_deref()).await? {
             answers.push(Appended::KeyTaken);
             continue;
         }
-        answers.push(Appended::Row(append_in(&mut tx, event).await?));
+        answers.push(Appended::Row(append_after(&mut tx, &mut tip, event).await?));
     }
     tx.commit().await?;
     Ok(answers)
