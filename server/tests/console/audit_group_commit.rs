@@ -16,6 +16,7 @@ use app::services::audit::{
 use app::services::writer::begin_write;
 use audit_support::{event, temp_db, TempDb};
 use serde_json::json;
+use sqlx::SqlitePool;
 
 /// The bytes of the database's write-ahead log (each commit adds its pages to it).
 fn wal_bytes(db: &TempDb) -> u64 {
@@ -32,18 +33,19 @@ async fn empty_wal(db: &TempDb) {
     assert_eq!(wal_bytes(db), 0);
 }
 
-/// Starts `count` tasks made by `make` one after another while this test holds the file's
-/// write turn, so they queue behind it in that order; then lets them go.
+/// Starts `count` tasks made by `make` (from their number and a pool on the file) one after
+/// another while this test holds the file's write turn, so they queue behind it in that
+/// order; then lets them go.
 async fn queued_behind_a_held_turn<F, Fut, T>(db: &TempDb, count: usize, make: F) -> Vec<T>
 where
-    F: Fn(usize) -> Fut,
+    F: Fn(usize, SqlitePool) -> Fut,
     Fut: Future<Output = T> + Send + 'static,
     T: Send + 'static,
 {
     let held = begin_write(&db.pool).await.unwrap();
     let mut tasks = Vec::new();
     for n in 0..count {
-        tasks.push(tokio::spawn(make(n)));
+        tasks.push(tokio::spawn(make(n, db.pool.clone())));
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     for task in &tasks {
@@ -75,17 +77,13 @@ async fn rows_that_queue_together_are_committed_together() {
     let one_at_a_time = wal_bytes(&db);
     empty_wal(&db).await;
 
-    let pool = db.pool.clone();
-    let ids = queued_behind_a_held_turn(&db, 10, |n| {
-        let pool = pool.clone();
-        async move {
-            audit::append(
-                &pool,
-                event(&format!("together-{n}"), "auth.sign_in", Outcome::Success),
-            )
-            .await
-            .unwrap()
-        }
+    let ids = queued_behind_a_held_turn(&db, 10, |n, pool| async move {
+        audit::append(
+            &pool,
+            event(&format!("together-{n}"), "auth.sign_in", Outcome::Success),
+        )
+        .await
+        .unwrap()
     })
     .await;
     let together = wal_bytes(&db);
@@ -116,9 +114,7 @@ async fn a_row_refused_in_a_shared_transaction_fails_alone() {
     };
     audit::append(&db.pool, taken.clone()).await.unwrap();
 
-    let pool = db.pool.clone();
-    let answers = queued_behind_a_held_turn(&db, 4, |n| {
-        let pool = pool.clone();
+    let answers = queued_behind_a_held_turn(&db, 4, |n, pool| {
         let row = match n {
             // The column is UNIQUE: this row cannot be written.
             2 => taken.clone(),
@@ -135,11 +131,6 @@ async fn a_row_refused_in_a_shared_transaction_fails_alone() {
     for n in [0, 1, 3] {
         assert!(answers[n].is_ok(), "row {n}: {:?}", answers[n]);
     }
-    let written: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    assert_eq!(written, 4);
     assert_eq!(
         audit::verify(&db.pool).await.unwrap(),
         Verification::Ok { events: 4 }
@@ -150,9 +141,8 @@ async fn a_row_refused_in_a_shared_transaction_fails_alone() {
 async fn the_same_change_submitted_at_once_is_made_once() {
     let db = temp_db().await;
     let calls = Arc::new(AtomicUsize::new(0));
-    let pool = db.pool.clone();
-    let outcomes = queued_behind_a_held_turn(&db, 6, |_| {
-        let (pool, calls) = (pool.clone(), calls.clone());
+    let outcomes = queued_behind_a_held_turn(&db, 6, |_, pool| {
+        let calls = calls.clone();
         async move {
             let mutation = Mutation {
                 operator: "manager@example.com".to_string(),

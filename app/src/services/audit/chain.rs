@@ -16,6 +16,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use super::key::{mac_with, KeyRing};
 use super::redact::redact;
 use super::row::{select_events, NewEvent, StoredEvent};
+use crate::services::writer::write_shared;
 
 /// `prev_hash` of the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -161,51 +162,22 @@ pub(super) async fn key_by_id(
         .await
 }
 
-/// Appends one row to the chain and returns its id.
-/// Rows appended at the same moment share one transaction ([`super::group_commit`]).
+/// Appends one row to the chain and returns its id once it is committed.
+///
+/// Rows appended at the same moment share one transaction and its commit ([`write_shared`]).
 pub async fn append(pool: &SqlitePool, event: NewEvent) -> Result<i64, sqlx::Error> {
-    super::group_commit::append(pool, event).await
+    write_shared(pool, move |conn| Box::pin(append_in(conn, event.clone()))).await
 }
 
 /// Appends one row inside the caller's transaction, which must have been opened with
 /// `BEGIN IMMEDIATE` (it holds the write lock, so the tip read here stays the tip).
 pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i64, sqlx::Error> {
-    let mut tip = Tip::read(conn).await?;
-    append_after(conn, &mut tip, event).await
-}
+    let (key_id, secret) = signing_key(conn).await?;
+    let prev_hash = sqlx::query_scalar!("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?
+        .unwrap_or_else(|| GENESIS.to_string());
 
-/// What the next row is sealed with: the current key and the hash of the row before it.
-/// Read once per write transaction; the rows of a group commit carry it from one to the next.
-pub(super) struct Tip {
-    key_id: String,
-    secret: Vec<u8>,
-    hash: String,
-}
-
-impl Tip {
-    /// The tip now, inside a `BEGIN IMMEDIATE` transaction (so it stays the tip until the
-    /// transaction appends to it).
-    pub(super) async fn read(conn: &mut SqliteConnection) -> Result<Tip, sqlx::Error> {
-        let (key_id, secret) = signing_key(conn).await?;
-        let hash = sqlx::query_scalar!("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?
-            .unwrap_or_else(|| GENESIS.to_string());
-        Ok(Tip {
-            key_id,
-            secret,
-            hash,
-        })
-    }
-}
-
-/// Appends one row after `tip`, which must be the chain's tip in the caller's transaction,
-/// and moves `tip` onto it.
-pub(super) async fn append_after(
-    conn: &mut SqliteConnection,
-    tip: &mut Tip,
-    event: NewEvent,
-) -> Result<i64, sqlx::Error> {
     let mut row = StoredEvent {
         id: 0,
         occurred_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
@@ -224,10 +196,10 @@ pub(super) async fn append_after(
         after_state: event.after_state.map(|v| v.to_string()),
         client_ip: event.client_ip,
         hash: String::new(),
-        prev_hash: tip.hash.clone(),
+        prev_hash,
         key_id: None,
     };
-    seal(&mut row, &tip.key_id, &tip.secret);
+    seal(&mut row, &key_id, &secret);
 
     let id = sqlx::query_scalar!(
         r#"INSERT INTO audit_events (occurred_at, kind, attempt_id, operator, customer, action,
@@ -257,7 +229,6 @@ pub(super) async fn append_after(
     .await?;
     // A row that needs a person queues its message in this same transaction.
     crate::services::notifications::raise_for(conn, &row, id).await?;
-    tip.hash = row.hash;
     Ok(id)
 }
 

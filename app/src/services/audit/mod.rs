@@ -10,7 +10,6 @@ pub mod detail;
 mod diff;
 pub mod digest;
 pub mod export;
-mod group_commit;
 pub mod history;
 pub mod key;
 mod mutation;

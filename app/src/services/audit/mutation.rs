@@ -10,14 +10,14 @@ use std::time::Instant;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
-use super::chain::append;
-use super::group_commit::append_if_new_key;
+use super::chain::{append, append_in};
 use super::redact::redact;
 use super::row::{select_events, NewEvent, StoredEvent};
 use crate::domain::audit::{Kind, Outcome};
 use crate::domain::AuditAction;
 use crate::domain::IdempotencyKey;
 use crate::services::auth::Approving;
+use crate::services::writer::write_shared;
 
 /// One change an operator asked for.
 #[derive(Clone, Debug)]
@@ -77,6 +77,13 @@ pub enum AuditError {
     KeyReuse,
 }
 
+/// What writing an attempt under its idempotency key came to.
+enum Attempt {
+    Written(i64),
+    /// The key was used already, by this row: the submission is answered from it.
+    KeyUsedBy(Box<StoredEvent>),
+}
+
 const STILL_RUNNING: &str = "This form was already submitted; that change is still running or \
      was interrupted. Check the customer's history before trying again.";
 
@@ -124,13 +131,26 @@ where
         client_ip: mutation.client_ip.clone(),
         ..NewEvent::new(Kind::Attempt, mutation.action)
     };
-    // Committed before the call: a crash from here on leaves an attempt without a result,
-    // which the dashboard lists as "outcome unknown" until someone reconciles it.
-    let Some(attempt_id) = append_if_new_key(pool, attempt).await? else {
-        let first = select_events!("WHERE e.idempotency_key = ?", key)
-            .fetch_one(pool)
-            .await?;
-        return replay(pool, &mutation, &params, first).await;
+    // The key's first use and this attempt are one transaction, so of two submissions at once
+    // one is written and the other replays it. Committed before the call: a crash from here
+    // on leaves an attempt without a result, which the dashboard lists as "outcome unknown"
+    // until someone reconciles it.
+    let written = write_shared(pool, move |conn| {
+        let (key, attempt) = (key.clone(), attempt.clone());
+        Box::pin(async move {
+            let first = select_events!("WHERE e.idempotency_key = ?", key)
+                .fetch_optional(&mut *conn)
+                .await?;
+            match first {
+                Some(first) => Ok(Attempt::KeyUsedBy(Box::new(first))),
+                None => append_in(conn, attempt).await.map(Attempt::Written),
+            }
+        })
+    })
+    .await?;
+    let attempt_id = match written {
+        Attempt::Written(attempt_id) => attempt_id,
+        Attempt::KeyUsedBy(first) => return replay(pool, &mutation, &params, *first).await,
     };
 
     let started = Instant::now();

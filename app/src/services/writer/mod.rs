@@ -6,10 +6,18 @@
 //! writers of this process queue on an async mutex instead and each starts the moment the one
 //! before it has committed. Another process writing the same file (the CLI beside a running
 //! server) still meets the busy handler, as before.
+//!
+//! Small writes that must each be committed before their caller goes on (the audit log's
+//! rows) can also share one transaction with those that arrive at the same moment:
+//! [`write_shared`].
+
+mod shared;
+
+pub use shared::write_shared;
 
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex as StdMutex};
 
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
@@ -27,7 +35,7 @@ pub struct WriteTx {
 /// `BEGIN IMMEDIATE`, which takes SQLite's write lock at once: reads made inside it (the audit
 /// chain's tip, an idempotency key) stay true until it commits.
 pub async fn begin_write(pool: &SqlitePool) -> Result<WriteTx, sqlx::Error> {
-    let turn = turn_for(pool).lock_owned().await;
+    let turn = file_of(pool).turn.clone().lock_owned().await;
     let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     Ok(WriteTx { tx, _turn: turn })
 }
@@ -56,16 +64,31 @@ impl DerefMut for WriteTx {
     }
 }
 
-/// The queue for `pool`'s file. Pools on the same file share it; an in-memory database's
-/// pools share one too, which only orders their writes.
-fn turn_for(pool: &SqlitePool) -> Arc<Mutex<()>> {
-    static TURNS: LazyLock<StdMutex<HashMap<PathBuf, Arc<Mutex<()>>>>> =
-        LazyLock::new(Default::default);
-    let file = pool.connect_options().get_filename().to_path_buf();
-    let mut turns = TURNS
+/// What this process keeps per database file: the turn to write it, and the writes waiting to
+/// share a transaction. Pools on the same file share it; an in-memory database's pools share
+/// one too, which only orders their writes.
+#[derive(Default)]
+struct File {
+    turn: Arc<Mutex<()>>,
+    shared: shared::Queue,
+}
+
+/// `pool`'s file. Asked at every write, so a file already known costs no allocation.
+fn file_of(pool: &SqlitePool) -> Arc<File> {
+    static FILES: LazyLock<StdMutex<HashMap<PathBuf, Arc<File>>>> = LazyLock::new(Default::default);
+    let options = pool.connect_options();
+    let path: &Path = options.get_filename();
+    let mut files = lock(&FILES);
+    match files.get(path) {
+        Some(file) => file.clone(),
+        None => files.entry(path.to_path_buf()).or_default().clone(),
+    }
+}
+
+fn lock<T>(mutex: &StdMutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    turns.entry(file).or_default().clone()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
