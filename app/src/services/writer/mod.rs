@@ -26,9 +26,9 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 /// A `BEGIN IMMEDIATE` transaction that holds this process's turn to write its database.
 /// Dropped without [`WriteTx::commit`], it rolls back and gives up the turn.
 pub struct WriteTx {
-    // Declared first so it drops first: the rollback is queued before the next writer starts.
-    tx: Transaction<'static, Sqlite>,
-    _turn: OwnedMutexGuard<()>,
+    // Both are taken only by `commit`, `rollback` and `drop`.
+    tx: Option<Transaction<'static, Sqlite>>,
+    turn: Option<OwnedMutexGuard<()>>,
 }
 
 /// Waits for this process's turn to write `pool`'s database, then opens the transaction with
@@ -37,16 +37,44 @@ pub struct WriteTx {
 pub async fn begin_write(pool: &SqlitePool) -> Result<WriteTx, sqlx::Error> {
     let turn = file_of(pool).turn.clone().lock_owned().await;
     let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    Ok(WriteTx { tx, _turn: turn })
+    Ok(WriteTx {
+        tx: Some(tx),
+        turn: Some(turn),
+    })
 }
 
 impl WriteTx {
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        self.open().commit().await
     }
 
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.tx.rollback().await
+    pub async fn rollback(mut self) -> Result<(), sqlx::Error> {
+        self.open().rollback().await
+    }
+
+    fn open(&mut self) -> Transaction<'static, Sqlite> {
+        self.tx
+            .take()
+            .expect("a WriteTx is open until it is consumed")
+    }
+}
+
+impl Drop for WriteTx {
+    /// sqlx rolls a dropped transaction back later, on its connection's own thread: the turn
+    /// is given up once that rollback has run, so the next writer never finds SQLite's lock
+    /// still held (and never waits in the busy handler for it).
+    fn drop(&mut self) {
+        let (Some(tx), Some(turn)) = (self.tx.take(), self.turn.take()) else {
+            return;
+        };
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(error) = tx.rollback().await {
+                    tracing::warn!(%error, "a dropped write transaction could not roll back");
+                }
+                drop(turn);
+            });
+        }
     }
 }
 
@@ -54,13 +82,17 @@ impl Deref for WriteTx {
     type Target = SqliteConnection;
 
     fn deref(&self) -> &SqliteConnection {
-        &self.tx
+        self.tx
+            .as_ref()
+            .expect("a WriteTx is open until it is consumed")
     }
 }
 
 impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
-        &mut self.tx
+        self.tx
+            .as_mut()
+            .expect("a WriteTx is open until it is consumed")
     }
 }
 
