@@ -12,6 +12,8 @@ test("a manager's home page lists what needs them and each item leads to its scr
   await expect(page.getByTestId("need-bulk")).toContainText("Bulk changes");
   const due = page.getByTestId("need-due");
   await expect(due).toContainText(/Nothing falls due in the next 7 days|All \d+ due by/);
+  // SendGrid's list may be a few seconds old: the box says when it was read.
+  await expect(due.getByTestId("due-read-at")).toContainText("SendGrid's list as read at");
   const directory = page.getByTestId("need-directory");
   await expect(directory).toContainText("SendGrid answers.");
   await expect(directory).toContainText(/customers, last refreshed|Refreshing from SendGrid now/);

@@ -27,8 +27,8 @@ pub use rate_limit::{Family, RateLimitSeen};
 pub use secret::{ExposeSecret, Secret};
 pub use v2::{
     CustomerProfile, IpPlacement, IpQuery, Limit, LimitChange, LimitHolder, LimitPeriod, Overview,
-    Package, PendingChange, PendingKind, PendingQuery, PlanChange, PlanTask, ProfileQuery,
-    RecurringLimit, Timing,
+    Package, PendingChange, PendingKind, PendingList, PendingQuery, PlanChange, PlanTask,
+    ProfileQuery, RecurringLimit, Timing,
 };
 pub use v3::{
     Account, AccountPage, AccountProfile, AccountState, CatalogEntry, Entitlements, NewAccount,
@@ -47,6 +47,7 @@ struct ReadmeExamples;
 pub struct Client {
     config: Arc<Config>,
     transport: Arc<Transport>,
+    pending_memo: Arc<v2::PendingMemo>,
 }
 
 impl Client {
@@ -56,6 +57,7 @@ impl Client {
         Ok(Self {
             config: Arc::new(config),
             transport: Arc::new(transport),
+            pending_memo: Arc::default(),
         })
     }
 

@@ -5,6 +5,7 @@
 //! failures, 429 and 5xx. Interpreting bodies is the job of the v2/v3 modules.
 
 use crate::ExposeSecret;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -75,6 +76,9 @@ pub(crate) struct Transport {
     timeout: Duration,
     pub(crate) redactor: Redactor,
     pub(crate) rate_limits: RateLimitLog,
+    /// Moves before and after every change this client sends, so a read that overlapped one
+    /// can tell (see `v2::pending_recent`).
+    pub(crate) changes: AtomicU64,
 }
 
 impl Transport {
@@ -117,12 +121,27 @@ impl Transport {
             timeout: config.timeout,
             redactor: Redactor::new(&[&config.api_key, &config.bearer_key]),
             rate_limits: RateLimitLog::default(),
+            changes: AtomicU64::new(0),
         })
     }
 
     /// Sends `call`, retrying as its policy allows. Any HTTP answer is `Ok`, even 5xx after the
     /// last retry; network failures are `Err`. Records the attempt count on the current span.
     pub(crate) async fn send(&self, call: &Call) -> Result<Reply> {
+        let mutating = call.policy.mutating();
+        if mutating {
+            self.changes.fetch_add(1, Ordering::SeqCst);
+        }
+        let outcome = self.send_attempts(call).await;
+        // Counted again once the answer (or its absence) is in: a read that started while the
+        // change was on its way may or may not have seen it.
+        if mutating {
+            self.changes.fetch_add(1, Ordering::SeqCst);
+        }
+        outcome
+    }
+
+    async fn send_attempts(&self, call: &Call) -> Result<Reply> {
         let url = self.url(call);
         let mut attempt: u32 = 0;
         loop {

@@ -36,7 +36,13 @@ pub async fn list_waiting_changes(
         due_by.as_deref().unwrap_or_default(),
     )
     .map_err(|message| super::fail(ApiError::Invalid(message)))?;
-    let waiting = scheduled::list(&app.pool, &app.upstream, &filter).await?;
+    let waiting = scheduled::list(
+        &app.pool,
+        &app.upstream,
+        &filter,
+        scheduled::Freshness::Live,
+    )
+    .await?;
     let cancel_keys = waiting
         .changes
         .iter()

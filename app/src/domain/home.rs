@@ -38,4 +38,6 @@ pub struct DueSoon {
     pub changes: Vec<WaitingChange>,
     /// Set when SendGrid's list could not be read (the console's own are still counted).
     pub note: Option<String>,
+    /// When SendGrid's list was read (RFC 3339), which may be a few seconds before the page.
+    pub sendgrid_read_at: Option<String>,
 }

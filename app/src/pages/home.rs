@@ -262,6 +262,9 @@ fn DueCard(due: DueSoon) -> impl IntoView {
                     <a href=href>{format!("All {count} due by {}", due.due_by)}</a>
                 }.into_any()
             }}
+            {due.sendgrid_read_at.map(|utc| view! {
+                <p class="hint" data-testid="due-read-at">"SendGrid's list as read at " <LocalTime utc /></p>
+            })}
         </section>
     }
 }

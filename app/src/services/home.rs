@@ -2,12 +2,14 @@
 //! (open attempts, bulk jobs, the directory's last sync) with SendGrid's cached health, and,
 //! separately because it asks SendGrid, the changes falling due this week.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Days, Utc};
 use sqlx::SqlitePool;
 
 use super::audit::unresolved_count;
 use super::directory::{self, DirectorySync};
-use super::scheduled;
+use super::scheduled::{self, Freshness};
 use super::upstream_health::UpstreamHealth;
 use crate::domain::home::{DueSoon, WhatNeedsYou, BULK_RECENT_DAYS, DUE_WITHIN_DAYS};
 use crate::domain::scheduled::WaitingFilter;
@@ -75,6 +77,11 @@ async fn bulk_needing_a_look(
         .collect())
 }
 
+/// How old SendGrid's pending list on the dashboard may be. The console's own changes show at
+/// once (any change it sends makes the next view ask again); one made on SendGrid's site, or a
+/// change taking effect, shows within this long. The Scheduled screen always asks.
+pub const DUE_SOON_MAX_AGE: Duration = Duration::from_secs(30);
+
 /// Changes due from today to [`DUE_WITHIN_DAYS`] days ahead, SendGrid's and the console's.
 pub async fn due_soon(pool: &SqlitePool, client: &sendgrid::Client) -> Result<DueSoon, HomeError> {
     let last = Utc::now().date_naive() + Days::new(DUE_WITHIN_DAYS);
@@ -83,10 +90,12 @@ pub async fn due_soon(pool: &SqlitePool, client: &sendgrid::Client) -> Result<Du
         kind: None,
         due_by: Some(due_by),
     };
-    let waiting = scheduled::list(pool, client, &filter).await?;
+    let freshness = Freshness::Within(DUE_SOON_MAX_AGE);
+    let waiting = scheduled::list(pool, client, &filter, freshness).await?;
     Ok(DueSoon {
         due_by,
         changes: waiting.changes,
         note: waiting.note,
+        sendgrid_read_at: waiting.sendgrid_read_at.map(|at| at.to_rfc3339()),
     })
 }

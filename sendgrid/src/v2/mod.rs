@@ -13,6 +13,7 @@ mod limits;
 mod manage;
 mod packages;
 mod pending;
+mod pending_recent;
 mod xml;
 
 pub use account::{parse_overview, IpPlacement, Overview, PlanChange, PlanTask, Timing};
@@ -22,6 +23,8 @@ pub use limits::{parse_limit, Limit, LimitChange, LimitHolder, LimitPeriod, Recu
 pub use manage::{parse_profiles, CustomerProfile, ProfileQuery};
 pub use packages::{parse_packages, Package};
 pub use pending::{parse_pending, PendingChange, PendingKind, PendingQuery};
+pub use pending_recent::PendingList;
+pub(crate) use pending_recent::PendingMemo;
 
 use crate::ExposeSecret;
 use reqwest::Method;

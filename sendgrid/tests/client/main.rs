@@ -6,6 +6,7 @@ mod common;
 mod sim;
 
 mod parsers_never_panic;
+mod pending_recent;
 mod regions;
 mod reliability;
 mod sim_v2;

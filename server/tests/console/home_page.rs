@@ -6,7 +6,7 @@ use chrono::{Days, Utc};
 use serde_json::{json, Value};
 
 use crate::audit_support::attempt;
-use crate::customers_support::{fault, Customers};
+use crate::customers_support::{fault, Change, Customers};
 use app::services::schedule::{self, NewJob};
 
 async fn summary(t: &Customers, who: &reqwest::Client) -> Value {
@@ -151,5 +151,59 @@ async fn the_home_page_says_what_needs_each_role_and_what_is_fine() {
     assert_eq!(days.last().unwrap()["success"], 2, "{days:?}");
     let (status, _) = t.call(&t.support, "home_daily_changes", &[]).await;
     assert_eq!(status, 403);
+    t.stop().await;
+}
+
+/// Calls for SendGrid's whole pending list (no customer named) that reached the simulator.
+async fn whole_pending_list_reads(t: &Customers) -> usize {
+    t.sim_get("/_sim/calls")
+        .await
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|c| {
+            c["path"].as_str() == Some("/apiv2/reseller.pending.json") && c["user"].is_null()
+        })
+        .count()
+}
+
+/// "Due this week" asks SendGrid's whole pending list once for many views of the dashboard,
+/// says when it was read, and asks again after the console sends a change.
+#[tokio::test]
+async fn the_due_box_reads_sendgrids_list_once_for_many_views_and_again_after_a_change() {
+    let t = Customers::start(40).await;
+    let mut read_at = Vec::new();
+    for who in [&t.support, &t.manager, &t.support] {
+        let (status, due) = t.call(who, "home_due_soon", &[]).await;
+        assert_eq!(status, 200, "{due}");
+        read_at.push(
+            due["sendgrid_read_at"]
+                .as_str()
+                .expect("read at")
+                .to_string(),
+        );
+    }
+    assert_eq!(whole_pending_list_reads(&t).await, 1);
+    assert!(read_at.iter().all(|at| at == &read_at[0]), "{read_at:?}");
+
+    let user = t.customer_on("Silver Package", &[]).await;
+    let change = Change {
+        package: "Basic Package",
+        ip_group: "Reseller Group",
+        confirm: &user,
+        ..Change::new(&user, "downgrade", "end_of_cycle", "key-due-box")
+    };
+    let (status, body) = t.call(&t.manager, "change_plan", &change.args()).await;
+    assert_eq!(status, 200, "{body}");
+
+    let (status, due) = t.call(&t.support, "home_due_soon", &[]).await;
+    assert_eq!(status, 200, "{due}");
+    assert_eq!(whole_pending_list_reads(&t).await, 2);
+    assert_ne!(
+        due["sendgrid_read_at"].as_str(),
+        Some(read_at[0].as_str()),
+        "{due}"
+    );
     t.stop().await;
 }

@@ -190,12 +190,17 @@ pub fn cycle_of(overview: &Overview) -> Option<BillingCycle> {
     })
 }
 
+/// The day a scheduled change takes effect, as the console writes days.
+pub fn pending_due(change: &PendingChange) -> Option<IsoDate> {
+    change.date.and_then(iso)
+}
+
 pub fn pending_info(change: &PendingChange) -> PendingInfo {
     PendingInfo {
         kind: change.kind.clone(),
         current: change.current.clone(),
         update: change.update.clone(),
-        date: change.date.and_then(iso),
+        date: pending_due(change),
         ips: change.ips.clone(),
         ip_groups: change.ip_groups.clone(),
     }
