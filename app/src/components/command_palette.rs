@@ -246,7 +246,7 @@ pub fn CommandPalette() -> impl IntoView {
             aria-keyshortcuts="Control+K Meta+K" title="Go to… (Ctrl K)" on:click=move |_| open()>
             <span class="visually-hidden">"Go to… "</span><kbd>"Ctrl K"</kbd>
         </button>
-        <dialog node_ref=palette class="palette" aria-labelledby="palette-title">
+        <dialog node_ref=palette class="palette" aria-labelledby="palette-title" on:keydown=close_on_escape>
             <h2 id="palette-title" class="visually-hidden">"Go to"</h2>
             <input node_ref=input type="text" class="palette-input" role="combobox"
                 aria-label="Go to a screen or a customer" placeholder="A screen, or a customer's username, email or account id"
@@ -273,7 +273,7 @@ pub fn CommandPalette() -> impl IntoView {
             })}
             <p class="hint palette-keys">"↑ ↓ to choose, Enter to open, Esc to close, ? for every shortcut"</p>
         </dialog>
-        <dialog node_ref=shortcuts class="shortcuts" aria-labelledby="shortcuts-title">
+        <dialog node_ref=shortcuts class="shortcuts" aria-labelledby="shortcuts-title" on:keydown=close_on_escape>
             <h2 id="shortcuts-title">"Keyboard shortcuts"</h2>
             <dl>
                 {SHORTCUTS.into_iter().map(|(keys, what)| view! {
@@ -285,6 +285,23 @@ pub fn CommandPalette() -> impl IntoView {
                 <button type="submit" class="button">"Close"</button>
             </form>
         </dialog>
+    }
+}
+
+/// Escape closes the dialog at once. Left to the browser, the dialog closes in a task of its
+/// own, and a key pressed straight after (`?` right after leaving Go to) still went to the
+/// closing dialog's field.
+fn close_on_escape(ev: leptos::ev::KeyboardEvent) {
+    use leptos::wasm_bindgen::JsCast;
+    if ev.key() != "Escape" {
+        return;
+    }
+    if let Some(dialog) = ev
+        .current_target()
+        .and_then(|target| target.dyn_into::<leptos::web_sys::HtmlDialogElement>().ok())
+    {
+        ev.prevent_default();
+        dialog.close();
     }
 }
 
