@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Mutex;
 
 use super::{PendingChange, PendingQuery};
-use crate::{Client, Result};
+use crate::{Client, Error, Result};
 
 /// The whole pending list and when it was read.
 #[derive(Debug, Clone)]
@@ -24,10 +24,22 @@ pub struct PendingList {
     pub read_at: DateTime<Utc>,
 }
 
-/// The last whole list read, with the change count it was read under.
+/// The last whole list read, with the change count it was read under, and the last read that
+/// failed.
 #[derive(Default)]
 pub(crate) struct PendingMemo {
-    kept: Mutex<Option<Kept>>,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    kept: Option<Kept>,
+    failed: Option<Failed>,
+}
+
+struct Failed {
+    ended: Instant,
+    error: Error,
 }
 
 struct Kept {
@@ -40,26 +52,44 @@ struct Kept {
 impl Client {
     /// Every pending change, as read at most `max_age` ago and not before any change this
     /// client sent. Callers that arrive while a read is under way wait for it rather than
-    /// sending their own; a failed read is not kept.
+    /// sending their own, and share its error if it fails: while SendGrid does not answer,
+    /// they do not each wait for a read of their own in turn. A failed read is not kept for
+    /// callers that come after it.
     pub async fn list_pending_recent(&self, max_age: Duration) -> Result<PendingList> {
-        let mut kept = self.pending_memo.kept.lock().await;
+        let arrived = Instant::now();
+        let mut state = self.pending_memo.state.lock().await;
+        if let Some(failed) = state.failed.as_ref().filter(|f| f.ended >= arrived) {
+            return Err(failed.error.clone());
+        }
         let changes = self.transport.changes.load(Ordering::SeqCst);
-        if let Some(k) = kept
+        if let Some(kept) = state
+            .kept
             .as_ref()
             .filter(|k| k.changes == changes && k.read.elapsed() <= max_age)
         {
-            return Ok(k.list.clone());
+            return Ok(kept.list.clone());
         }
         let read = Instant::now();
-        let list = PendingList {
-            changes: self.list_pending(&PendingQuery::default()).await?.into(),
-            read_at: Utc::now(),
-        };
-        *kept = Some(Kept {
-            list: list.clone(),
-            read,
-            changes,
-        });
-        Ok(list)
+        match self.list_pending(&PendingQuery::default()).await {
+            Ok(list) => {
+                let list = PendingList {
+                    changes: list.into(),
+                    read_at: Utc::now(),
+                };
+                state.kept = Some(Kept {
+                    list: list.clone(),
+                    read,
+                    changes,
+                });
+                Ok(list)
+            }
+            Err(error) => {
+                state.failed = Some(Failed {
+                    ended: Instant::now(),
+                    error: error.clone(),
+                });
+                Err(error)
+            }
+        }
     }
 }

@@ -92,3 +92,22 @@ async fn a_failed_read_is_not_kept() {
     assert!(sim.client.list_pending_recent(A_MINUTE).await.is_ok());
     assert_eq!(sim.calls_to(PENDING).await, 2);
 }
+
+#[tokio::test]
+async fn callers_waiting_on_a_read_that_fails_share_its_error() {
+    let sim = start().await;
+    sim.add_fault(serde_json::json!({
+        "path_prefix": PENDING, "status": 400, "latency_ms": 200
+    }))
+    .await;
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let client = sim.client.clone();
+        reads.spawn(async move { client.list_pending_recent(A_MINUTE).await });
+    }
+    while let Some(read) = reads.join_next().await {
+        assert!(read.expect("the read ran").is_err());
+    }
+    // One read failed; the callers that waited on it were answered with its error.
+    assert_eq!(sim.calls_to(PENDING).await, 1);
+}
