@@ -244,7 +244,10 @@ fn DueCard(due: DueSoon) -> impl IntoView {
         <section class="card need" data-testid="need-due">
             <h3>"Due this week"</h3>
             {due.note.clone().map(|note| view! { <p class="notice notice-warn" role="status">{note}</p> })}
-            {if count == 0 {
+            {if count == 0 && due.note.is_some() {
+                // SendGrid's list was not read: only the console's own changes were counted.
+                view! { <p>{format!("None of the changes the console holds falls due in the next {DUE_WITHIN_DAYS} days; SendGrid's could not be checked.")}</p> }.into_any()
+            } else if count == 0 {
                 view! { <p>{format!("Nothing falls due in the next {DUE_WITHIN_DAYS} days.")}</p> }.into_any()
             } else {
                 view! {

@@ -207,3 +207,32 @@ async fn the_due_box_reads_sendgrids_list_once_for_many_views_and_again_after_a_
     );
     t.stop().await;
 }
+
+/// When SendGrid's pending list cannot be read, the box does not say that nothing falls due:
+/// only the console's own changes were counted.
+#[tokio::test]
+async fn the_due_box_does_not_say_nothing_is_due_when_sendgrids_list_was_not_read() {
+    let t = Customers::start(10).await;
+    t.sim_post(
+        "/_sim/faults",
+        fault("/apiv2/reseller.pending", Some(400), 5),
+    )
+    .await;
+    let page = t
+        .support
+        .get(format!("{}/", t.console.url()))
+        .send()
+        .await
+        .expect("the dashboard answers")
+        .text()
+        .await
+        .expect("a body")
+        .replace("<!>", "");
+    assert!(
+        page.contains("SendGrid's scheduled plan changes could not be read"),
+        "{page}"
+    );
+    assert!(page.contains("SendGrid's could not be checked"), "{page}");
+    assert!(!page.contains("Nothing falls due"), "{page}");
+    t.stop().await;
+}
