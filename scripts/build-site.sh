@@ -66,8 +66,11 @@ optimise() {
     cp "$CACHE/$hash.wasm" "$file"
   else
     # (wasm-opt does not know the name subsection wasm-split writes; it says so every time.)
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$file" -o "$file" \
-      2> >(grep -v '^warning: unknown name subsection' >&2)
+    # Written beside the input and kept only once wasm-opt succeeded: an interrupted run must
+    # not leave a truncated module in the site or in the cache.
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$file" -o "$file.opt" \
+      2> >(grep -v '^warning: unknown name subsection' >&2) || return 1
+    mv "$file.opt" "$file"
     cp "$file" "$CACHE/$hash.wasm.$$" && mv "$CACHE/$hash.wasm.$$" "$CACHE/$hash.wasm"
   fi
   touch "$CACHE/$hash.wasm"
