@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::customers_support::Customers;
 
 /// Signs the manager's client in and syncs the directory.
-async fn harness(customers: usize) -> Customers {
+pub(crate) async fn harness(customers: usize) -> Customers {
     let t = Customers::start(customers).await;
     t.sync().await;
     t
@@ -22,7 +22,11 @@ async fn v2_usernames(t: &Customers, n: usize) -> Vec<String> {
 }
 
 /// The first `n` v2 customers whose simulator state passes `keep`.
-async fn usernames_where(t: &Customers, n: usize, keep: impl Fn(&Value) -> bool) -> Vec<String> {
+pub(crate) async fn usernames_where(
+    t: &Customers,
+    n: usize,
+    keep: impl Fn(&Value) -> bool,
+) -> Vec<String> {
     let names: Vec<String> = t
         .sim_customers()
         .await
@@ -35,7 +39,7 @@ async fn usernames_where(t: &Customers, n: usize, keep: impl Fn(&Value) -> bool)
     names
 }
 
-fn start_args<'a>(
+pub(crate) fn start_args<'a>(
     pasted: &'a str,
     op: &'a str,
     credits: &'a str,
@@ -51,7 +55,7 @@ fn start_args<'a>(
     ]
 }
 
-async fn start(t: &Customers, args: &[(&str, &str)]) -> i64 {
+pub(crate) async fn start(t: &Customers, args: &[(&str, &str)]) -> i64 {
     let (status, body) = t.call(&t.manager, "start_bulk", args).await;
     assert_eq!(status, 200, "{body}");
     body["Job"].as_i64().expect("the job id")
@@ -65,7 +69,7 @@ async fn job(t: &Customers, id: i64) -> Value {
     body
 }
 
-async fn wait_until_ended(t: &Customers, id: i64) -> Value {
+pub(crate) async fn wait_until_ended(t: &Customers, id: i64) -> Value {
     let started = Instant::now();
     loop {
         let body = job(t, id).await;

@@ -27,6 +27,7 @@ mod audit_rendering;
 mod backup;
 mod bulk;
 mod bulk_plan;
+mod bulk_status;
 mod client_address;
 mod connection_check;
 mod connections;

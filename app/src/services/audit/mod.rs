@@ -26,7 +26,8 @@ pub use crate::domain::audit::{Kind, Outcome};
 pub use chain::{append, append_in, install_keys, record, seal, verify, Verification, GENESIS};
 pub use diff::{diff, flatten};
 pub use mutation::{
-    new_idempotency_key, run_mutation, AuditError, Mutation, MutationOutcome, Recorded,
+    new_idempotency_key, row_write, run_mutation, run_mutation_alongside, Alongside, AuditError,
+    Mutation, MutationOutcome, Recorded, RowWrite,
 };
 pub use reconcile::{
     record_reconcile, report as reconcile_report, settle, unresolved_attempts, unresolved_count,

@@ -5,12 +5,14 @@
 //! parameters is an error).
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Instant;
 
+use futures::future::BoxFuture;
 use serde_json::{json, Value};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
-use super::chain::{append, append_in};
+use super::chain::append_in;
 use super::redact::redact;
 use super::row::{select_events, NewEvent, StoredEvent};
 use crate::domain::audit::{Kind, Outcome};
@@ -64,6 +66,40 @@ pub struct Recorded {
     pub outcome: MutationOutcome,
     /// True when this was a repeated submission answered from the log, without calling upstream.
     pub replayed: bool,
+    /// True when the caller's write beside the result ([`Alongside::result`]) was committed
+    /// with it.
+    pub settled_alongside: bool,
+}
+
+/// A caller's own write, made inside the audit row's transaction; given the attempt's id. It
+/// may run twice (see [`write_shared`]), so it must do the same each time.
+pub type RowWrite = Arc<
+    dyn for<'c> Fn(&'c mut SqliteConnection, i64) -> BoxFuture<'c, Result<(), sqlx::Error>>
+        + Send
+        + Sync,
+>;
+
+/// A [`RowWrite`] from a closure (the bound lets the compiler see the closure's signature).
+pub fn row_write<F>(write: F) -> RowWrite
+where
+    F: for<'c> Fn(&'c mut SqliteConnection, i64) -> BoxFuture<'c, Result<(), sqlx::Error>>
+        + Send
+        + Sync
+        + 'static,
+{
+    Arc::new(write)
+}
+
+/// Writes of the caller's that change with the audit log: a record of its own (a bulk
+/// customer's status) is then exactly as durable as the attempt and the result, at no commit
+/// of its own.
+#[derive(Default)]
+pub struct Alongside<'a> {
+    /// Made with the attempt.
+    pub attempt: Option<RowWrite>,
+    /// Asked once the outcome is known; its write, if any, is made with the result.
+    #[allow(clippy::type_complexity)]
+    pub result: Option<Box<dyn FnOnce(&MutationOutcome) -> Option<RowWrite> + Send + 'a>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,10 +130,28 @@ const STILL_RUNNING: &str = "This form was already submitted; that change is sti
 /// first attempt's recorded outcome with `replayed = true` without calling upstream; if the
 /// first has no result yet, the outcome is Unknown. The same key with different values is
 /// [`AuditError::KeyReuse`]. An error is returned only when nothing was sent.
-#[tracing::instrument(skip_all, fields(customer = %mutation.customer, action = %mutation.action))]
 pub async fn run_mutation<F, Fut, A, AFut>(
     pool: &SqlitePool,
     mutation: Mutation,
+    call: F,
+    after: A,
+) -> Result<Recorded, AuditError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(), sendgrid::Error>>,
+    A: FnOnce() -> AFut,
+    AFut: Future<Output = Option<Value>>,
+{
+    run_mutation_alongside(pool, mutation, Alongside::default(), call, after).await
+}
+
+/// [`run_mutation`], with the caller's writes made in the attempt's and the result's
+/// transactions. A replayed submission makes neither.
+#[tracing::instrument(skip_all, fields(customer = %mutation.customer, action = %mutation.action))]
+pub async fn run_mutation_alongside<F, Fut, A, AFut>(
+    pool: &SqlitePool,
+    mutation: Mutation,
+    alongside: Alongside<'_>,
     call: F,
     after: A,
 ) -> Result<Recorded, AuditError>
@@ -135,16 +189,21 @@ where
     // one is written and the other replays it. Committed before the call: a crash from here
     // on leaves an attempt without a result, which the dashboard lists as "outcome unknown"
     // until someone reconciles it.
+    let with_attempt = alongside.attempt;
     let written = write_shared(pool, move |conn| {
-        let (key, attempt) = (key.clone(), attempt.clone());
+        let (key, attempt, with_attempt) = (key.clone(), attempt.clone(), with_attempt.clone());
         Box::pin(async move {
             let first = select_events!("WHERE e.idempotency_key = ?", key)
                 .fetch_optional(&mut *conn)
                 .await?;
-            match first {
-                Some(first) => Ok(Attempt::KeyUsedBy(Box::new(first))),
-                None => append_in(conn, attempt).await.map(Attempt::Written),
+            if let Some(first) = first {
+                return Ok(Attempt::KeyUsedBy(Box::new(first)));
             }
+            let attempt_id = append_in(&mut *conn, attempt).await?;
+            if let Some(write) = with_attempt {
+                write(conn, attempt_id).await?;
+            }
+            Ok(Attempt::Written(attempt_id))
         })
     })
     .await?;
@@ -189,15 +248,29 @@ where
             }
         }
     };
+    let with_result = alongside.result.and_then(|settle| settle(&outcome));
+    let settling = with_result.is_some();
+    let written = write_shared(pool, move |conn| {
+        let (result, with_result) = (result.clone(), with_result.clone());
+        Box::pin(async move {
+            append_in(&mut *conn, result).await?;
+            match with_result {
+                Some(write) => write(conn, attempt_id).await,
+                None => Ok(()),
+            }
+        })
+    })
+    .await;
     // The call has happened: a failure to record it must not hide its outcome from the
     // operator. The attempt then stays open and is listed for reconciling.
-    if let Err(error) = append(pool, result).await {
+    if let Err(error) = &written {
         tracing::error!(attempt_id, %error, "could not write the result of an upstream change");
     }
     Ok(Recorded {
         attempt_id,
         outcome,
         replayed: false,
+        settled_alongside: settling && written.is_ok(),
     })
 }
 
@@ -229,6 +302,7 @@ async fn replay(
         attempt_id: first.id,
         outcome,
         replayed: true,
+        settled_alongside: false,
     })
 }
 

@@ -7,6 +7,7 @@ mod plan_change;
 mod recover;
 mod runner;
 mod store;
+mod turn;
 
 use futures::{stream, StreamExt};
 use serde_json::json;

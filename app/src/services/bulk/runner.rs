@@ -12,58 +12,34 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use sendgrid::{Client, LimitHolder};
+use sendgrid::Client;
 use serde_json::json;
 use sqlx::SqlitePool;
 use tokio::task::JoinSet;
 
 use super::gate::RateGate;
-use super::plan::{plan, Call, Plan};
-use super::plan_change::PlanCall;
-use super::store::{self, ItemRow, JobRow};
+use super::store;
 use crate::domain::audit::Outcome;
-use crate::domain::bulk::{BulkOperation, ItemStatus, JobStatus};
-use crate::domain::plan::{PlanError, SchedulingMode};
+use crate::domain::bulk::JobStatus;
+use crate::domain::plan::SchedulingMode;
 use crate::domain::AuditAction;
 use crate::domain::Permission;
-use crate::services::audit::snapshot::{offerings_state, read_state, ActionFamily};
-use crate::services::audit::{append, run_mutation, Mutation, MutationOutcome, NewEvent};
+use crate::services::audit::{append, NewEvent};
 use crate::services::background::Background;
-use crate::services::offerings::{wire_offerings, wire_state};
 use crate::services::operators::{self, Standing};
-use crate::services::plan::to_upstream;
-
-/// Waits for a rate limit's reset before a customer is reported failed.
-const RATE_LIMIT_WAITS: u32 = 10;
 
 pub struct BulkRunner {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
     background: Background,
-    client: Client,
+    pub(super) client: Client,
     /// Who makes a plan change for the end of the cycle (`SCHEDULED_PLAN_CHANGES`).
-    scheduling: SchedulingMode,
+    pub(super) scheduling: SchedulingMode,
     /// Jobs running in this process, with their cancel flag.
     running: Mutex<HashMap<i64, Arc<AtomicBool>>>,
     /// Set when the console stops: jobs end as interrupted rather than cancelled.
     stopping: AtomicBool,
     /// Signalled each time a job's run ends, for [`BulkRunner::shutdown`].
     ended: tokio::sync::Notify,
-}
-
-/// What a failed call means for the customer's turn.
-#[derive(Clone, Copy)]
-enum Failure {
-    /// Refused with 429 even after the transport's own wait: pause the job, then send again.
-    RateLimited(Option<chrono::DateTime<chrono::Utc>>),
-    /// Anything else, the transport's retries already spent: the customer's turn ends.
-    Final,
-}
-
-fn classify(error: &sendgrid::Error) -> Failure {
-    match error {
-        sendgrid::Error::RateLimited { reset_at, .. } => Failure::RateLimited(*reset_at),
-        _ => Failure::Final,
-    }
 }
 
 impl BulkRunner {
@@ -168,6 +144,9 @@ impl BulkRunner {
         let concurrency = job.concurrency.clamp(1, 16) as usize;
         let mut workers = JoinSet::new();
         let mut revoked = None;
+        // The runner is its queue's one reader: it goes through the customers not started in
+        // order, and each is marked running with its audit attempt.
+        let mut position = 0;
         loop {
             while workers.len() >= concurrency {
                 workers.join_next().await;
@@ -185,9 +164,10 @@ impl BulkRunner {
                 revoked = Some(why);
                 break;
             }
-            let Some(item) = store::claim_next(&self.pool, job_id).await? else {
+            let Some(item) = store::next_pending(&self.pool, job_id, position).await? else {
                 break;
             };
+            position = item.position;
             let runner = self.clone();
             let (job, operation, gate) = (job.clone(), operation.clone(), gate.clone());
             workers.spawn(async move { runner.run_item(&job, &operation, &gate, item).await });
@@ -240,250 +220,5 @@ impl BulkRunner {
             "bulk change ended"
         );
         Ok(())
-    }
-
-    /// One customer's turn, to its end; a database error leaves it running (and so listed
-    /// as interrupted after a restart) rather than guessed.
-    async fn run_item(
-        &self,
-        job: &JobRow,
-        operation: &BulkOperation,
-        gate: &RateGate,
-        mut item: ItemRow,
-    ) {
-        let mut rate_waits = 0;
-        let finished = loop {
-            gate.wait().await;
-            let planned = plan(
-                &self.client,
-                operation,
-                item.username.as_deref(),
-                item.account_id.as_deref(),
-                self.scheduling,
-            )
-            .await;
-            let (before, after, before_state, call) = match planned {
-                Ok(Plan::Send {
-                    before,
-                    after,
-                    before_state,
-                    call,
-                }) => (before, after, before_state, call),
-                Ok(Plan::NoChange(now)) => {
-                    break (
-                        ItemStatus::Skipped,
-                        format!("Already as asked: {now}."),
-                        None,
-                    )
-                }
-                Ok(Plan::NotApplicable(why)) => {
-                    break (ItemStatus::Skipped, format!("{why}."), None)
-                }
-                Err(error) => match classify(&error) {
-                    Failure::RateLimited(reset) if rate_waits < RATE_LIMIT_WAITS => {
-                        rate_waits += 1;
-                        gate.pause(reset);
-                        continue;
-                    }
-                    _ => {
-                        break (
-                            ItemStatus::Failed,
-                            format!(
-                                "Its current state could not be read, so nothing was sent: {error}"
-                            ),
-                            None,
-                        )
-                    }
-                },
-            };
-            if let Call::Plan(plan) = &call {
-                if plan.held() {
-                    break self.hold(job, &item, plan, None).await;
-                }
-            }
-            let mutation = Mutation {
-                operator: job.created_by.clone(),
-                customer: item.customer.clone(),
-                action: operation.action(),
-                params: call.params(job.id),
-                idempotency_key: item.key(),
-                before: Some(before_state),
-                client_ip: None,
-                approving: None,
-                reverts: None,
-            };
-            let seen = Mutex::new(None);
-            let unknown_call = AtomicBool::new(false);
-            let answered = Mutex::new(None);
-            let recorded = run_mutation(
-                &self.pool,
-                mutation,
-                || async {
-                    match self.send(&call).await {
-                        Ok(answer) => {
-                            *answered.lock().unwrap_or_else(|e| e.into_inner()) = answer;
-                            Ok(())
-                        }
-                        Err(error) => {
-                            *seen.lock().unwrap_or_else(|e| e.into_inner()) =
-                                Some(classify(&error));
-                            unknown_call.store(error.is_unknown_call(), Ordering::Relaxed);
-                            Err(error)
-                        }
-                    }
-                },
-                || async {
-                    // An offerings PUT answered the state after; others are read back.
-                    let answer = answered.lock().unwrap_or_else(|e| e.into_inner()).take();
-                    match answer {
-                        Some(offerings) => Some(offerings_state(&offerings)),
-                        None => {
-                            read_state(&self.client, family(&call), target(&call), target(&call))
-                                .await
-                                .ok()
-                        }
-                    }
-                },
-            )
-            .await;
-            let recorded = match recorded {
-                Ok(recorded) => recorded,
-                Err(error) => break (ItemStatus::Failed, error.to_string(), None),
-            };
-            let attempt = Some(recorded.attempt_id);
-            let failure = seen.into_inner().unwrap_or_else(|e| e.into_inner());
-            match recorded.outcome {
-                MutationOutcome::Success => {
-                    break (ItemStatus::Done, format!("{before} → {after}"), attempt)
-                }
-                MutationOutcome::Unknown { message } => {
-                    break (ItemStatus::Unknown, message, attempt)
-                }
-                MutationOutcome::Failure { message, .. } => {
-                    // SendGrid answered that scheduled tasks do not exist (API.md §2.6): in
-                    // `auto`, the console holds the change, as the Plan tab does.
-                    if let Call::Plan(plan) = &call {
-                        let later = plan.maker.is_some();
-                        if later
-                            && self.scheduling == SchedulingMode::Auto
-                            && unknown_call.load(Ordering::Relaxed)
-                        {
-                            break self.hold(job, &item, plan, Some(message)).await;
-                        }
-                    }
-                    let again = match failure {
-                        Some(Failure::RateLimited(reset)) if rate_waits < RATE_LIMIT_WAITS => {
-                            rate_waits += 1;
-                            gate.pause(reset);
-                            true
-                        }
-                        _ => false,
-                    };
-                    if !again {
-                        break (ItemStatus::Failed, message, attempt);
-                    }
-                    match store::next_try(&self.pool, &item).await {
-                        Ok(next) => item = next,
-                        Err(error) => {
-                            tracing::error!(job = job.id, position = item.position, %error, "could not start another try");
-                            return;
-                        }
-                    }
-                }
-            }
-        };
-        let (status, message, attempt) = finished;
-        if let Err(error) = store::finish_item(&self.pool, &item, status, &message, attempt).await {
-            tracing::error!(job = job.id, position = item.position, %error, "could not record a customer's outcome");
-        }
-    }
-
-    /// Holds a plan change for the end of the customer's cycle, as the Plan tab does; the item
-    /// is done once the console holds it (`schedule.create` is its audit row). `refused` is
-    /// SendGrid's answer when it refused the scheduled task first.
-    async fn hold(
-        &self,
-        job: &JobRow,
-        item: &ItemRow,
-        plan: &PlanCall,
-        refused: Option<String>,
-    ) -> (ItemStatus, String, Option<i64>) {
-        let why = match refused {
-            Some(message) => format!(
-                "SendGrid answered that scheduled changes do not exist ({message}), so the \
-                 console holds this one:"
-            ),
-            None => "The console holds this change:".to_string(),
-        };
-        let held = crate::services::plan::hold(
-            &self.pool,
-            &job.created_by,
-            &plan.user,
-            &plan.form,
-            &plan.valid,
-            &plan.state,
-            &item.key(),
-            None,
-            why,
-        )
-        .await;
-        match held {
-            Ok(done) => (ItemStatus::Done, done.summary, None),
-            Err(PlanError::Invalid(errors)) => (
-                ItemStatus::Skipped,
-                errors
-                    .into_iter()
-                    .map(|e| e.message)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                None,
-            ),
-            Err(error) => (ItemStatus::Failed, error.to_string(), None),
-        }
-    }
-
-    /// Sends the change; an offerings PUT also answers the resulting offerings (API.md §5.7).
-    async fn send(&self, call: &Call) -> Result<Option<Vec<sendgrid::Offering>>, sendgrid::Error> {
-        match call {
-            Call::Offerings { account_id, set } => self
-                .client
-                .update_account_offerings(account_id, &wire_offerings(&set.lines()))
-                .await
-                .map(Some),
-            Call::State { account_id, state } => self
-                .client
-                .update_account_state(account_id, wire_state(*state))
-                .await
-                .map(|()| None),
-            Call::Limit { user, change } => {
-                // Bulk limits are the customers' own (API.md §3, "Related limit APIs").
-                self.client
-                    .change_limit(LimitHolder::Customer(user), change)
-                    .await
-                    .map(|()| None)
-            }
-            Call::Plan(plan) => self
-                .client
-                .change_plan(&to_upstream(&plan.user, &plan.valid))
-                .await
-                .map(|()| None),
-        }
-    }
-}
-
-fn family(call: &Call) -> ActionFamily {
-    match call {
-        Call::Offerings { .. } => ActionFamily::Offerings,
-        Call::State { .. } => ActionFamily::State,
-        Call::Limit { .. } => ActionFamily::Limits,
-        Call::Plan(_) => ActionFamily::Plan,
-    }
-}
-
-fn target(call: &Call) -> &str {
-    match call {
-        Call::Offerings { account_id, .. } | Call::State { account_id, .. } => account_id,
-        Call::Limit { user, .. } => user,
-        Call::Plan(plan) => &plan.user,
     }
 }

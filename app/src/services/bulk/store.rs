@@ -185,28 +185,48 @@ pub async fn insert(
     Ok(id)
 }
 
-/// Marks the next customer not started as running; `None` when there is none.
+/// The first customer not started after `position`; `None` when there is none.
 ///
-/// This and the other writes of one customer's turn queue for the file's write turn
-/// ([`begin_write`]) with the audit rows of the same changes, rather than meeting them in
-/// SQLite's busy handler, which sleeps between tries.
-pub async fn claim_next(pool: &SqlitePool, job_id: i64) -> Result<Option<ItemRow>, sqlx::Error> {
-    let mut tx = begin_write(pool).await?;
-    let item = bulk_items!(
-        returning "UPDATE bulk_items SET status = 'running',
-             seq = (SELECT MAX(seq) + 1 FROM bulk_items WHERE job_id = ?1)
-         WHERE job_id = ?1 AND position =
-             (SELECT position FROM bulk_items WHERE job_id = ?1 AND status = 'pending'
-              ORDER BY position LIMIT 1)",
-        job_id
+/// Only a read: the job's runner is the one reader of its queue, and it marks a customer
+/// running in the transaction of the customer's audit attempt ([`mark_running`]), so a
+/// customer is "running" exactly when a change may have been sent for it.
+pub async fn next_pending(
+    pool: &SqlitePool,
+    job_id: i64,
+    position: i64,
+) -> Result<Option<ItemRow>, sqlx::Error> {
+    bulk_items!(
+        select "WHERE job_id = ? AND status = 'pending' AND position > ? ORDER BY position LIMIT 1",
+        job_id,
+        position
     )
-    .fetch_optional(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(item)
+    .fetch_optional(pool)
+    .await
 }
 
-/// Records how one customer's turn ended.
+/// Marks the customer running, in the caller's write transaction (its audit attempt's).
+///
+/// Every write of one customer's turn is made in the file's write turn ([`begin_write`]),
+/// queued with the audit rows of the same changes rather than meeting them in SQLite's busy
+/// handler, which sleeps between tries.
+pub async fn mark_running(
+    conn: &mut SqliteConnection,
+    job_id: i64,
+    position: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE bulk_items SET status = 'running',
+             seq = (SELECT MAX(seq) + 1 FROM bulk_items WHERE job_id = ?1)
+         WHERE job_id = ?1 AND position = ?2",
+        job_id,
+        position,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records how one customer's turn ended, in its own write transaction.
 pub async fn finish_item(
     pool: &SqlitePool,
     item: &ItemRow,
@@ -214,21 +234,43 @@ pub async fn finish_item(
     message: &str,
     attempt_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    let status = status.as_str();
     let mut tx = begin_write(pool).await?;
-    sqlx::query!(
-        "UPDATE bulk_items SET status = ?3, message = ?4, attempt_id = COALESCE(?5, attempt_id),
-             seq = (SELECT MAX(seq) + 1 FROM bulk_items WHERE job_id = ?1)
-         WHERE job_id = ?1 AND position = ?2",
+    finish_in(
+        &mut tx,
         item.job_id,
         item.position,
         status,
         message,
         attempt_id,
     )
-    .execute(&mut *tx)
     .await?;
     tx.commit().await
+}
+
+/// Records how one customer's turn ended, in the caller's write transaction (its audit
+/// result's, when the outcome settles it).
+pub async fn finish_in(
+    conn: &mut SqliteConnection,
+    job_id: i64,
+    position: i64,
+    status: ItemStatus,
+    message: &str,
+    attempt_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let status = status.as_str();
+    sqlx::query!(
+        "UPDATE bulk_items SET status = ?3, message = ?4, attempt_id = COALESCE(?5, attempt_id),
+             seq = (SELECT MAX(seq) + 1 FROM bulk_items WHERE job_id = ?1)
+         WHERE job_id = ?1 AND position = ?2",
+        job_id,
+        position,
+        status,
+        message,
+        attempt_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// A running customer goes back to "not started" under a new try (a rate limit's wait).
