@@ -144,11 +144,28 @@ pub(super) async fn signing_key(
     sqlx::query_as("SELECT id, secret FROM temp.audit_chain_keys WHERE current = 1")
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or_else(|| {
-            sqlx::Error::Configuration(
-                "the audit key is not loaded, so no audit event can be written".into(),
-            )
-        })
+        .ok_or_else(key_not_loaded)
+}
+
+/// The key that signs new rows and the chain's tip, in one statement: every row appended
+/// needs both, and each statement is a round trip to the connection's own thread.
+async fn signing_key_and_tip(
+    conn: &mut SqliteConnection,
+) -> Result<(String, Vec<u8>, String), sqlx::Error> {
+    let found: Option<(String, Vec<u8>, Option<String>)> = sqlx::query_as(
+        "SELECT k.id, k.secret, (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1)
+         FROM temp.audit_chain_keys k WHERE k.current = 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (id, secret, tip) = found.ok_or_else(key_not_loaded)?;
+    Ok((id, secret, tip.unwrap_or_else(|| GENESIS.to_string())))
+}
+
+fn key_not_loaded() -> sqlx::Error {
+    sqlx::Error::Configuration(
+        "the audit key is not loaded, so no audit event can be written".into(),
+    )
 }
 
 /// The secret of the key `id`, if this process holds it.
@@ -172,11 +189,7 @@ pub async fn append(pool: &SqlitePool, event: NewEvent) -> Result<i64, sqlx::Err
 /// Appends one row inside the caller's transaction, which must have been opened with
 /// `BEGIN IMMEDIATE` (it holds the write lock, so the tip read here stays the tip).
 pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i64, sqlx::Error> {
-    let (key_id, secret) = signing_key(conn).await?;
-    let prev_hash = sqlx::query_scalar!("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?
-        .unwrap_or_else(|| GENESIS.to_string());
+    let (key_id, secret, prev_hash) = signing_key_and_tip(conn).await?;
 
     let mut row = StoredEvent {
         id: 0,
