@@ -61,14 +61,14 @@ pub async fn list(
                     read_at: Utc::now(),
                 })
             }
-            // The whole list, narrowed to the filter's kind below.
+            // The whole list, narrowed to the filter below.
             Freshness::Within(max_age) => client.list_pending_recent(max_age).await,
         };
         match read {
             Ok(list) => {
                 sendgrid_read_at = Some(list.read_at);
-                // Only the entries the filter admits are worded (the dashboard's week is a
-                // few of the whole list).
+                // Each list is narrowed to the filter as it is read, so only the entries
+                // admitted are worded (the dashboard's week is a few of the whole list).
                 changes.extend(list.changes.iter().filter_map(|change| {
                     let kind = WaitingKind::from_pending_type(&change.kind);
                     let due = pending_due(change);
@@ -91,27 +91,30 @@ pub async fn list(
         }
     }
     for job in schedule::pending(pool).await? {
-        changes.push(WaitingChange {
-            kind: match job.audit_action() {
-                Some(UPDATE_OFFERINGS) => Some(WaitingKind::Offerings),
-                Some(UPDATE_STATE) => Some(WaitingKind::State),
-                // A plan change the console holds: `plan.immediate_<kind>`.
-                other => other
-                    .and_then(AuditAction::plan_change)
-                    .map(|(action, _)| WaitingKind::of_plan(action)),
-            },
-            due: job
-                .due_at
-                .get(..10)
-                .and_then(|day| IsoDate::parse(day).ok()),
-            customer: job.customer,
-            summary: job.summary,
-            holder: Holder::Console,
-            job_id: Some(job.id),
-            created_by: Some(job.created_by),
-        });
+        let kind = match job.audit_action() {
+            Some(UPDATE_OFFERINGS) => Some(WaitingKind::Offerings),
+            Some(UPDATE_STATE) => Some(WaitingKind::State),
+            // A plan change the console holds: `plan.immediate_<kind>`.
+            other => other
+                .and_then(AuditAction::plan_change)
+                .map(|(action, _)| WaitingKind::of_plan(action)),
+        };
+        let due = job
+            .due_at
+            .get(..10)
+            .and_then(|day| IsoDate::parse(day).ok());
+        if filter.admits(kind, due) {
+            changes.push(WaitingChange {
+                kind,
+                due,
+                customer: job.customer,
+                summary: job.summary,
+                holder: Holder::Console,
+                job_id: Some(job.id),
+                created_by: Some(job.created_by),
+            });
+        }
     }
-    changes.retain(|change| filter.admits(change.kind, change.due));
     changes.sort_by(|a, b| {
         (a.due.is_none(), a.due, &a.customer).cmp(&(b.due.is_none(), b.due, &b.customer))
     });
