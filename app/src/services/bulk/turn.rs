@@ -28,8 +28,6 @@ struct Ending {
     status: ItemStatus,
     message: String,
     attempt: Option<i64>,
-    /// Written already, with the attempt's result.
-    recorded: bool,
 }
 
 impl Ending {
@@ -38,18 +36,17 @@ impl Ending {
             status,
             message,
             attempt: None,
-            recorded: false,
         }
     }
 }
 
 /// What follows a customer's recorded outcome.
-enum Next {
+enum Next<'a> {
     /// The turn ends so.
     End(ItemStatus, String),
     /// SendGrid answered that scheduled tasks do not exist (API.md §2.6): in `auto`, the
-    /// console holds the change, as the Plan tab does. Carries SendGrid's answer.
-    Hold(String),
+    /// console holds the plan change, as the Plan tab does. Carries SendGrid's answer.
+    Hold(&'a PlanCall, String),
     /// Refused with 429: pause the job, then send again under a new try.
     Again(Option<chrono::DateTime<chrono::Utc>>),
 }
@@ -212,19 +209,21 @@ impl BulkRunner {
                 Ok(recorded) => recorded,
                 Err(error) => break Ending::without_call(ItemStatus::Failed, error.to_string()),
             };
+            if recorded.settled_alongside {
+                // Its end was written with the result.
+                return;
+            }
             match next_of(&recorded.outcome) {
                 Next::End(status, message) => {
                     break Ending {
                         status,
                         message,
                         attempt: Some(recorded.attempt_id),
-                        recorded: recorded.settled_alongside,
                     }
                 }
-                Next::Hold(refused) => match &call {
-                    Call::Plan(plan) => break self.hold(job, &item, plan, Some(refused)).await,
-                    _ => break Ending::without_call(ItemStatus::Failed, refused),
-                },
+                Next::Hold(plan, refused) => {
+                    break self.hold(job, &item, plan, Some(refused)).await
+                }
                 Next::Again(reset) => {
                     rate_waits += 1;
                     gate.pause(reset);
@@ -238,9 +237,6 @@ impl BulkRunner {
                 }
             }
         };
-        if ending.recorded {
-            return;
-        }
         let finished = store::finish_item(
             &self.pool,
             &item,
@@ -256,22 +252,24 @@ impl BulkRunner {
 
     /// What follows a recorded outcome. `failure` and `unknown_call` are what the call's
     /// error said; `done` the message of a success.
-    fn next(
+    fn next<'c>(
         &self,
-        call: &Call,
+        call: &'c Call,
         outcome: &MutationOutcome,
         failure: Option<Failure>,
         unknown_call: bool,
         rate_waits: u32,
         done: &str,
-    ) -> Next {
+    ) -> Next<'c> {
         match outcome {
             MutationOutcome::Success => Next::End(ItemStatus::Done, done.to_string()),
             MutationOutcome::Unknown { message } => Next::End(ItemStatus::Unknown, message.clone()),
             MutationOutcome::Failure { message, .. } => {
-                let later = matches!(call, Call::Plan(plan) if plan.maker.is_some());
-                if later && self.scheduling == SchedulingMode::Auto && unknown_call {
-                    return Next::Hold(message.clone());
+                if let Call::Plan(plan) = call {
+                    let later = plan.maker.is_some();
+                    if later && self.scheduling == SchedulingMode::Auto && unknown_call {
+                        return Next::Hold(plan, message.clone());
+                    }
                 }
                 match failure {
                     Some(Failure::RateLimited(reset)) if rate_waits < RATE_LIMIT_WAITS => {
