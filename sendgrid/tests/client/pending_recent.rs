@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::sim::{package, start, username};
-use sendgrid::{IpPlacement, PlanChange, Timing};
+use sendgrid::{IpPlacement, PendingList, PlanChange, Timing};
 
 const PENDING: &str = "/apiv2/reseller.pending";
 const A_MINUTE: Duration = Duration::from_secs(60);
@@ -16,6 +16,16 @@ fn scheduled_downgrade(user: &str) -> PlanChange {
         package: "Basic Package".into(),
         placement: IpPlacement::None,
     }
+}
+
+/// `n` reads started at once from clones of the client, as the console's handlers share one.
+async fn reads_at_once(client: &sendgrid::Client, n: usize) -> Vec<sendgrid::Result<PendingList>> {
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let client = client.clone();
+        reads.spawn(async move { client.list_pending_recent(A_MINUTE).await });
+    }
+    reads.join_all().await
 }
 
 #[tokio::test]
@@ -69,14 +79,9 @@ async fn a_change_made_elsewhere_shows_once_the_list_is_older_than_asked() {
 #[tokio::test]
 async fn callers_at_once_wait_for_one_read() {
     let sim = start().await;
-    // Clones share the kept list, as the console's handlers share one client.
-    let mut reads = tokio::task::JoinSet::new();
-    for _ in 0..8 {
-        let client = sim.client.clone();
-        reads.spawn(async move { client.list_pending_recent(A_MINUTE).await });
-    }
-    while let Some(read) = reads.join_next().await {
-        read.expect("the read ran").expect("the list was read");
+    // Clones share the kept list.
+    for read in reads_at_once(&sim.client, 8).await {
+        read.expect("the list was read");
     }
     assert_eq!(sim.calls_to(PENDING).await, 1);
 }
@@ -100,13 +105,8 @@ async fn callers_waiting_on_a_read_that_fails_share_its_error() {
         "path_prefix": PENDING, "status": 400, "latency_ms": 200
     }))
     .await;
-    let mut reads = tokio::task::JoinSet::new();
-    for _ in 0..4 {
-        let client = sim.client.clone();
-        reads.spawn(async move { client.list_pending_recent(A_MINUTE).await });
-    }
-    while let Some(read) = reads.join_next().await {
-        assert!(read.expect("the read ran").is_err());
+    for read in reads_at_once(&sim.client, 4).await {
+        assert!(read.is_err());
     }
     // One read failed; the callers that waited on it were answered with its error.
     assert_eq!(sim.calls_to(PENDING).await, 1);
