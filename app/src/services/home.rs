@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Days, SecondsFormat, Utc};
 use sqlx::SqlitePool;
 
 use super::audit::unresolved_count;
@@ -96,6 +96,10 @@ pub async fn due_soon(pool: &SqlitePool, client: &sendgrid::Client) -> Result<Du
         due_by,
         changes: waiting.changes,
         note: waiting.note,
-        sendgrid_read_at: waiting.sendgrid_read_at.map(|at| at.to_rfc3339()),
+        // As the audit log writes times: `LocalTime` shows this form as `… UTC` until the
+        // page's code has arrived.
+        sendgrid_read_at: waiting
+            .sendgrid_read_at
+            .map(|at| at.to_rfc3339_opts(SecondsFormat::Millis, true)),
     })
 }

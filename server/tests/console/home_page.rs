@@ -208,6 +208,36 @@ async fn the_due_box_reads_sendgrids_list_once_for_many_views_and_again_after_a_
     t.stop().await;
 }
 
+/// The box says when SendGrid's list was read in the words the rest of the console uses for
+/// a time, also before the page's code has arrived to show it in the viewer's zone.
+#[tokio::test]
+async fn the_due_box_says_when_sendgrids_list_was_read_as_a_utc_time() {
+    let t = Customers::start(10).await;
+    let page = t
+        .support
+        .get(format!("{}/", t.console.url()))
+        .send()
+        .await
+        .expect("the dashboard answers")
+        .text()
+        .await
+        .expect("a body")
+        .replace("<!>", "");
+    let (_, after) = page
+        .split_once("SendGrid's list as read at ")
+        .unwrap_or_else(|| panic!("no read time: {page}"));
+    let shown = after
+        .split_once('>')
+        .and_then(|(_, rest)| rest.split_once("</time>"))
+        .map(|(shown, _)| shown)
+        .unwrap_or_default();
+    assert!(
+        shown.ends_with(" UTC") && shown.len() == "2026-12-07 19:36:34 UTC".len(),
+        "the read time shows as {shown:?}"
+    );
+    t.stop().await;
+}
+
 /// When SendGrid's pending list cannot be read, the box does not say that nothing falls due:
 /// only the console's own changes were counted.
 #[tokio::test]
