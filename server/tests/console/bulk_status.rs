@@ -78,3 +78,46 @@ async fn a_customer_is_shown_running_exactly_while_its_change_is_recorded_as_sen
     assert_eq!(body["progress"]["counts"]["done"], 12, "{body}");
     t.stop().await;
 }
+
+/// Cancel starts no more customers: one whose state was still being read when it came has had
+/// nothing sent, so it stays not started, as the page showed it, and SendGrid changed nothing.
+#[tokio::test]
+async fn a_customer_still_being_read_when_the_job_is_cancelled_is_not_changed() {
+    let t = harness(60).await;
+    let users = usernames_where(&t, 8, |c| !c["v2"]["limit"].is_null()).await;
+    let mut credits = Vec::new();
+    for user in &users {
+        credits.push(t.sim_customer(user).await["v2"]["limit"]["credit_remain"].clone());
+    }
+    // Every call takes a second: the cancel comes while the first customers are being read.
+    t.sim_post(
+        "/_sim/faults",
+        json!({"path_prefix": "/", "latency_ms": 1000}),
+    )
+    .await;
+    let pasted = users.join("\n");
+    let id = start(
+        &t,
+        &start_args(&pasted, "limit_increment", "5", "job-cancel"),
+    )
+    .await;
+    let (status, body) = t
+        .call(&t.manager, "cancel_bulk", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let body = wait_until_ended(&t, id).await;
+    assert_eq!(body["progress"]["status"], "Cancelled", "{body}");
+    let statuses: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT status FROM bulk_items WHERE job_id = ?")
+            .bind(id)
+            .fetch_all(&t.console.pool)
+            .await
+            .expect("the job's customers read");
+    assert_eq!(statuses, ["pending"], "{body}");
+    t.clear_faults().await;
+    for (user, before) in users.iter().zip(&credits) {
+        let now = &t.sim_customer(user).await["v2"]["limit"]["credit_remain"];
+        assert_eq!(now, before, "{user} was changed after the cancel");
+    }
+    t.stop().await;
+}

@@ -170,7 +170,12 @@ impl BulkRunner {
             position = item.position;
             let runner = self.clone();
             let (job, operation, gate) = (job.clone(), operation.clone(), gate.clone());
-            workers.spawn(async move { runner.run_item(&job, &operation, &gate, item).await });
+            let cancel = cancel.clone();
+            workers.spawn(async move {
+                runner
+                    .run_item(&job, &operation, &gate, &cancel, item)
+                    .await
+            });
         }
         while workers.join_next().await.is_some() {}
 

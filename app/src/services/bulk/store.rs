@@ -273,11 +273,12 @@ pub async fn finish_in(
     Ok(())
 }
 
-/// A running customer goes back to "not started" under a new try (a rate limit's wait).
+/// A running customer goes back to "not started" under a new try (a rate limit's wait: SendGrid
+/// refused the call, so nothing was done, API.md §7); its next attempt marks it running again.
 pub async fn next_try(pool: &SqlitePool, item: &ItemRow) -> Result<ItemRow, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
     let item = bulk_items!(
-        returning "UPDATE bulk_items SET try = try + 1, message = '',
+        returning "UPDATE bulk_items SET status = 'pending', try = try + 1, message = '',
              seq = (SELECT MAX(seq) + 1 FROM bulk_items WHERE job_id = ?1)
          WHERE job_id = ?1 AND position = ?2",
         item.job_id,

@@ -78,6 +78,7 @@ impl BulkRunner {
         job: &JobRow,
         operation: &BulkOperation,
         gate: &RateGate,
+        cancel: &AtomicBool,
         mut item: ItemRow,
     ) {
         let mut rate_waits = 0;
@@ -91,6 +92,11 @@ impl BulkRunner {
                 self.scheduling,
             )
             .await;
+            // Cancelled (or the console stopping) while the state was read: nothing was sent,
+            // so the customer stays not started, as the job's page shows it.
+            if cancel.load(Ordering::SeqCst) {
+                return;
+            }
             let (before, after, before_state, call) = match planned {
                 Ok(Plan::Send {
                     before,
