@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::domain::directory::Linkage;
 
 /// A v2 customer profile (API.md §4.1) with its package from `task=overview` (§2.7).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct V2Entry {
     pub username: String,
     pub email: String,
@@ -17,7 +17,7 @@ pub struct V2Entry {
 }
 
 /// A v3 account (§5.3) with its state (§5.8) and package offering (§5.6).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct V3Entry {
     pub account_id: String,
     pub email: String,

@@ -43,6 +43,10 @@ async fn load_decisions(conn: &mut sqlx::SqliteConnection) -> Result<Vec<Decisio
 }
 
 /// Replaces both source tables with what a sync read, then rebuilds the directory.
+///
+/// Each table is written by one statement over a JSON array (`json_each`), not one `INSERT`
+/// per row: a statement is a round trip to the connection's thread, and a sync of 10,000
+/// customers made 30,000 of them.
 pub async fn replace_sources(
     tx: &mut SqliteConnection,
     v2: &[V2Entry],
@@ -55,35 +59,28 @@ pub async fn replace_sources(
     sqlx::query!("DELETE FROM directory_v3")
         .execute(&mut *tx)
         .await?;
-    for c in v2 {
-        sqlx::query!(
-            "INSERT INTO directory_v2 (username, email, name, company, active, package, synced_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-            c.username,
-            c.email,
-            c.name,
-            c.company,
-            c.active,
-            c.package,
-            synced_at,
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    for a in v3 {
-        sqlx::query!(
-            "INSERT INTO directory_v3 (account_id, email, created_at, state, package, synced_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
-            a.account_id,
-            a.email,
-            a.created_at,
-            a.state,
-            a.package,
-            synced_at,
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
+    let v2 = json_rows(v2)?;
+    sqlx::query!(
+        "INSERT INTO directory_v2 (username, email, name, company, active, package, synced_at)
+         SELECT value->>'username', value->>'email', value->>'name', value->>'company',
+                value->>'active', value->>'package', ?1
+         FROM json_each(?2)",
+        synced_at,
+        v2,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let v3 = json_rows(v3)?;
+    sqlx::query!(
+        "INSERT INTO directory_v3 (account_id, email, created_at, state, package, synced_at)
+         SELECT value->>'account_id', value->>'email', value->>'created_at', value->>'state',
+                value->>'package', ?1
+         FROM json_each(?2)",
+        synced_at,
+        v3,
+    )
+    .execute(&mut *tx)
+    .await?;
     rebuild(tx).await
 }
 
@@ -92,25 +89,27 @@ pub async fn replace_sources(
 pub async fn rebuild(tx: &mut SqliteConnection) -> Result<usize, sqlx::Error> {
     let sources = load_sources(tx).await?;
     let merged = merge(&sources.v2, &sources.v3, &sources.decisions);
-    let synced: std::collections::HashMap<String, String> = sqlx::query!(
-        r#"SELECT username AS "key!", synced_at AS "synced_at!" FROM directory_v2
-           UNION ALL SELECT account_id, synced_at FROM directory_v3"#
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|row| (row.key, row.synced_at))
-    .collect();
     sqlx::query!("DELETE FROM customers")
         .execute(&mut *tx)
         .await?;
-    for entry in &merged {
-        let synced_at = synced
-            .get(&entry.key)
-            .map(String::as_str)
-            .unwrap_or_default();
-        insert_customer(tx, entry, synced_at).await?;
-    }
+    let rows = json_rows(&merged.iter().map(CustomerRow::from).collect::<Vec<_>>())?;
+    // Each entry keeps the time its own source row was read: a v2 customer's, else its
+    // account's.
+    sqlx::query!(
+        "INSERT INTO customers (key, username, account_id, linkage, name, company, email,
+            package, state, synced_at)
+         SELECT value->>'key', value->>'username', value->>'account_id', value->>'linkage',
+                value->>'name', value->>'company', value->>'email', value->>'package',
+                value->>'state',
+                COALESCE((SELECT synced_at FROM directory_v2 WHERE username = value->>'username'),
+                         (SELECT synced_at FROM directory_v3
+                          WHERE account_id = value->>'account_id'),
+                         '')
+         FROM json_each(?1)",
+        rows,
+    )
+    .execute(&mut *tx)
+    .await?;
     // External-content FTS5 table: 'rebuild' re-reads `customers` in full (fast at 10,000).
     sqlx::query!("INSERT INTO customers_search (customers_search) VALUES ('rebuild')")
         .execute(&mut *tx)
@@ -118,30 +117,39 @@ pub async fn rebuild(tx: &mut SqliteConnection) -> Result<usize, sqlx::Error> {
     Ok(merged.len())
 }
 
-async fn insert_customer(
-    tx: &mut SqliteConnection,
-    entry: &Merged,
-    synced_at: &str,
-) -> Result<(), sqlx::Error> {
-    let linkage = entry.linkage.as_str();
-    sqlx::query!(
-        "INSERT INTO customers (key, username, account_id, linkage, name, company, email, package,
-            state, synced_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        entry.key,
-        entry.username,
-        entry.account_id,
-        linkage,
-        entry.name,
-        entry.company,
-        entry.email,
-        entry.package,
-        entry.state,
-        synced_at,
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+/// One directory entry as the `customers` insert reads it.
+#[derive(serde::Serialize)]
+struct CustomerRow<'a> {
+    key: &'a str,
+    username: Option<&'a str>,
+    account_id: Option<&'a str>,
+    linkage: &'a str,
+    name: &'a str,
+    company: &'a str,
+    email: &'a str,
+    package: Option<&'a str>,
+    state: Option<&'a str>,
+}
+
+impl<'a> From<&'a Merged> for CustomerRow<'a> {
+    fn from(entry: &'a Merged) -> Self {
+        CustomerRow {
+            key: &entry.key,
+            username: entry.username.as_deref(),
+            account_id: entry.account_id.as_deref(),
+            linkage: entry.linkage.as_str(),
+            name: &entry.name,
+            company: &entry.company,
+            email: &entry.email,
+            package: entry.package.as_deref(),
+            state: entry.state.as_deref(),
+        }
+    }
+}
+
+/// Rows as one JSON array, the parameter of a `json_each` insert.
+fn json_rows<T: serde::Serialize>(rows: &[T]) -> Result<String, sqlx::Error> {
+    serde_json::to_string(rows).map_err(|error| sqlx::Error::Encode(Box::new(error)))
 }
 
 pub async fn record_start(pool: &SqlitePool, at: &str) -> Result<(), sqlx::Error> {
@@ -206,4 +214,91 @@ pub async fn status(pool: &SqlitePool) -> Result<SyncStatus, sqlx::Error> {
             running: None,
         })
         .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::db;
+
+    fn v2(username: &str, email: &str, active: bool, package: Option<&str>) -> V2Entry {
+        V2Entry {
+            username: username.to_string(),
+            email: email.to_string(),
+            name: format!("{username} name"),
+            company: String::new(),
+            active,
+            package: package.map(str::to_string),
+        }
+    }
+
+    fn v3(account_id: &str, email: &str, state: Option<&str>) -> V3Entry {
+        V3Entry {
+            account_id: account_id.to_string(),
+            email: email.to_string(),
+            created_at: "2026-01-02T03:04:05Z".to_string(),
+            state: state.map(str::to_string),
+            package: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sync_stores_every_row_as_read_and_each_entry_keeps_its_sources_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("c.db").display());
+        let pool = db::open(&url).await.unwrap();
+        let sources_v2 = vec![
+            v2("anna", "anna@example.com", true, Some("Pro 100K")),
+            v2("bob", "bob@example.com", false, None),
+        ];
+        let sources_v3 = vec![
+            v3("acc-anna", "ANNA@example.com", Some("activated")),
+            v3("acc-solo", "solo@example.com", None),
+        ];
+        let mut tx = pool.begin().await.unwrap();
+        let stored = replace_sources(&mut tx, &sources_v2, &sources_v3, "first")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(stored, 3);
+
+        let mut conn = pool.acquire().await.unwrap();
+        let read = load_sources(&mut conn).await.unwrap();
+        assert_eq!(read.v2, sources_v2, "v2 rows come back as written");
+        assert_eq!(read.v3, sources_v3, "v3 rows come back as written");
+
+        // A later sync of v2 only at another time: each entry takes its own source's time.
+        sqlx::query("UPDATE directory_v2 SET synced_at = 'later'")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        rebuild(&mut conn).await.unwrap();
+        let entries: Vec<(String, String)> = sqlx::query_as(
+            "SELECT key, linkage || ' ' || COALESCE(account_id, '-') || ' '
+                    || COALESCE(state, '-') || ' ' || synced_at
+             FROM customers ORDER BY key",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        let entries: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|(key, entry)| (key.as_str(), entry.as_str()))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ("acc-solo", "v3_only acc-solo - first"),
+                ("anna", "email acc-anna activated later"),
+                ("bob", "v2_only - inactive later"),
+            ]
+        );
+        let found: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM customers_search WHERE customers_search MATCH 'anna*'",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(found, 1, "the search index holds the new entries");
+    }
 }
