@@ -42,11 +42,15 @@ async fn load_decisions(conn: &mut sqlx::SqliteConnection) -> Result<Vec<Decisio
     .await
 }
 
+/// Rows per `INSERT` of a sync: a few statements for 10,000 customers, and a parameter of a
+/// few hundred kilobytes whatever the directory's size.
+const ROWS_PER_INSERT: usize = 2_000;
+
 /// Replaces both source tables with what a sync read, then rebuilds the directory.
 ///
-/// Each table is written by one statement over a JSON array (`json_each`), not one `INSERT`
-/// per row: a statement is a round trip to the connection's thread, and a sync of 10,000
-/// customers made 30,000 of them.
+/// Rows are inserted [`ROWS_PER_INSERT`] at a time, each batch one statement over a JSON array
+/// (`json_each`), not one `INSERT` per row: a statement is a round trip to the connection's
+/// thread, and a sync of 10,000 customers made 30,000 of them.
 pub async fn replace_sources(
     tx: &mut SqliteConnection,
     v2: &[V2Entry],
@@ -59,28 +63,33 @@ pub async fn replace_sources(
     sqlx::query!("DELETE FROM directory_v3")
         .execute(&mut *tx)
         .await?;
-    let v2 = json_rows(v2)?;
-    sqlx::query!(
-        "INSERT INTO directory_v2 (username, email, name, company, active, package, synced_at)
-         SELECT value->>'username', value->>'email', value->>'name', value->>'company',
-                value->>'active', value->>'package', ?1
-         FROM json_each(?2)",
-        synced_at,
-        v2,
-    )
-    .execute(&mut *tx)
-    .await?;
-    let v3 = json_rows(v3)?;
-    sqlx::query!(
-        "INSERT INTO directory_v3 (account_id, email, created_at, state, package, synced_at)
-         SELECT value->>'account_id', value->>'email', value->>'created_at', value->>'state',
-                value->>'package', ?1
-         FROM json_each(?2)",
-        synced_at,
-        v3,
-    )
-    .execute(&mut *tx)
-    .await?;
+    for rows in v2.chunks(ROWS_PER_INSERT) {
+        let rows = json_rows(rows)?;
+        sqlx::query!(
+            "INSERT INTO directory_v2 (username, email, name, company, active, package,
+                synced_at)
+             SELECT value->>'username', value->>'email', value->>'name', value->>'company',
+                    value->>'active', value->>'package', ?1
+             FROM json_each(?2)",
+            synced_at,
+            rows,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    for rows in v3.chunks(ROWS_PER_INSERT) {
+        let rows = json_rows(rows)?;
+        sqlx::query!(
+            "INSERT INTO directory_v3 (account_id, email, created_at, state, package, synced_at)
+             SELECT value->>'account_id', value->>'email', value->>'created_at',
+                    value->>'state', value->>'package', ?1
+             FROM json_each(?2)",
+            synced_at,
+            rows,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     rebuild(tx).await
 }
 
@@ -92,24 +101,28 @@ pub async fn rebuild(tx: &mut SqliteConnection) -> Result<usize, sqlx::Error> {
     sqlx::query!("DELETE FROM customers")
         .execute(&mut *tx)
         .await?;
-    let rows = json_rows(&merged.iter().map(CustomerRow::from).collect::<Vec<_>>())?;
-    // Each entry keeps the time its own source row was read: a v2 customer's, else its
-    // account's.
-    sqlx::query!(
-        "INSERT INTO customers (key, username, account_id, linkage, name, company, email,
-            package, state, synced_at)
-         SELECT value->>'key', value->>'username', value->>'account_id', value->>'linkage',
-                value->>'name', value->>'company', value->>'email', value->>'package',
-                value->>'state',
-                COALESCE((SELECT synced_at FROM directory_v2 WHERE username = value->>'username'),
-                         (SELECT synced_at FROM directory_v3
-                          WHERE account_id = value->>'account_id'),
-                         '')
-         FROM json_each(?1)",
-        rows,
-    )
-    .execute(&mut *tx)
-    .await?;
+    let entries: Vec<CustomerRow> = merged.iter().map(CustomerRow::from).collect();
+    for rows in entries.chunks(ROWS_PER_INSERT) {
+        let rows = json_rows(rows)?;
+        // Each entry keeps the time its own source row was read: a v2 customer's, else its
+        // account's.
+        sqlx::query!(
+            "INSERT INTO customers (key, username, account_id, linkage, name, company, email,
+                package, state, synced_at)
+             SELECT value->>'key', value->>'username', value->>'account_id', value->>'linkage',
+                    value->>'name', value->>'company', value->>'email', value->>'package',
+                    value->>'state',
+                    COALESCE((SELECT synced_at FROM directory_v2
+                              WHERE username = value->>'username'),
+                             (SELECT synced_at FROM directory_v3
+                              WHERE account_id = value->>'account_id'),
+                             '')
+             FROM json_each(?1)",
+            rows,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     // External-content FTS5 table: 'rebuild' re-reads `customers` in full (fast at 10,000).
     sqlx::query!("INSERT INTO customers_search (customers_search) VALUES ('rebuild')")
         .execute(&mut *tx)
@@ -300,5 +313,40 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(found, 1, "the search index holds the new entries");
+    }
+
+    #[tokio::test]
+    async fn a_directory_larger_than_one_insert_is_stored_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("c.db").display());
+        let pool = db::open(&url).await.unwrap();
+        let many = ROWS_PER_INSERT * 2 + 1;
+        let sources_v2: Vec<V2Entry> = (0..many)
+            .map(|n| {
+                v2(
+                    &format!("user-{n:05}"),
+                    &format!("u{n}@example.com"),
+                    true,
+                    None,
+                )
+            })
+            .collect();
+        let sources_v3: Vec<V3Entry> = (0..many)
+            .map(|n| v3(&format!("acc-{n:05}"), &format!("a{n}@example.com"), None))
+            .collect();
+        let mut tx = pool.begin().await.unwrap();
+        let stored = replace_sources(&mut tx, &sources_v2, &sources_v3, "now")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(stored, many * 2);
+        let counted: (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM directory_v2), (SELECT COUNT(*) FROM directory_v3),
+                    (SELECT COUNT(*) FROM customers)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(counted, (many as i64, many as i64, (many * 2) as i64));
     }
 }
