@@ -221,8 +221,8 @@ pub struct DirectoryFacets {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SyncPhase {
-    ListingV2,
-    ListingV3,
+    /// v2 profile pages and v3 account pages, walked side by side.
+    Listing,
     Details,
     Saving,
 }
@@ -230,22 +230,16 @@ pub enum SyncPhase {
 impl SyncPhase {
     fn as_str(self) -> &'static str {
         match self {
-            SyncPhase::ListingV2 => "v2",
-            SyncPhase::ListingV3 => "v3",
+            SyncPhase::Listing => "listing",
             SyncPhase::Details => "details",
             SyncPhase::Saving => "saving",
         }
     }
 
     fn parse(value: &str) -> Option<SyncPhase> {
-        [
-            SyncPhase::ListingV2,
-            SyncPhase::ListingV3,
-            SyncPhase::Details,
-            SyncPhase::Saving,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == value)
+        [SyncPhase::Listing, SyncPhase::Details, SyncPhase::Saving]
+            .into_iter()
+            .find(|p| p.as_str() == value)
     }
 }
 
@@ -263,7 +257,7 @@ pub struct SyncProgress {
 impl SyncProgress {
     pub fn starting() -> SyncProgress {
         SyncProgress {
-            phase: SyncPhase::ListingV2,
+            phase: SyncPhase::Listing,
             pages: 0,
             accounts: 0,
             details_done: 0,
@@ -281,8 +275,7 @@ impl SyncProgress {
             plural(self.accounts)
         );
         match self.phase {
-            SyncPhase::ListingV2 => format!("Listing v2 customers: {listed}"),
-            SyncPhase::ListingV3 => format!("Listing v3 accounts: {listed}"),
+            SyncPhase::Listing => format!("Listing v2 customers and v3 accounts: {listed}"),
             SyncPhase::Details => format!(
                 "Reading package and state: {} of {} ({listed})",
                 self.details_done, self.details_total

@@ -355,6 +355,59 @@ async fn progress_streams_while_a_sync_runs() {
     t.console.stop().await;
 }
 
+/// The v2 profile pages and the v3 account pages are independent walks (API.md §4.1, §5.3):
+/// the sync sends them side by side, so listing takes as long as the longer of the two.
+#[tokio::test]
+async fn a_sync_walks_the_v2_and_v3_lists_side_by_side() {
+    let t = Customers::start(20).await;
+    // Every v2 profile page takes 1.5 s to answer.
+    t.sim_post(
+        "/_sim/faults",
+        json!({"path_prefix": "/apiv2/reseller.manage", "task": "get", "latency_ms": 1500}),
+    )
+    .await;
+    reqwest::Client::new()
+        .delete(format!("{}/_sim/calls", t.sim_url()))
+        .send()
+        .await
+        .expect("the simulator forgets its calls");
+    let (status, _) = t.call(&t.support, "refresh_directory", &[]).await;
+    assert_eq!(status, 200);
+
+    let started = std::time::Instant::now();
+    let unanswered_v2_page = loop {
+        let calls = t.sim_get("/_sim/calls").await;
+        let calls = calls.as_array().cloned().unwrap_or_default();
+        let v3_listed = calls.iter().any(|c| {
+            c["path"] == "/v3/partners/accounts"
+                && c["method"] == "GET"
+                && c["account_id"].is_null()
+        });
+        if v3_listed {
+            break calls.iter().any(|c| {
+                c["path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("reseller.manage")
+                    && c["api_method"] == "profile"
+                    && c["status"] == 0
+            });
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no v3 account page was asked for: {calls:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(
+        unanswered_v2_page,
+        "the v3 accounts were listed only once the v2 profile pages were answered"
+    );
+    let status = t.wait_for_sync().await;
+    assert!(status["last_success_at"].is_string(), "{status}");
+    t.console.stop().await;
+}
+
 #[tokio::test]
 async fn the_pages_render_customer_text_escaped() {
     let t = Customers::start(20).await;

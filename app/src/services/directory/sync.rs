@@ -166,9 +166,9 @@ impl Running {
             let mut conn = pool.acquire().await?;
             store::load_sources(&mut conn).await?
         };
-        let mut v2 = self.list_v2(client).await?;
-        self.update(|p| p.phase = SyncPhase::ListingV3);
-        let mut v3 = self.list_v3(client).await?;
+        // The two lists are independent walks (§4.1 by offset, §5.3 by cursor): side by side,
+        // listing takes as long as the longer of them.
+        let (mut v2, mut v3) = tokio::try_join!(self.list_v2(client), self.list_v3(client))?;
 
         // Package and state cost one read per customer; joined accounts take their package
         // from v2, so only v3-only accounts need their offerings read.
