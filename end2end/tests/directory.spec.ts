@@ -1,7 +1,7 @@
 import { test, expect, hydrated } from "./fixtures";
 import { signIn } from "./operators";
 import { openCustomer } from "./directory";
-import { customerState } from "./simulator";
+import { addFault, clearFaults, customerState } from "./simulator";
 import { CUSTOMERS } from "./world";
 
 // The directory as a list to work in: one line per customer, the search and sort kept while
@@ -79,4 +79,36 @@ test("each customer is one line at 1366 px", async ({ page }) => {
   expect(cell.height).toBeLessThan(cell.font * 3.2);
   const wide = await page.locator(".table-wrap").first().evaluate((el) => el.scrollWidth > el.clientWidth);
   expect(wide).toBe(false);
+});
+
+test("a refresh that ends while the admin types leaves the search box and what was typed", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Customers" }).click();
+  await hydrated(page);
+  const search = page.getByRole("searchbox", { name: "Search customers" });
+  // Every SendGrid call takes 200 ms: the refresh is still running while the admin types.
+  await addFault({ path_prefix: "/", latency_ms: 200 });
+  let box;
+  try {
+    await page.getByRole("button", { name: "Refresh from SendGrid" }).click();
+    await expect(page.getByRole("region", { name: "Directory sync" })).toContainText(
+      /Listing v2 customers and v3 accounts|Reading package and state/,
+    );
+    await search.click();
+    await page.keyboard.type("ann");
+    await expect(page).toHaveURL(/[?&]q=ann(&|$)/);
+    box = await search.elementHandle();
+  } finally {
+    await clearFaults();
+  }
+  // The sync ends and the page reads the directory's filters again.
+  const filtersRead = page.waitForResponse((r) => r.url().includes("/api/get_directory_facets"), { timeout: 60_000 });
+  await expect(page.getByRole("button", { name: "Refresh from SendGrid" })).toBeVisible({ timeout: 60_000 });
+  await filtersRead;
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  expect(await box!.evaluate((el) => el.isConnected && document.activeElement === el)).toBe(true);
+  await page.keyboard.type("a");
+  await expect(search).toHaveValue("anna");
+  await expect(page).toHaveURL(/[?&]q=anna(&|$)/);
+  await expect(page.getByRole("combobox", { name: "Package" }).getByRole("option", { name: "All packages" })).toHaveCount(1);
 });

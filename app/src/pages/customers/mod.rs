@@ -64,11 +64,9 @@ fn Directory() -> impl IntoView {
             </Suspense>
         </div>
         <SavedViews screen=ViewScreen::Customers />
-        <Suspense fallback=|| ()>
-            {move || facets.get().map(|loaded| {
-                view! { <SearchForm query facets=loaded.unwrap_or_default() /> }
-            })}
-        </Suspense>
+        // Mounted once: a sync or a link that ends while the operator types reads the filters'
+        // choices again without replacing the box they are typing in.
+        <SearchForm query facets />
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading customers…"</p> }>
             {move || {
                 let status = status.get().and_then(Result::ok).unwrap_or_default();

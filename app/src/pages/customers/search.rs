@@ -8,13 +8,17 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
+use crate::api::ApiError;
 use crate::domain::directory::{DirectoryFacets, DirectoryQuery};
 
 /// Wait this long after the last keystroke before searching.
 const DEBOUNCE: Duration = Duration::from_millis(250);
 
+/// The directory's facets as the page reads them (again after each sync).
+pub type FacetsResource = Resource<Result<DirectoryFacets, ApiError>>;
+
 #[component]
-pub fn SearchForm(query: Memo<DirectoryQuery>, facets: DirectoryFacets) -> impl IntoView {
+pub fn SearchForm(query: Memo<DirectoryQuery>, facets: FacetsResource) -> impl IntoView {
     let initial = query.get_untracked();
     let navigate = use_navigate();
     let location = use_location();
@@ -92,20 +96,19 @@ pub fn SearchForm(query: Memo<DirectoryQuery>, facets: DirectoryFacets) -> impl 
         })
     };
 
-    // The choices are what the directory holds: every package and state present.
-    let options = |values: &[String], chosen: &str, all: &'static str| {
-        let mut values = values.to_vec();
-        if !chosen.is_empty() && !values.iter().any(|v| v == chosen) {
-            values.insert(0, chosen.to_string());
-        }
-        let none = chosen.is_empty();
-        let chosen = chosen.to_string();
+    // The choices are what the directory holds: every package and state present, read again
+    // when the directory changes (the filter chosen stays listed).
+    let package = Memo::new(move |_| query.with(|q| q.package.clone()));
+    let state = Memo::new(move |_| query.with(|q| q.state.clone()));
+    let choices = move |values: fn(DirectoryFacets) -> Vec<String>,
+                        chosen: Memo<String>,
+                        all: &'static str| {
         view! {
-            <option value="" selected=none>{all}</option>
-            {values.into_iter().map(|value| {
-                let selected = value == chosen;
-                view! { <option value=value.clone() selected=selected>{value.clone()}</option> }
-            }).collect_view()}
+            <Transition fallback=|| ()>
+                {move || facets.get().map(|loaded| {
+                    options(values(loaded.unwrap_or_default()), chosen.get(), all)
+                })}
+            </Transition>
         }
     };
 
@@ -121,19 +124,35 @@ pub fn SearchForm(query: Memo<DirectoryQuery>, facets: DirectoryFacets) -> impl 
                 <label for="filter-package">"Package"</label>
                 // Follows the address too: a saved view's link or Back changes the filter.
                 <select id="filter-package" name="package" on:change=on_package prop:value=move || query.get().package>
-                    {options(&facets.packages, &initial.package, "All packages")}
+                    {choices(|facets| facets.packages, package, "All packages")}
                 </select>
             </div>
             <div class="field">
                 <label for="filter-state">"State"</label>
                 <select id="filter-state" name="state" on:change=on_state prop:value=move || query.get().state>
-                    {options(&facets.states, &initial.state, "All states")}
+                    {choices(|facets| facets.states, state, "All states")}
                 </select>
             </div>
             <input type="hidden" name="sort" value=initial.sort.as_str() prop:value=move || query.get().sort.as_str() />
             <input type="hidden" name="dir" value=dir(initial.descending) prop:value=move || dir(query.get().descending) />
             <button type="submit" class="button button-secondary">"Search"</button>
         </Form>
+    }
+}
+
+/// "All …" and `values`, `chosen` selected (and listed even when the directory no longer
+/// holds it).
+fn options(mut values: Vec<String>, chosen: String, all: &'static str) -> impl IntoView {
+    if !chosen.is_empty() && !values.contains(&chosen) {
+        values.insert(0, chosen.clone());
+    }
+    let none = chosen.is_empty();
+    view! {
+        <option value="" selected=none>{all}</option>
+        {values.into_iter().map(|value| {
+            let selected = value == chosen;
+            view! { <option value=value.clone() selected=selected>{value.clone()}</option> }
+        }).collect_view()}
     }
 }
 
