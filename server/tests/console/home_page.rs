@@ -154,6 +154,19 @@ async fn the_home_page_says_what_needs_each_role_and_what_is_fine() {
     t.stop().await;
 }
 
+/// The dashboard as support is served it, without the renderer's hydration markers (`<!>`).
+async fn dashboard_html(t: &Customers) -> String {
+    t.support
+        .get(format!("{}/", t.console.url()))
+        .send()
+        .await
+        .expect("the dashboard answers")
+        .text()
+        .await
+        .expect("a body")
+        .replace("<!>", "")
+}
+
 /// Calls for SendGrid's whole pending list (no customer named) that reached the simulator.
 async fn whole_pending_list_reads(t: &Customers) -> usize {
     t.sim_get("/_sim/calls")
@@ -213,16 +226,7 @@ async fn the_due_box_reads_sendgrids_list_once_for_many_views_and_again_after_a_
 #[tokio::test]
 async fn the_due_box_says_when_sendgrids_list_was_read_as_a_utc_time() {
     let t = Customers::start(10).await;
-    let page = t
-        .support
-        .get(format!("{}/", t.console.url()))
-        .send()
-        .await
-        .expect("the dashboard answers")
-        .text()
-        .await
-        .expect("a body")
-        .replace("<!>", "");
+    let page = dashboard_html(&t).await;
     let (_, after) = page
         .split_once("SendGrid's list as read at ")
         .unwrap_or_else(|| panic!("no read time: {page}"));
@@ -248,16 +252,7 @@ async fn the_due_box_does_not_say_nothing_is_due_when_sendgrids_list_was_not_rea
         fault("/apiv2/reseller.pending", Some(400), 5),
     )
     .await;
-    let page = t
-        .support
-        .get(format!("{}/", t.console.url()))
-        .send()
-        .await
-        .expect("the dashboard answers")
-        .text()
-        .await
-        .expect("a body")
-        .replace("<!>", "");
+    let page = dashboard_html(&t).await;
     assert!(
         page.contains("SendGrid's scheduled plan changes could not be read"),
         "{page}"
