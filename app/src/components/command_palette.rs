@@ -150,7 +150,7 @@ pub fn CommandPalette() -> impl IntoView {
     };
     let close = move || {
         if let Some(dialog) = palette.get_untracked() {
-            dialog.close();
+            close_dialog(&dialog);
         }
     };
     let go = {
@@ -301,7 +301,22 @@ fn close_on_escape(ev: leptos::ev::KeyboardEvent) {
         .and_then(|target| target.dyn_into::<leptos::web_sys::HtmlDialogElement>().ok())
     {
         ev.prevent_default();
-        dialog.close();
+        close_dialog(&dialog);
+    }
+}
+
+/// Closes the dialog and takes the focus out of it. A dialog opened while nothing had the focus
+/// has no element to give it back to, so the focus stayed on its field, now hidden, until the
+/// browser's next rendering fixed it up: a `?` pressed before then counted as typing.
+fn close_dialog(dialog: &leptos::web_sys::HtmlDialogElement) {
+    use leptos::wasm_bindgen::JsCast;
+    dialog.close();
+    if let Some(focused) = document()
+        .active_element()
+        .filter(|element| dialog.contains(Some(element)))
+        .and_then(|element| element.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+    {
+        let _ = focused.blur();
     }
 }
 
