@@ -13,7 +13,7 @@ use app::domain::IdempotencyKey;
 use app::services::audit::{
     self, Kind, Mutation, MutationOutcome, NewEvent, Outcome, Verification,
 };
-use app::services::writer::begin_write;
+use app::services::writer::{begin_write, write_shared};
 use audit_support::{event, temp_db, TempDb};
 use serde_json::json;
 use sqlx::SqlitePool;
@@ -186,4 +186,33 @@ async fn the_same_change_submitted_at_once_is_made_once() {
         .await
         .unwrap();
     assert_eq!(attempts, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_whose_key_is_taken_writes_nothing_and_the_chain_goes_on() {
+    let db = temp_db().await;
+    let keys = ["key-0", "key-twice", "key-twice", "key-3"];
+    let answers = queued_behind_a_held_turn(&db, keys.len(), |n, pool| {
+        let row = NewEvent {
+            idempotency_key: Some(keys[n].to_string()),
+            ..event(&format!("row-{n}"), "auth.sign_in", Outcome::Success)
+        };
+        async move {
+            write_shared(&pool, move |conn| {
+                Box::pin(audit::append_new_key_in(conn, row.clone()))
+            })
+            .await
+            .unwrap()
+        }
+    })
+    .await;
+
+    // Rows 1 to 3 share one transaction: the second use of the key is told so and skipped,
+    // and the row after it chains to the last row written.
+    assert!(answers[0].is_some() && answers[1].is_some() && answers[3].is_some());
+    assert_eq!(answers[2], None, "{answers:?}");
+    assert_eq!(
+        audit::verify(&db.pool).await.unwrap(),
+        Verification::Ok { events: 3 }
+    );
 }

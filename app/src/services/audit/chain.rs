@@ -9,14 +9,11 @@
 //! tables exist only on a live connection, so theirs are the statements not checked against
 //! the schema at build time.
 
-use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::key::{mac_with, KeyRing};
-use super::redact::redact;
-use super::row::{select_events, NewEvent, StoredEvent};
-use crate::services::writer::write_shared;
+use super::row::{select_events, StoredEvent};
 
 /// `prev_hash` of the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -147,22 +144,7 @@ pub(super) async fn signing_key(
         .ok_or_else(key_not_loaded)
 }
 
-/// The key that signs new rows and the chain's tip, in one statement: every row appended
-/// needs both, and each statement is a round trip to the connection's own thread.
-async fn signing_key_and_tip(
-    conn: &mut SqliteConnection,
-) -> Result<(String, Vec<u8>, String), sqlx::Error> {
-    let found: Option<(String, Vec<u8>, Option<String>)> = sqlx::query_as(
-        "SELECT k.id, k.secret, (SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1)
-         FROM temp.audit_chain_keys k WHERE k.current = 1",
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (id, secret, tip) = found.ok_or_else(key_not_loaded)?;
-    Ok((id, secret, tip.unwrap_or_else(|| GENESIS.to_string())))
-}
-
-fn key_not_loaded() -> sqlx::Error {
+pub(super) fn key_not_loaded() -> sqlx::Error {
     sqlx::Error::Configuration(
         "the audit key is not loaded, so no audit event can be written".into(),
     )
@@ -177,81 +159,6 @@ pub(super) async fn key_by_id(
         .bind(id)
         .fetch_optional(&mut *conn)
         .await
-}
-
-/// Appends one row to the chain and returns its id once it is committed.
-///
-/// Rows appended at the same moment share one transaction and its commit ([`write_shared`]).
-pub async fn append(pool: &SqlitePool, event: NewEvent) -> Result<i64, sqlx::Error> {
-    write_shared(pool, move |conn| Box::pin(append_in(conn, event.clone()))).await
-}
-
-/// Appends one row inside the caller's transaction, which must have been opened with
-/// `BEGIN IMMEDIATE` (it holds the write lock, so the tip read here stays the tip).
-pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i64, sqlx::Error> {
-    let (key_id, secret, prev_hash) = signing_key_and_tip(conn).await?;
-
-    let mut row = StoredEvent {
-        id: 0,
-        occurred_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
-        kind: event.kind.as_str().to_string(),
-        attempt_id: event.attempt_id,
-        operator: event.operator,
-        customer: event.customer,
-        action: event.action.as_str().to_string(),
-        params: redact(event.params).to_string(),
-        outcome: event.outcome.map(|o| o.as_str().to_string()),
-        upstream_status: event.upstream_status,
-        upstream_message: event.upstream_message,
-        duration_ms: event.duration_ms,
-        idempotency_key: event.idempotency_key,
-        before_state: event.before_state.map(|v| v.to_string()),
-        after_state: event.after_state.map(|v| v.to_string()),
-        client_ip: event.client_ip,
-        hash: String::new(),
-        prev_hash,
-        key_id: None,
-    };
-    seal(&mut row, &key_id, &secret);
-
-    let id = sqlx::query_scalar!(
-        r#"INSERT INTO audit_events (occurred_at, kind, attempt_id, operator, customer, action,
-            params, outcome, upstream_status, upstream_message, duration_ms, idempotency_key,
-            before_state, after_state, client_ip, prev_hash, hash, key_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
-        row.occurred_at,
-        row.kind,
-        row.attempt_id,
-        row.operator,
-        row.customer,
-        row.action,
-        row.params,
-        row.outcome,
-        row.upstream_status,
-        row.upstream_message,
-        row.duration_ms,
-        row.idempotency_key,
-        row.before_state,
-        row.after_state,
-        row.client_ip,
-        row.prev_hash,
-        row.hash,
-        row.key_id,
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    // A row that needs a person queues its message in this same transaction.
-    crate::services::notifications::raise_for(conn, &row, id).await?;
-    Ok(id)
-}
-
-/// Records a local event, logging (not failing) if the write itself fails: a sign-in must
-/// not be refused because the log is momentarily busy past its timeout.
-pub async fn record(pool: &SqlitePool, event: NewEvent) {
-    let action = event.action;
-    if let Err(error) = append(pool, event).await {
-        tracing::error!(%action, %error, "could not write an audit event");
-    }
 }
 
 #[derive(Debug, PartialEq, Eq)]

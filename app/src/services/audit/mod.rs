@@ -5,6 +5,7 @@
 //! * [`unresolved_attempts`], [`record_reconcile`]: changes whose outcome is unknown.
 //! * [`query`], [`history`], [`detail`], [`stats`], [`export`]: reading it back.
 
+mod append;
 mod chain;
 pub mod detail;
 mod diff;
@@ -23,7 +24,8 @@ pub mod snapshot;
 pub mod stats;
 
 pub use crate::domain::audit::{Kind, Outcome};
-pub use chain::{append, append_in, install_keys, record, seal, verify, Verification, GENESIS};
+pub use append::{append, append_in, append_new_key_in, record, with_shared_tip};
+pub use chain::{install_keys, seal, verify, Verification, GENESIS};
 pub use diff::{diff, flatten};
 pub use mutation::{
     new_idempotency_key, row_write, run_mutation, run_mutation_alongside, Alongside, AuditError,

@@ -12,7 +12,7 @@ use futures::future::BoxFuture;
 use serde_json::{json, Value};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::chain::append_in;
+use super::append::{append_in, append_new_key_in};
 use super::redact::redact;
 use super::row::{select_events, NewEvent, StoredEvent};
 use crate::domain::audit::{Kind, Outcome};
@@ -193,13 +193,12 @@ where
     let written = write_shared(pool, move |conn| {
         let (key, attempt, with_attempt) = (key.clone(), attempt.clone(), with_attempt.clone());
         Box::pin(async move {
-            let first = select_events!("WHERE e.idempotency_key = ?", key)
-                .fetch_optional(&mut *conn)
-                .await?;
-            if let Some(first) = first {
+            let Some(attempt_id) = append_new_key_in(&mut *conn, attempt).await? else {
+                let first = select_events!("WHERE e.idempotency_key = ?", key)
+                    .fetch_one(&mut *conn)
+                    .await?;
                 return Ok(Attempt::KeyUsedBy(Box::new(first)));
-            }
-            let attempt_id = append_in(&mut *conn, attempt).await?;
+            };
             if let Some(write) = with_attempt {
                 write(conn, attempt_id).await?;
             }

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
-use super::chain::append_in;
+use super::append::append_in;
 use super::diff::{diff, flatten};
 use super::mutation::new_idempotency_key;
 use super::row::{select_events, NewEvent, StoredEvent};

@@ -15,6 +15,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::{oneshot, Mutex};
 
 use super::{begin_write, file_of, lock};
+use crate::services::audit::with_shared_tip;
 
 /// A file's writes waiting to share a transaction, and the turn to lead the next one.
 #[derive(Default)]
@@ -76,11 +77,15 @@ async fn write(pool: SqlitePool, mut batch: Vec<Box<dyn Pending>>) {
 }
 
 async fn together(pool: &SqlitePool, batch: &mut [Box<dyn Pending>]) -> Result<(), sqlx::Error> {
-    let mut tx = begin_write(pool).await?;
-    for write in batch.iter_mut() {
-        write.run(&mut tx).await?;
-    }
-    tx.commit().await
+    // The batch's audit rows chain one after the other without reading the tip again.
+    with_shared_tip(async {
+        let mut tx = begin_write(pool).await?;
+        for write in batch.iter_mut() {
+            write.run(&mut tx).await?;
+        }
+        tx.commit().await
+    })
+    .await
 }
 
 /// A queued write, whatever the type of its answer.
