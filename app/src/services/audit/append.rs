@@ -24,6 +24,38 @@ async fn signing_key_and_tip(
     Ok((id, secret, tip.unwrap_or_else(|| GENESIS.to_string())))
 }
 
+/// The statement inserting `$row` (a sealed [`StoredEvent`]), every column, with `$then`
+/// after its values (what to return, what to do on a conflict).
+macro_rules! insert_row {
+    ($row:ident, $then:tt) => {
+        sqlx::query_scalar!(
+            r#"INSERT INTO audit_events (occurred_at, kind, attempt_id, operator, customer,
+                action, params, outcome, upstream_status, upstream_message, duration_ms,
+                idempotency_key, before_state, after_state, client_ip, prev_hash, hash, key_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#
+                + $then,
+            $row.occurred_at,
+            $row.kind,
+            $row.attempt_id,
+            $row.operator,
+            $row.customer,
+            $row.action,
+            $row.params,
+            $row.outcome,
+            $row.upstream_status,
+            $row.upstream_message,
+            $row.duration_ms,
+            $row.idempotency_key,
+            $row.before_state,
+            $row.after_state,
+            $row.client_ip,
+            $row.prev_hash,
+            $row.hash,
+            $row.key_id,
+        )
+    };
+}
+
 /// The key that signs the next row, and the hash that row chains to.
 #[derive(Clone)]
 struct Signing {
@@ -59,7 +91,9 @@ pub async fn append(pool: &SqlitePool, event: NewEvent) -> Result<i64, sqlx::Err
 /// `BEGIN IMMEDIATE` (it holds the write lock, so the tip read here stays the tip).
 pub async fn append_in(conn: &mut SqliteConnection, event: NewEvent) -> Result<i64, sqlx::Error> {
     let (row, signing) = sealed(conn, event).await?;
-    let id = insert(conn, &row).await?;
+    let id = insert_row!(row, r#" RETURNING id AS "id!""#)
+        .fetch_one(&mut *conn)
+        .await?;
     settled(conn, row, signing, id).await
 }
 
@@ -73,30 +107,9 @@ pub async fn append_new_key_in(
 ) -> Result<Option<i64>, sqlx::Error> {
     debug_assert!(event.idempotency_key.is_some());
     let (row, signing) = sealed(conn, event).await?;
-    let id = sqlx::query_scalar!(
-        r#"INSERT INTO audit_events (occurred_at, kind, attempt_id, operator, customer, action,
-            params, outcome, upstream_status, upstream_message, duration_ms, idempotency_key,
-            before_state, after_state, client_ip, prev_hash, hash, key_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id AS "id!""#,
-        row.occurred_at,
-        row.kind,
-        row.attempt_id,
-        row.operator,
-        row.customer,
-        row.action,
-        row.params,
-        row.outcome,
-        row.upstream_status,
-        row.upstream_message,
-        row.duration_ms,
-        row.idempotency_key,
-        row.before_state,
-        row.after_state,
-        row.client_ip,
-        row.prev_hash,
-        row.hash,
-        row.key_id,
+    let id = insert_row!(
+        row,
+        r#" ON CONFLICT (idempotency_key) DO NOTHING RETURNING id AS "id!""#
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -145,35 +158,6 @@ async fn sealed(
     };
     seal(&mut row, &signing.key_id, &signing.secret);
     Ok((row, signing))
-}
-
-async fn insert(conn: &mut SqliteConnection, row: &StoredEvent) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"INSERT INTO audit_events (occurred_at, kind, attempt_id, operator, customer, action,
-            params, outcome, upstream_status, upstream_message, duration_ms, idempotency_key,
-            before_state, after_state, client_ip, prev_hash, hash, key_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
-        row.occurred_at,
-        row.kind,
-        row.attempt_id,
-        row.operator,
-        row.customer,
-        row.action,
-        row.params,
-        row.outcome,
-        row.upstream_status,
-        row.upstream_message,
-        row.duration_ms,
-        row.idempotency_key,
-        row.before_state,
-        row.after_state,
-        row.client_ip,
-        row.prev_hash,
-        row.hash,
-        row.key_id,
-    )
-    .fetch_one(&mut *conn)
-    .await
 }
 
 /// After `row` is in the log as `id`: the next append of a shared write chains to it, and a
